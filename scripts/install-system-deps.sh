@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Debian packages the test suite uses for real (no mocks): CBC as a second solver.
+set -euo pipefail
+need=()
+command -v cbc >/dev/null 2>&1 || need+=(coinor-cbc)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "portello: installing Debian packages: ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >&2 || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+fi

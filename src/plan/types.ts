@@ -1,0 +1,130 @@
+import type { SolveStatus } from "../solver/types.js";
+
+/**
+ * A solved plan in domain words: the JSON that the CLI prints with --json, the store keeps and the web app draws.
+ * Ids are the scenario's ids. Money in the scenario currency; "discounted" figures are NPV contributions.
+ */
+export interface Plan {
+  scenario: { id: string; name: string; currency: string; horizon: { start: number; end: number }; discountRate: number };
+  status: SolveStatus;
+  solver: { name: string; seconds: number; gap?: number; bound?: number };
+  /** objective in domain terms: NPV (profit mode) or minus discounted cost (serve-all mode) */
+  npv: number;
+  /** discounted contributions; revenue positive, costs negative, summing to npv */
+  npvBreakdown: NpvBreakdown;
+  allocations: Allocation[];
+  plantYears: PlantYear[];
+  plantEvents: PlantEvent[];
+  flows: Flow[];
+  unmet: Unmet[];
+  landedCost: LandedCost[];
+  dutiesByLane: DutyByLane[];
+  explanations: Explanation[];
+  invariants: InvariantResult[];
+  /** present when the scenario cannot be solved: the reasons in domain words */
+  infeasibility?: InfeasibilityReport;
+}
+
+export interface NpvBreakdown {
+  revenue: number;
+  variableCost: number;
+  logistics: number;
+  duties: number;
+  fixed: number;
+  shifts: number;
+  openings: number;
+  closures: number;
+  tooling: number;
+  platformConversion: number;
+  unmetPenalty: number;
+}
+
+export interface Allocation {
+  program: string;
+  plant: string;
+  /** first and last year with production at this plant */
+  fromYear: number;
+  toYear: number;
+  /** false where the program was already built there (tooling sunk) */
+  newTooling: boolean;
+  volume: number;
+}
+
+export interface PlantYear {
+  plant: string;
+  year: number;
+  operating: boolean;
+  shifts: number;
+  volume: number;
+  capacity: number;
+  /** volume / capacity of the shifts run (0 when none) */
+  utilisation: number;
+}
+
+export interface PlantEvent {
+  plant: string;
+  year: number;
+  event: "reopen" | "build" | "close" | "platform";
+  platform?: string;
+  cost: number;
+}
+
+export interface Flow {
+  program: string;
+  plant: string;
+  market: string;
+  year: number;
+  volume: number;
+}
+
+export interface Unmet {
+  program: string;
+  market: string;
+  year: number;
+  volume: number;
+}
+
+export interface LandedCost {
+  program: string;
+  plant: string;
+  market: string;
+  /** per vehicle, undiscounted, volume-weighted over the years with flow */
+  variable: number;
+  logistics: number;
+  duty: number;
+  total: number;
+  price: number;
+}
+
+export interface DutyByLane {
+  plant: string;
+  market: string;
+  /** undiscounted duties paid over the horizon */
+  total: number;
+  discounted: number;
+}
+
+export interface Explanation {
+  subject: string;
+  decision: string;
+  /** the best alternative and what it would change */
+  alternative?: string;
+  /** NPV of the plan minus NPV with the alternative forced (>= 0 at optimum) */
+  npvAdvantage?: number;
+  /** per-vehicle and investment differences that decided it */
+  drivers: { label: string; chosen: number; alternative: number }[];
+  text: string;
+  /** assumptions (citation labels) this decision leans on */
+  hingesOn?: string[];
+}
+
+export interface InvariantResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface InfeasibilityReport {
+  summary: string;
+  reasons: string[];
+}

@@ -1,0 +1,44 @@
+import type { MathProgram } from "../model/program.js";
+
+export type SolveStatus = "optimal" | "time-limit" | "infeasible" | "unbounded" | "error" | "cancelled";
+
+export interface SolveOptions {
+  timeLimitSeconds?: number;
+  /** relative MIP gap; default 1e-4 (HiGHS default); set 1e-9 where an exact optimum is asserted */
+  mipRelGap?: number;
+  /** called as the solver improves its incumbent or bound */
+  onProgress?: (p: SolveProgress) => void;
+  /** abort the solve; the best incumbent found so far is returned with status "cancelled" */
+  signal?: AbortSignal;
+}
+
+export interface SolveProgress {
+  elapsedSeconds: number;
+  /** best feasible objective so far (in the program's sense), if any */
+  incumbent?: number;
+  /** best proven bound */
+  bound?: number;
+  /** relative gap, 0..1 */
+  gap?: number;
+}
+
+export interface Solution {
+  status: SolveStatus;
+  /** objective value including the program's offset */
+  objective: number;
+  /** column values; empty when no feasible point was found */
+  x: Float64Array;
+  /** row duals where the solver gives them (LP or fixed MIP) */
+  rowDuals?: Float64Array;
+  bound?: number;
+  gap?: number;
+  solver: string;
+  seconds: number;
+  message?: string;
+}
+
+/** A solver adapter: any backend that can take a MathProgram. */
+export interface SolverAdapter {
+  readonly name: string;
+  solve(program: MathProgram, options?: SolveOptions): Promise<Solution>;
+}
