@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 if (!existsSync(main)) {
-  process.stderr.write("portello: not built yet. Run `npm run build` (or `npm start`, which builds first).\n");
+  process.stderr.write(
+    "portello: not built yet. Run `npm run build` (or `npm start`, which builds first).\n",
+  );
   process.exit(70);
 }
 await import(main);

@@ -9,7 +9,10 @@ import { Citation, Source } from "./provenance.js";
 
 export const Id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, "an id: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    "an id: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+  );
 export const Year = z.number().int().min(1900).max(2200).describe("calendar year");
 export const Money = z.number().finite().min(0).max(1e13).describe("amount in the scenario currency");
 export const Vehicles = z.number().finite().min(0).max(1e8).describe("vehicles per year");
@@ -57,7 +60,9 @@ export const Plant = z
     reservedVolume: z
       .record(z.string().regex(/^\d{4}$/), Vehicles)
       .default({})
-      .describe("year → vehicles of capacity taken by programs outside the scenario while the plant operates"),
+      .describe(
+        "year → vehicles of capacity taken by programs outside the scenario while the plant operates",
+      ),
     cite: Cites.default({}),
   })
   .describe("a plant that can build vehicles");
@@ -76,14 +81,30 @@ export const Program = z
     platform: Id.describe("the platform the program is built on"),
     sop: Year.describe("start of production (first full year)"),
     eop: Year.describe("end of production (last year)"),
-    maxPlants: z.number().int().min(1).max(10).default(1).describe("most plants that may build it (1 = single-sourced)"),
+    maxPlants: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(1)
+      .describe("most plants that may build it (1 = single-sourced)"),
     mustBuild: z.boolean().default(true).describe("whether the program must be allocated to a plant"),
     builtAt: z.array(Id).default([]).describe("plants already building it at the start (tooling sunk)"),
     variableCost: Money.describe("variable cost per vehicle at a plant of cost index 1"),
-    variableCostByPlant: z.record(Id, Money).default({}).describe("plant id → variable cost per vehicle, overriding the index"),
-    tooling: Money.default(0).describe("one-off program investment at each plant that builds it, paid at sop"),
-    toolingByPlant: z.record(Id, Money).default({}).describe("plant id → tooling investment, overriding `tooling`"),
-    customsValue: Money.optional().describe("value per vehicle on which duties are charged (default: variable cost)"),
+    variableCostByPlant: z
+      .record(Id, Money)
+      .default({})
+      .describe("plant id → variable cost per vehicle, overriding the index"),
+    tooling: Money.default(0).describe(
+      "one-off program investment at each plant that builds it, paid at sop",
+    ),
+    toolingByPlant: z
+      .record(Id, Money)
+      .default({})
+      .describe("plant id → tooling investment, overriding `tooling`"),
+    customsValue: Money.optional().describe(
+      "value per vehicle on which duties are charged (default: variable cost)",
+    ),
     cite: Cites.default({}),
   })
   .describe("a vehicle program: one model generation");
@@ -180,7 +201,13 @@ export const Policy = z.discriminatedUnion("kind", [
     program: Id,
     countries: z.array(CountryCode).min(1),
   }),
-  z.strictObject({ ...PolicyBase, kind: z.literal("keep-open"), plant: Id, from: Year.optional(), to: Year.optional() }),
+  z.strictObject({
+    ...PolicyBase,
+    kind: z.literal("keep-open"),
+    plant: Id,
+    from: Year.optional(),
+    to: Year.optional(),
+  }),
   z.strictObject({
     ...PolicyBase,
     kind: z.literal("budget-cap"),
@@ -202,8 +229,12 @@ export const Objective = z.strictObject({
   mode: z
     .enum(["profit", "serve-all"])
     .default("profit")
-    .describe("profit: unmet demand loses its margin; serve-all: minimise cost, unmet demand penalised or forbidden"),
-  unmetPenalty: Money.optional().describe("serve-all: penalty per unmet vehicle; omitted = unmet demand forbidden"),
+    .describe(
+      "profit: unmet demand loses its margin; serve-all: minimise cost, unmet demand penalised or forbidden",
+    ),
+  unmetPenalty: Money.optional().describe(
+    "serve-all: penalty per unmet vehicle; omitted = unmet demand forbidden",
+  ),
 });
 
 export const SolverSettings = z.strictObject({
@@ -220,7 +251,10 @@ export const Scenario = z
     extends: z.string().optional().describe("base scenario: a path relative to this file, or builtin:<name>"),
     horizon: z.strictObject({ start: Year, end: Year }),
     discountRate: z.number().min(0).max(0.5).describe("annual real discount rate, e.g. 0.08"),
-    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR").default("EUR"),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
+      .default("EUR"),
     objective: Objective.default({ mode: "profit" }),
     solver: SolverSettings.default({}),
     sources: z.array(Source).default([]),

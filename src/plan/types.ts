@@ -5,7 +5,13 @@ import type { SolveStatus } from "../solver/types.js";
  * Ids are the scenario's ids. Money in the scenario currency; "discounted" figures are NPV contributions.
  */
 export interface Plan {
-  scenario: { id: string; name: string; currency: string; horizon: { start: number; end: number }; discountRate: number };
+  scenario: {
+    id: string;
+    name: string;
+    currency: string;
+    horizon: { start: number; end: number };
+    discountRate: number;
+  };
   status: SolveStatus;
   solver: { name: string; seconds: number; gap?: number; bound?: number };
   /** objective in domain terms: NPV (profit mode) or minus discounted cost (serve-all mode) */

@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+// Placeholder until this command group is written; it registers nothing.
+export function registerValidateCommand(_program: Command): void {}
