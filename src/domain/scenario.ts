@@ -85,7 +85,7 @@ export const Program = z
       .number()
       .int()
       .min(1)
-      .max(10)
+      .max(1000)
       .default(1)
       .describe("most plants that may build it (1 = single-sourced)"),
     mustBuild: z.boolean().default(true).describe("whether the program must be allocated to a plant"),

@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ValidationError, type ValidationIssue } from "./issues.js";
+import { listBuiltinScenarios, loadScenario, parseScenarioText } from "./load.js";
+
+const VALID = "test/fixtures/scenarios/valid";
+
+async function issuesOf(load: Promise<unknown>): Promise<ValidationIssue[]> {
+  try {
+    await load;
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("loadScenario", () => {
+  it("loads a full scenario with defaults applied", async () => {
+    const s = await loadScenario(`${VALID}/base.yaml`);
+    expect(s.plants.map((p) => p.id)).toEqual(["cassino", "belvidere"]);
+    expect(s.plants[0]!.costIndex).toBe(1);
+    expect(s.objective.mode).toBe("profit");
+  });
+
+  it("loads JSON scenarios", async () => {
+    const s = await loadScenario(`${VALID}/base.json`);
+    expect(s.id).toBe("mini-json");
+  });
+
+  it("applies a patch field by field, keeping the base's other fields and appending new entries", async () => {
+    const base = await loadScenario(`${VALID}/base.yaml`);
+    const s = await loadScenario(`${VALID}/reopen-belvidere.yaml`);
+    const belvidere = s.plants.find((p) => p.id === "belvidere")!;
+    expect(belvidere.earliestYear).toBe(2027);
+    expect(belvidere.openCost).toBe(450_000_000);
+    expect(belvidere.capacityPerShift).toBe(base.plants[1]!.capacityPerShift);
+    expect(s.policies.map((p) => p.id)).toEqual(["keep-cassino", "giulia-in-belvidere"]);
+    expect(s.id).toBe("mini-reopen");
+    expect(s.programs).toEqual(base.programs);
+  });
+
+  it("applies a chain of patches in order, with removals and shallow object merges", async () => {
+    const s = await loadScenario(`${VALID}/tariff-shock.yaml`);
+    expect(s.duties).toHaveLength(1);
+    expect(s.duties[0]).toMatchObject({ id: "us-import", rate: 0.25, to: ["north-america"] });
+    expect(s.policies.map((p) => p.id)).toEqual(["giulia-in-belvidere"]);
+    expect(s.lanes).toEqual([]);
+    expect(s.horizon).toEqual({ start: 2026, end: 2034 });
+    expect(s.plants.find((p) => p.id === "belvidere")!.earliestYear).toBe(2027);
+  });
+
+  it("merges citations by field instead of replacing them", async () => {
+    const text = `extends: base.yaml
+plants:
+  - id: cassino
+    fixedCost: 90000000
+    cite: { fixedCost: { assumption: "raised for energy prices after 2025" } }
+`;
+    const s = await parseScenarioText(text, `${VALID}/cite-patch.yaml`);
+    expect(Object.keys(s.plants[0]!.cite).sort()).toEqual(["capacityPerShift", "fixedCost"]);
+  });
+
+  it("reports an error in a patched entity against the patch file, a base error against the base", async () => {
+    const patch = `extends: base.yaml
+plants:
+  - id: cassino
+    maxShifts: 9
+`;
+    const inPatch = await issuesOf(parseScenarioText(patch, "<request>", { baseDir: VALID }));
+    expect(inPatch[0]).toMatchObject({ file: "<request>", line: 4, path: "plants[0].maxShifts" });
+
+    const inBase = await issuesOf(
+      parseScenarioText("extends: base.yaml\nhorizon: { end: 2026 }\n", "<request>", { baseDir: VALID }),
+    );
+    // the horizon now ends before giulia-bev's demand starts: the demand lives in the base file
+    expect(inBase.every((i) => i.file.endsWith("base.yaml"))).toBe(true);
+    expect(inBase.some((i) => i.path === "demand[0].volume.from")).toBe(true);
+  });
+
+  it("reports all reference problems at once", async () => {
+    const patch = `extends: base.yaml
+lanes:
+  - { from: mirafiori, to: asia }
+policies:
+  - { id: p1, kind: keep-open, plant: melfi }
+`;
+    const issues = await issuesOf(parseScenarioText(patch, "<request>", { baseDir: VALID }));
+    expect(issues.map((i) => i.path)).toEqual(["lanes[1].from", "lanes[1].to", "policies[1].plant"]);
+  });
+
+  it("refuses unknown built-in scenarios with the list of known ones", async () => {
+    const issues = await issuesOf(loadScenario("builtin:no/such"));
+    expect(issues[0]!.message).toContain("unknown built-in scenario 'builtin:no/such'");
+  });
+
+  // active once the shipped Alfa Romeo scenarios exist in data/scenarios/alfa/
+  it.skipIf(!existsSync("data/scenarios/alfa/base.yaml"))(
+    "loads shipped scenarios by builtin: name",
+    async () => {
+      expect(listBuiltinScenarios()).toContain("alfa/base");
+      const s = await loadScenario("builtin:alfa/base");
+      expect(s.plants.length).toBeGreaterThan(0);
+    },
+  );
+
+  it("reports a missing top file as a validation problem", async () => {
+    const issues = await issuesOf(loadScenario(`${VALID}/nothing-here.yaml`));
+    expect(issues[0]!.message).toContain("no such file");
+  });
+});

@@ -1,0 +1,362 @@
+import type { z } from "zod";
+import type { ValidationIssue } from "./issues.js";
+import { Demand, Duty, Lane, Logistics, Market, Plant, Program, Scenario } from "./scenario.js";
+import { allowedKeys } from "./schema-path.js";
+import { didYouMean } from "./suggest.js";
+import { formatPath, position, type Locate, type PathKey } from "./zod-issues.js";
+
+/**
+ * Checks a schema-valid scenario for what a schema cannot see: references between entities, years
+ * against the horizon and program lives, shares that add up, citations of known sources.
+ * Every problem is collected; nothing stops at the first.
+ */
+
+const SHARE_TOLERANCE = 1e-6;
+const ISO_CODE = /^[A-Z]{2}$/;
+
+class Findings {
+  readonly issues: ValidationIssue[] = [];
+  constructor(private readonly locate: Locate) {}
+
+  add(path: PathKey[], expected: string, found: string, message: string, target: "key" | "value" = "value") {
+    this.issues.push({
+      ...position(this.locate(path, target)),
+      path: formatPath(path),
+      expected,
+      found,
+      message,
+    });
+  }
+
+  /** `id` must be one of `known` (a Set of ids); reports "unknown <what> 'x' — did you mean 'y'?" */
+  reference(
+    path: PathKey[],
+    id: string,
+    known: Set<string>,
+    what: string,
+    target: "key" | "value" = "value",
+  ) {
+    if (known.has(id)) return;
+    const hint = didYouMean(id, known);
+    const list = known.size
+      ? ` (known: ${[...known].slice(0, 8).join(", ")}${known.size > 8 ? ", …" : ""})`
+      : "";
+    this.add(
+      path,
+      `the id of a ${what} in this scenario`,
+      `'${id}'`,
+      `unknown ${what} '${id}'${hint || list}`,
+      target,
+    );
+  }
+
+  yearWithin(
+    path: PathKey[],
+    year: number,
+    from: number,
+    to: number,
+    what: string,
+    target: "key" | "value" = "value",
+  ) {
+    if (year >= from && year <= to) return;
+    this.add(
+      path,
+      `a year from ${from} to ${to}`,
+      String(year),
+      `year ${year} lies outside ${what} (${from}–${to})`,
+      target,
+    );
+  }
+}
+
+export function checkReferences(scenario: Scenario, locate: Locate): ValidationIssue[] {
+  const f = new Findings(locate);
+  const { start, end } = scenario.horizon;
+  if (start > end)
+    f.add(
+      ["horizon", "end"],
+      `a year ≥ start (${start})`,
+      String(end),
+      `the horizon ends (${end}) before it starts (${start})`,
+    );
+
+  const ids = {
+    plants: uniqueIds(f, "plants", scenario.plants),
+    programs: uniqueIds(f, "programs", scenario.programs),
+    markets: uniqueIds(f, "markets", scenario.markets),
+    sources: uniqueIds(f, "sources", scenario.sources),
+    regions: new Set(Object.keys(scenario.regions)),
+  };
+  uniqueIds(f, "duties", scenario.duties);
+  uniqueIds(f, "policies", scenario.policies);
+
+  checkPlants(f, scenario, start, end);
+  checkPrograms(f, scenario, ids.plants);
+  checkMarkets(f, scenario, ids.regions);
+  checkDemand(f, scenario, ids.programs, ids.markets);
+  checkLanes(f, scenario, ids.plants, ids.markets);
+  checkDuties(f, scenario, ids.markets, ids.regions);
+  checkPolicies(f, scenario, ids.plants, ids.programs);
+  checkCitations(f, scenario, ids.sources);
+  return f.issues;
+}
+
+function uniqueIds(f: Findings, list: string, entries: readonly { id: string }[]): Set<string> {
+  const first = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const earlier = first.get(entry.id);
+    if (earlier === undefined) first.set(entry.id, i);
+    else
+      f.add(
+        [list, i, "id"],
+        `an id not used by another entry of ${list}`,
+        `'${entry.id}'`,
+        `duplicate id '${entry.id}': ${list}[${earlier}] has it too`,
+      );
+  });
+  return new Set(first.keys());
+}
+
+function checkPlants(f: Findings, s: Scenario, start: number, end: number) {
+  s.plants.forEach((plant, i) => {
+    const at: PathKey[] = ["plants", i];
+    if ((plant.status === "idle" || plant.status === "candidate") && plant.openCost === undefined)
+      f.add(
+        [...at, "openCost"],
+        "openCost: the one-off cost to reopen or build it",
+        "nothing",
+        `an ${plant.status} plant needs openCost (the cost to ${plant.status === "idle" ? "reopen" : "build"} it)`,
+      );
+    if (plant.earliestYear !== undefined)
+      f.yearWithin([...at, "earliestYear"], plant.earliestYear, start, end, "the horizon");
+    for (const year of Object.keys(plant.reservedVolume))
+      f.yearWithin([...at, "reservedVolume", year], Number(year), start, end, "the horizon", "key");
+  });
+}
+
+function checkPrograms(f: Findings, s: Scenario, plants: Set<string>) {
+  const closed = new Set(s.plants.filter((p) => p.status === "closed").map((p) => p.id));
+  s.programs.forEach((program, i) => {
+    const at: PathKey[] = ["programs", i];
+    if (program.sop > program.eop)
+      f.add(
+        [...at, "eop"],
+        `a year ≥ sop (${program.sop})`,
+        String(program.eop),
+        `end of production ${program.eop} comes before start of production ${program.sop}`,
+      );
+    program.builtAt.forEach((plant, k) => {
+      f.reference([...at, "builtAt", k], plant, plants, "plant");
+      if (closed.has(plant))
+        f.add(
+          [...at, "builtAt", k],
+          "a plant that is not closed",
+          `'${plant}' (closed)`,
+          `plant '${plant}' is closed and cannot be building '${program.id}'`,
+        );
+    });
+    for (const plant of Object.keys(program.variableCostByPlant))
+      f.reference([...at, "variableCostByPlant", plant], plant, plants, "plant", "key");
+    for (const plant of Object.keys(program.toolingByPlant))
+      f.reference([...at, "toolingByPlant", plant], plant, plants, "plant", "key");
+  });
+}
+
+function checkMarkets(f: Findings, s: Scenario, regions: Set<string>) {
+  s.markets.forEach((market, i) => {
+    market.countries.forEach((code, k) => {
+      countryOrRegion(f, ["markets", i, "countries", k], code, regions);
+    });
+  });
+}
+
+function countryOrRegion(f: Findings, path: PathKey[], code: string, regions: Set<string>) {
+  if (ISO_CODE.test(code) || regions.has(code)) return;
+  const hint =
+    didYouMean(code, regions) ||
+    (ISO_CODE.test(code.toUpperCase()) ? ` — did you mean '${code.toUpperCase()}'?` : "");
+  f.add(
+    path,
+    "an ISO 3166-1 alpha-2 code (e.g. IT) or a region id from `regions`",
+    `'${code}'`,
+    `'${code}' is neither a country code nor a region${hint}`,
+  );
+}
+
+function checkDemand(f: Findings, s: Scenario, programs: Set<string>, markets: Set<string>) {
+  const seen = new Map<string, number>();
+  const lives = new Map(s.programs.map((p) => [p.id, p] as const));
+  const { start, end } = s.horizon;
+  s.demand.forEach((demand, i) => {
+    const at: PathKey[] = ["demand", i];
+    f.reference([...at, "program"], demand.program, programs, "program");
+    const key = `${demand.program}|${demand.market ?? "*"}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined)
+      f.add(
+        at,
+        "one demand entry per program and market",
+        "a repeated entry",
+        `demand for '${demand.program}'${demand.market ? ` in '${demand.market}'` : ""} is given twice (also demand[${earlier}])`,
+      );
+    else seen.set(key, i);
+
+    if (demand.market !== undefined && demand.shares !== undefined)
+      f.add(
+        [...at, "shares"],
+        "either `market` or `shares`, not both",
+        "both",
+        "give either market or shares, not both",
+      );
+    else if (demand.market === undefined && demand.shares === undefined)
+      f.add(
+        at,
+        "either `market` or `shares`",
+        "neither",
+        "demand needs a market, or shares splitting it across markets",
+      );
+    if (demand.market !== undefined) f.reference([...at, "market"], demand.market, markets, "market");
+    if (demand.shares !== undefined) {
+      for (const market of Object.keys(demand.shares))
+        f.reference([...at, "shares", market], market, markets, "market", "key");
+      const total = Object.values(demand.shares).reduce((sum, share) => sum + share, 0);
+      if (Math.abs(total - 1) > SHARE_TOLERANCE)
+        f.add(
+          [...at, "shares"],
+          "shares adding up to 1",
+          String(round(total)),
+          `shares add up to ${round(total)}, not 1`,
+        );
+    }
+    for (const market of Object.keys(demand.priceByMarket ?? {}))
+      f.reference([...at, "priceByMarket", market], market, markets, "market", "key");
+
+    const program = lives.get(demand.program);
+    const lifeFrom = program?.sop ?? start;
+    const lifeTo = program?.eop ?? end;
+    const life = program ? `the life of '${program.id}'` : "the program's life";
+    const within = (path: PathKey[], year: number, target: "key" | "value") => {
+      const before = f.issues.length;
+      f.yearWithin(path, year, start, end, "the horizon", target);
+      if (f.issues.length === before) f.yearWithin(path, year, lifeFrom, lifeTo, life, target);
+    };
+    const volume = demand.volume;
+    if ("growth" in volume && typeof volume.growth === "number") {
+      within([...at, "volume", "from"], volume.from, "value");
+      if (volume.to !== undefined) {
+        within([...at, "volume", "to"], volume.to, "value");
+        if (volume.to < volume.from)
+          f.add(
+            [...at, "volume", "to"],
+            `a year ≥ from (${volume.from})`,
+            String(volume.to),
+            `volume.to ${volume.to} comes before volume.from ${volume.from}`,
+          );
+      }
+    } else {
+      for (const year of Object.keys(volume)) within([...at, "volume", year], Number(year), "key");
+    }
+  });
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+function checkLanes(f: Findings, s: Scenario, plants: Set<string>, markets: Set<string>) {
+  const seen = new Map<string, number>();
+  s.lanes.forEach((lane, i) => {
+    f.reference(["lanes", i, "from"], lane.from, plants, "plant");
+    f.reference(["lanes", i, "to"], lane.to, markets, "market");
+    const key = `${lane.from}|${lane.to}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined)
+      f.add(
+        ["lanes", i],
+        "one lane per plant and market",
+        "a repeated lane",
+        `the lane ${lane.from} → ${lane.to} is given twice (also lanes[${earlier}])`,
+      );
+    else seen.set(key, i);
+  });
+}
+
+function checkDuties(f: Findings, s: Scenario, markets: Set<string>, regions: Set<string>) {
+  s.duties.forEach((duty, i) => {
+    duty.from.forEach((code, k) => {
+      countryOrRegion(f, ["duties", i, "from", k], code, regions);
+    });
+    duty.to.forEach((market, k) => {
+      f.reference(["duties", i, "to", k], market, markets, "market");
+    });
+    if (duty.validFrom !== undefined && duty.validTo !== undefined && duty.validFrom > duty.validTo)
+      f.add(
+        ["duties", i, "validTo"],
+        `a year ≥ validFrom (${duty.validFrom})`,
+        String(duty.validTo),
+        `the duty ends (${duty.validTo}) before it starts (${duty.validFrom})`,
+      );
+  });
+}
+
+function checkPolicies(f: Findings, s: Scenario, plants: Set<string>, programs: Set<string>) {
+  const { start, end } = s.horizon;
+  s.policies.forEach((policy, i) => {
+    const at: PathKey[] = ["policies", i];
+    if ("program" in policy && policy.program !== undefined)
+      f.reference([...at, "program"], policy.program, programs, "program");
+    if ("plant" in policy) f.reference([...at, "plant"], policy.plant, plants, "plant");
+    if ("from" in policy && policy.from !== undefined)
+      f.yearWithin([...at, "from"], policy.from, start, end, "the horizon");
+    if ("to" in policy && policy.to !== undefined)
+      f.yearWithin([...at, "to"], policy.to, start, end, "the horizon");
+  });
+}
+
+/** Entities that carry `cite`, with the schema whose fields the citation keys must name. */
+function citingEntities(
+  s: Scenario,
+): { path: PathKey[]; cite: Scenario["cite"]; schema: z.core.$ZodType; data: unknown }[] {
+  const lists = [
+    ["plants", s.plants, Plant],
+    ["programs", s.programs, Program],
+    ["markets", s.markets, Market],
+    ["demand", s.demand, Demand],
+    ["lanes", s.lanes, Lane],
+    ["duties", s.duties, Duty],
+  ] as const;
+  return [
+    { path: [], cite: s.cite, schema: Scenario, data: s },
+    { path: ["logistics"], cite: s.logistics.cite, schema: Logistics, data: s.logistics },
+    ...lists.flatMap(([list, entries, schema]) =>
+      entries.map((entry, i) => ({
+        path: [list, i] as PathKey[],
+        cite: entry.cite,
+        schema: schema as z.core.$ZodType,
+        data: entry,
+      })),
+    ),
+  ];
+}
+
+function checkCitations(f: Findings, s: Scenario, sources: Set<string>) {
+  for (const { path, cite, schema, data } of citingEntities(s)) {
+    const fields = allowedKeys(schema, data).filter((k) => k !== "cite");
+    for (const [field, citation] of Object.entries(cite)) {
+      const citePath = [...path, "cite", field];
+      // "modes.sea" or "volume.2030" cite part of a field: the part before the first dot must be a field
+      const head = field.split(".")[0]!;
+      if (!fields.includes(head))
+        f.add(
+          citePath,
+          `the name of a field of this entry (${fields.join(", ")})`,
+          `'${field}'`,
+          `cite names '${field}', which is not a field of this entry${didYouMean(head, fields)}`,
+          "key",
+        );
+      (citation.sources ?? []).forEach((source, k) => {
+        f.reference([...citePath, "sources", k], source, sources, "source");
+      });
+    }
+  }
+}
