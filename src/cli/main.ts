@@ -4,6 +4,7 @@ import { registerValidateCommand } from "./commands/validate.js";
 import { registerPlanCommands } from "./commands/plan.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommands } from "./commands/import.js";
+import { registerExportCommand } from "./commands/export.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./output.js";
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerPlanCommands(program);
   registerDemoCommand(program);
   registerImportCommands(program);
+  registerExportCommand(program);
   registerServeCommand(program);
   return program;
 }

@@ -29,6 +29,12 @@ export interface Plan {
   invariants: InvariantResult[];
   /** present when the scenario cannot be solved: the reasons in domain words */
   infeasibility?: InfeasibilityReport;
+  /** display names of the scenario's ids */
+  names?: {
+    plants: Record<string, string>;
+    programs: Record<string, string>;
+    markets: Record<string, string>;
+  };
 }
 
 export interface NpvBreakdown {
@@ -53,6 +59,8 @@ export interface Allocation {
   toYear: number;
   /** false where the program was already built there (tooling sunk) */
   newTooling: boolean;
+  /** one-off tooling investment at this plant, undiscounted (0 where sunk) */
+  toolingCost?: number;
   volume: number;
 }
 
@@ -63,6 +71,8 @@ export interface PlantYear {
   shifts: number;
   volume: number;
   capacity: number;
+  /** capacity taken by programs outside the scenario while the plant operates */
+  reserved?: number;
   /** volume / capacity of the shifts run (0 when none) */
   utilisation: number;
 }
@@ -100,6 +110,8 @@ export interface LandedCost {
   duty: number;
   total: number;
   price: number;
+  /** vehicles over the horizon on which the averages are weighted */
+  volume?: number;
 }
 
 export interface DutyByLane {

@@ -1,4 +1,66 @@
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
 import type { Command } from "commander";
+import { Document } from "yaml";
+import { cflpScenarioInput, parseCflp } from "../../domain/formats/cflp.js";
+import { ExitCode } from "../exit-codes.js";
+import { runCommand, UserError } from "../output.js";
+import { writeOutput } from "./write-output.js";
 
-// Placeholder until this command group is written; it registers nothing.
-export function registerImportCommands(_program: Command): void {}
+/** `portello import <format> <file>`: converts other formats into Portello scenarios. */
+export function registerImportCommands(program: Command): void {
+  const importCommand = program
+    .command("import")
+    .description("convert other formats into Portello scenarios");
+  importCommand
+    .command("cflp")
+    .description(
+      "an OR-Library capacitated facility-location instance (e.g. cap41.txt) → a scenario: warehouses become " +
+        "candidate plants, customers markets served in full",
+    )
+    .argument("<file>", "the OR-Library instance file")
+    .option("--out <file.yaml>", "write the scenario here instead of to stdout")
+    .option("--force", "overwrite --out if it exists")
+    .option("--year <year>", "the planning year", "2030")
+    .action((file: string, options: { out?: string; force?: boolean; year: string }) =>
+      runCommand(() => {
+        const year = Number(options.year);
+        if (!Number.isInteger(year) || year < 1900 || year > 2200) {
+          throw new UserError(
+            `--year must be a year between 1900 and 2200, not "${options.year}"`,
+            ExitCode.usage,
+          );
+        }
+        const text = readInput(file);
+        const id = basename(file, extname(file));
+        const scenario = cflpScenarioInput(parseCflp(text, file), { id, year });
+        writeOutput(
+          toYaml(scenario, `Imported by \`portello import cflp ${basename(file)}\``),
+          options.out,
+          options.force,
+        );
+        return ExitCode.ok;
+      }),
+    );
+}
+
+function readInput(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UserError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** YAML with one line per lane and per demand row: thousands of them stay readable. */
+function toYaml(value: object, comment: string): string {
+  const doc = new Document(value);
+  doc.commentBefore = ` ${comment}`;
+  for (const key of ["lanes", "demand"]) {
+    const list = doc.get(key, true) as { items?: { flow?: boolean }[] } | undefined;
+    for (const item of list?.items ?? []) item.flow = true;
+  }
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,4 +1,183 @@
-import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { comparePlans } from "../../analysis/compare.js";
+import { loadScenario } from "../../domain/load.js";
+import { solveScenario } from "../../plan/solve.js";
+import type { Plan } from "../../plan/types.js";
+import type { SolveProgress, SolverAdapter } from "../../solver/types.js";
+import { ExitCode } from "../exit-codes.js";
+import { formatMoney, printJson, runCommand, UserError } from "../output.js";
+import { formatComparison, formatPlanReport } from "./plan-report.js";
 
-// Placeholder until this command group is written; it registers nothing.
-export function registerPlanCommands(_program: Command): void {}
+interface SolveFlags {
+  json?: boolean;
+  out?: string;
+  force?: boolean;
+  timeLimit?: number;
+  gap?: number;
+  solver: "highs" | "cbc";
+  explain: boolean;
+}
+
+export function registerPlanCommands(program: Command): void {
+  program
+    .command("solve")
+    .description(
+      "plan a scenario: where each program is built, which plants open, close and how many shifts they run",
+    )
+    .argument("<scenario>", "scenario file, or builtin:<name>")
+    .option("--json", "print the full plan as JSON instead of the report")
+    .option("--out <file>", "also write the full plan as JSON to this file")
+    .option("--force", "let --out overwrite an existing file")
+    .option("--time-limit <seconds>", "stop the solver after this many seconds", positiveNumber)
+    .option("--gap <relative>", "accept a plan within this relative gap of the optimum, e.g. 0.001", fraction)
+    .addOption(new Option("--solver <name>", "solver to use").choices(["highs", "cbc"]).default("highs"))
+    .option("--no-explain", "skip the explanations (they re-solve once per decision)")
+    .action((scenario: string, flags: SolveFlags) => runCommand(() => solveCommand(scenario, flags)));
+
+  program
+    .command("compare")
+    .description(
+      "KPIs side by side and the decisions that differ, for scenarios or saved plans (solve --out)",
+    )
+    .argument("<plans...>", "two or more scenario files, builtin:<name>s or plan JSON files")
+    .option("--json", "print the comparison as JSON")
+    .action((inputs: string[], flags: { json?: boolean }) => runCommand(() => compareCommand(inputs, flags)));
+}
+
+async function solveCommand(path: string, flags: SolveFlags): Promise<ExitCode> {
+  if (flags.out && !flags.force && existsSync(flags.out)) {
+    throw new UserError(`${flags.out} exists; use --force to overwrite it`);
+  }
+  const scenario = await loadScenario(path);
+  const progress = progressLine(scenario.currency);
+  const plan = await solveScenario(scenario, {
+    solver: await solverNamed(flags.solver),
+    explain: flags.explain,
+    ...(flags.timeLimit !== undefined ? { timeLimitSeconds: flags.timeLimit } : {}),
+    ...(flags.gap !== undefined ? { mipRelGap: flags.gap } : {}),
+    ...(progress ? { onProgress: progress.update } : {}),
+  }).finally(() => progress?.clear());
+
+  if (flags.out)
+    await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`, { flag: flags.force ? "w" : "wx" });
+  if (flags.json) printJson(plan);
+  else process.stdout.write(formatPlanReport(plan));
+  return exitCodeOf(plan);
+}
+
+function exitCodeOf(plan: Plan): ExitCode {
+  switch (plan.status) {
+    case "optimal":
+      if (plan.invariants.some((i) => !i.ok)) {
+        throw new UserError(
+          "the plan failed its own checks (see above): please report this scenario",
+          ExitCode.failure,
+        );
+      }
+      return ExitCode.ok;
+    case "infeasible":
+      return ExitCode.infeasible;
+    case "time-limit":
+    case "cancelled":
+      return ExitCode.notProven;
+    case "unbounded":
+      throw new UserError(
+        "the scenario's objective is unbounded: a cost or a volume has no limit",
+        ExitCode.failure,
+      );
+    case "error":
+      throw new UserError("the solver failed; try --solver cbc, or a smaller scenario", ExitCode.failure);
+  }
+}
+
+async function solverNamed(name: "highs" | "cbc"): Promise<SolverAdapter> {
+  if (name === "cbc") {
+    const { CbcSolver } = await import("../../solver/cbc.js");
+    return new CbcSolver();
+  }
+  const { HighsSolver } = await import("../../solver/highs.js");
+  return new HighsSolver();
+}
+
+/** A one-line progress display on stderr, only where a person watches it. */
+function progressLine(
+  currency: string,
+): { update: (p: SolveProgress) => void; clear: () => void } | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let shown = false;
+  return {
+    update(p) {
+      const parts = [`solving… ${p.elapsedSeconds.toFixed(1)} s`];
+      if (p.incumbent !== undefined) parts.push(`best ${formatMoney(p.incumbent, currency)}`);
+      if (p.bound !== undefined) parts.push(`bound ${formatMoney(p.bound, currency)}`);
+      if (p.gap !== undefined && Number.isFinite(p.gap)) parts.push(`gap ${(p.gap * 100).toFixed(2)}%`);
+      process.stderr.write(`\r\x1b[K${parts.join("  ")}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write("\r\x1b[K");
+    },
+  };
+}
+
+async function compareCommand(inputs: string[], flags: { json?: boolean }): Promise<ExitCode> {
+  if (inputs.length < 2) throw new UserError("compare needs at least two scenarios or plans", ExitCode.usage);
+  const plans: Plan[] = [];
+  for (const input of inputs) plans.push(await planFrom(input));
+  const comparison = comparePlans(plans);
+  if (flags.json) printJson(comparison);
+  else process.stdout.write(formatComparison(comparison));
+  return ExitCode.ok;
+}
+
+/** A saved plan (JSON written by `solve --out`) is read as it is; anything else is a scenario to solve. */
+async function planFrom(input: string): Promise<Plan> {
+  if (input.endsWith(".json") && existsSync(input)) {
+    const parsed = parseJson(await readFile(input, "utf8"), input);
+    if (isPlanLike(parsed)) return parsed;
+    if (!(parsed && typeof parsed === "object" && "portello" in parsed)) {
+      throw new UserError(`${input}: neither a plan (from solve --out) nor a scenario`);
+    }
+  }
+  return solveScenario(await loadScenario(input), { explain: false });
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function isPlanLike(value: unknown): value is Plan {
+  if (!value || typeof value !== "object") return false;
+  const v = value as Partial<Plan>;
+  return (
+    typeof v.npv === "number" &&
+    typeof v.npvBreakdown === "object" &&
+    typeof v.scenario?.id === "string" &&
+    Array.isArray(v.allocations) &&
+    Array.isArray(v.plantEvents) &&
+    Array.isArray(v.plantYears) &&
+    Array.isArray(v.flows) &&
+    Array.isArray(v.unmet)
+  );
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) {
+    throw new InvalidArgumentError(`expected a relative gap between 0 and 1, e.g. 0.001, got "${value}"`);
+  }
+  return n;
+}

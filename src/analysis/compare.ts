@@ -1,0 +1,155 @@
+import type { NpvBreakdown, Plan } from "../plan/types.js";
+
+/** Plans side by side: one value per plan for each KPI, and the decisions on which they differ. */
+export interface PlanComparison {
+  plans: { id: string; name: string; status: string; currency: string }[];
+  kpis: ComparedKpi[];
+  differences: DecisionDifference[];
+}
+
+export interface ComparedKpi {
+  key: string;
+  label: string;
+  unit: "money" | "vehicles" | "ratio";
+  /** one value per plan, in the order given */
+  values: number[];
+}
+
+/** A decision that is not the same in every plan; `values` holds each plan's choice in words ("—" for none). */
+export interface DecisionDifference {
+  kind: "allocation" | "opening" | "closure" | "platform" | "shifts";
+  subject: string;
+  values: string[];
+}
+
+const NONE = "—";
+
+const BREAKDOWN_LABELS: Record<keyof NpvBreakdown, string> = {
+  revenue: "revenue",
+  variableCost: "variable cost",
+  logistics: "logistics",
+  duties: "duties",
+  fixed: "fixed cost",
+  shifts: "shift cost",
+  openings: "openings",
+  closures: "closures",
+  tooling: "tooling",
+  platformConversion: "platform conversion",
+  unmetPenalty: "unmet penalty",
+};
+
+export function comparePlans(plans: Plan[]): PlanComparison {
+  return {
+    plans: plans.map((p) => ({
+      id: p.scenario.id,
+      name: p.scenario.name,
+      status: p.status,
+      currency: p.scenario.currency,
+    })),
+    kpis: compareKpis(plans),
+    differences: [
+      ...differing("allocation", plans, allocationsByProgram),
+      ...differing("opening", plans, (p) => eventsByPlant(p, ["reopen", "build"])),
+      ...differing("closure", plans, (p) => eventsByPlant(p, ["close"])),
+      ...differing("platform", plans, (p) => eventsByPlant(p, ["platform"])),
+      ...differing("shifts", plans, shiftProfiles),
+    ],
+  };
+}
+
+function compareKpis(plans: Plan[]): ComparedKpi[] {
+  const kpi = (key: string, label: string, unit: ComparedKpi["unit"], of: (p: Plan) => number) => ({
+    key,
+    label,
+    unit,
+    values: plans.map(of),
+  });
+  const breakdownKeys = Object.keys(BREAKDOWN_LABELS) as (keyof NpvBreakdown)[];
+  return [
+    kpi("npv", "NPV", "money", (p) => p.npv),
+    ...breakdownKeys.map((k) => kpi(k, BREAKDOWN_LABELS[k], "money", (p) => p.npvBreakdown[k])),
+    kpi("investment", "investment (undiscounted)", "money", investment),
+    kpi("volume", "vehicles built", "vehicles", (p) => sum(p.flows.map((f) => f.volume))),
+    kpi("unmet", "unmet demand", "vehicles", (p) => sum(p.unmet.map((u) => u.volume))),
+    kpi("utilisation", "mean utilisation", "ratio", meanUtilisation),
+  ];
+}
+
+/** One-off spending, undiscounted: openings, platform conversions and tooling of new allocations. */
+function investment(plan: Plan): number {
+  const events = sum(plan.plantEvents.filter((e) => e.event !== "close").map((e) => e.cost));
+  return events + sum(plan.allocations.map((a) => a.toolingCost ?? 0));
+}
+
+/** Built and reserved vehicles over the capacity of the shifts run, across all plant-years that run shifts. */
+function meanUtilisation(plan: Plan): number {
+  const running = plan.plantYears.filter((py) => py.capacity > 0);
+  const capacity = sum(running.map((py) => py.capacity));
+  return capacity > 0 ? sum(running.map((py) => py.volume + (py.reserved ?? 0))) / capacity : 0;
+}
+
+function allocationsByProgram(plan: Plan): Map<string, string> {
+  const byProgram = new Map<string, string[]>();
+  for (const a of plan.allocations) {
+    const list = byProgram.get(a.program) ?? [];
+    list.push(`${a.plant} ${a.fromYear}–${a.toYear}`);
+    byProgram.set(a.program, list);
+  }
+  return new Map([...byProgram].map(([program, list]) => [program, list.sort().join(", ")]));
+}
+
+function eventsByPlant(plan: Plan, kinds: string[]): Map<string, string> {
+  const byPlant = new Map<string, string[]>();
+  for (const e of plan.plantEvents) {
+    if (!kinds.includes(e.event)) continue;
+    const list = byPlant.get(e.plant) ?? [];
+    list.push(e.platform ? `${e.platform} ${e.year}` : `${e.event} ${e.year}`);
+    byPlant.set(e.plant, list);
+  }
+  return new Map([...byPlant].map(([plant, list]) => [plant, list.sort().join(", ")]));
+}
+
+/** Shifts per plant as runs of equal years, e.g. "2026–2028: 2, 2029–2035: 3". */
+function shiftProfiles(plan: Plan): Map<string, string> {
+  const byPlant = new Map<string, { year: number; shifts: number }[]>();
+  for (const py of plan.plantYears) {
+    const list = byPlant.get(py.plant) ?? [];
+    list.push({ year: py.year, shifts: py.shifts });
+    byPlant.set(py.plant, list);
+  }
+  const profiles = new Map<string, string>();
+  for (const [plant, years] of byPlant) {
+    years.sort((a, b) => a.year - b.year);
+    const runs: string[] = [];
+    let start = 0;
+    for (let i = 1; i <= years.length; i++) {
+      if (i < years.length && years[i]!.shifts === years[start]!.shifts) continue;
+      const first = years[start]!;
+      const last = years[i - 1]!;
+      if (first.shifts > 0) {
+        runs.push(`${first.year === last.year ? first.year : `${first.year}–${last.year}`}: ${first.shifts}`);
+      }
+      start = i;
+    }
+    if (runs.length > 0) profiles.set(plant, runs.join(", "));
+  }
+  return profiles;
+}
+
+function differing(
+  kind: DecisionDifference["kind"],
+  plans: Plan[],
+  describe: (plan: Plan) => Map<string, string>,
+): DecisionDifference[] {
+  const described = plans.map(describe);
+  const subjects = [...new Set(described.flatMap((m) => [...m.keys()]))].sort();
+  return subjects
+    .map((subject) => ({ kind, subject, values: described.map((m) => m.get(subject) ?? NONE) }))
+    .filter((d) => new Set(d.values).size > 1);
+}
+
+function sum(values: number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}

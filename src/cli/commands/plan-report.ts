@@ -1,0 +1,201 @@
+import type { PlanComparison } from "../../analysis/compare.js";
+import type { NpvBreakdown, Plan } from "../../plan/types.js";
+import { formatMoney, formatNumber, table } from "../output.js";
+
+/** The readable report of `portello solve`: headline, decisions, money, utilisation, explanations, checks. */
+export function formatPlanReport(plan: Plan): string {
+  const sections = [headline(plan)];
+  if (plan.infeasibility) {
+    sections.push(infeasibilitySection(plan));
+    return `${sections.join("\n\n")}\n`;
+  }
+  sections.push(
+    allocationsSection(plan),
+    eventsSection(plan),
+    breakdownSection(plan),
+    utilisationSection(plan),
+    landedCostSection(plan),
+    dutiesSection(plan),
+    unmetSection(plan),
+    explanationsSection(plan),
+    invariantsSection(plan),
+  );
+  return `${sections.filter((s) => s !== "").join("\n\n")}\n`;
+}
+
+function headline(plan: Plan): string {
+  const { solver } = plan;
+  const facts = [`status ${plan.status}`, `${solver.seconds.toFixed(1)} s with ${solver.name}`];
+  if (solver.gap !== undefined && Number.isFinite(solver.gap)) facts.push(`gap ${percent(solver.gap, 3)}`);
+  const title = `${plan.scenario.name} (${plan.scenario.id}), ${plan.scenario.horizon.start}–${plan.scenario.horizon.end}`;
+  if (plan.infeasibility) return `${title}\nNo feasible plan (${facts.join(", ")})`;
+  return `${title}\nNPV ${money(plan, plan.npv)} (${facts.join(", ")})`;
+}
+
+function infeasibilitySection(plan: Plan): string {
+  const report = plan.infeasibility!;
+  return [report.summary, ...report.reasons.map((r) => `  - ${r}`)].join("\n");
+}
+
+function allocationsSection(plan: Plan): string {
+  if (plan.allocations.length === 0) return "Allocations: none";
+  const rows = plan.allocations.map((a) => [
+    name(plan, "programs", a.program),
+    name(plan, "plants", a.plant),
+    `${a.fromYear}–${a.toYear}`,
+    a.newTooling ? "new" : "existing",
+    Math.round(a.volume),
+  ]);
+  return `Allocations\n${table(["program", "plant", "years", "tooling", "vehicles"], rows)}`;
+}
+
+function eventsSection(plan: Plan): string {
+  if (plan.plantEvents.length === 0) return "Plant events: none";
+  const rows = plan.plantEvents.map((e) => [
+    String(e.year),
+    name(plan, "plants", e.plant),
+    e.event === "platform" ? `gains platform ${e.platform}` : e.event,
+    money(plan, e.cost),
+  ]);
+  return `Plant events\n${table(["year", "plant", "event", "cost"], rows)}`;
+}
+
+const BREAKDOWN_ORDER: [keyof NpvBreakdown, string][] = [
+  ["revenue", "revenue"],
+  ["variableCost", "variable cost"],
+  ["logistics", "logistics"],
+  ["duties", "duties"],
+  ["fixed", "fixed plant cost"],
+  ["shifts", "shift cost"],
+  ["openings", "openings"],
+  ["closures", "closures"],
+  ["tooling", "tooling"],
+  ["platformConversion", "platform conversion"],
+  ["unmetPenalty", "unmet-demand penalty"],
+];
+
+function breakdownSection(plan: Plan): string {
+  const rows = BREAKDOWN_ORDER.filter(([k]) => plan.npvBreakdown[k] !== 0).map(([k, label]) => [
+    label,
+    money(plan, plan.npvBreakdown[k]),
+  ]);
+  rows.push(["NPV", money(plan, plan.npv)]);
+  return `NPV breakdown (discounted, ${plan.scenario.discountRate * 100}% a year)\n${table(["", "amount"], rows)}`;
+}
+
+/** Plants × years: "shifts × utilisation", blank where the plant does not operate. */
+function utilisationSection(plan: Plan): string {
+  const years = [...new Set(plan.plantYears.map((py) => py.year))].sort((a, b) => a - b);
+  const plants = [...new Set(plan.plantYears.map((py) => py.plant))];
+  if (years.length === 0) return "";
+  const cell = new Map(plan.plantYears.map((py) => [`${py.plant}|${py.year}`, py]));
+  const rows = plants.map((plant) => [
+    name(plan, "plants", plant),
+    ...years.map((year) => {
+      const py = cell.get(`${plant}|${year}`);
+      if (!py?.operating) return "·";
+      if (py.shifts === 0) return "open, 0 shifts";
+      return `${py.shifts}×${percent(py.utilisation, 0)}`;
+    }),
+  ]);
+  return `Utilisation (shifts × share of their capacity used; · = not operating)\n${table(["plant", ...years.map(String)], rows)}`;
+}
+
+function landedCostSection(plan: Plan): string {
+  if (plan.landedCost.length === 0) return "";
+  const rows = plan.landedCost.map((c) => [
+    name(plan, "programs", c.program),
+    name(plan, "plants", c.plant),
+    name(plan, "markets", c.market),
+    Math.round(c.variable),
+    Math.round(c.logistics),
+    Math.round(c.duty),
+    Math.round(c.total),
+    Math.round(c.price),
+  ]);
+  return `Landed cost per vehicle (${plan.scenario.currency}, volume-weighted)\n${table(
+    ["program", "plant", "market", "variable", "logistics", "duty", "total", "price"],
+    rows,
+  )}`;
+}
+
+function dutiesSection(plan: Plan): string {
+  const paid = plan.dutiesByLane.filter((d) => d.total > 0);
+  if (paid.length === 0) return "Duties: none paid";
+  const rows = paid.map((d) => [
+    name(plan, "plants", d.plant),
+    name(plan, "markets", d.market),
+    money(plan, d.total),
+    money(plan, d.discounted),
+  ]);
+  return `Duties by lane\n${table(["plant", "market", "paid", "discounted"], rows)}`;
+}
+
+/** Unmet demand summed per program and market: the yearly detail is in the JSON. */
+function unmetSection(plan: Plan): string {
+  const totals = new Map<string, { program: string; market: string; volume: number; years: number[] }>();
+  for (const u of plan.unmet) {
+    const key = `${u.program}|${u.market}`;
+    const entry = totals.get(key) ?? { program: u.program, market: u.market, volume: 0, years: [] };
+    entry.volume += u.volume;
+    entry.years.push(u.year);
+    totals.set(key, entry);
+  }
+  if (totals.size === 0) return "";
+  const rows = [...totals.values()].map((e) => [
+    name(plan, "programs", e.program),
+    name(plan, "markets", e.market),
+    `${Math.min(...e.years)}–${Math.max(...e.years)}`,
+    Math.round(e.volume),
+  ]);
+  return `Unmet demand\n${table(["program", "market", "years", "vehicles"], rows)}`;
+}
+
+function explanationsSection(plan: Plan): string {
+  if (plan.explanations.length === 0) return "";
+  return `Why\n${plan.explanations.map((e) => `  - ${e.text}`).join("\n")}`;
+}
+
+function invariantsSection(plan: Plan): string {
+  const failed = plan.invariants.filter((i) => !i.ok);
+  const head = `Checks: ${plan.invariants.length - failed.length} of ${plan.invariants.length} hold`;
+  if (failed.length === 0) return `${head} (${plan.invariants.map((i) => i.name).join(", ")})`;
+  return [head, ...failed.map((i) => `  FAILED ${i.name}: ${i.detail}`)].join("\n");
+}
+
+/** `portello compare`: KPIs side by side, then the decisions that differ. */
+export function formatComparison(comparison: PlanComparison): string {
+  const headers = ["", ...comparison.plans.map((p) => p.id)];
+  const currency = comparison.plans[0]?.currency ?? "EUR";
+  const kpiRows = comparison.kpis.map((k) => [
+    k.label,
+    ...k.values.map((v) =>
+      k.unit === "money"
+        ? formatMoney(v, currency)
+        : k.unit === "ratio"
+          ? percent(v, 1)
+          : formatNumber(Math.round(v)),
+    ),
+  ]);
+  const status = ["status", ...comparison.plans.map((p) => p.status)];
+  const sections = [`KPIs\n${table(headers, [status, ...kpiRows])}`];
+  if (comparison.differences.length === 0) {
+    sections.push("Decisions: the same in every plan");
+  } else {
+    const rows = comparison.differences.map((d) => [d.kind, d.subject, ...d.values]);
+    sections.push(`Decisions that differ\n${table(["decision", "subject", ...headers.slice(1)], rows)}`);
+  }
+  return `${sections.join("\n\n")}\n`;
+}
+
+function money(plan: Plan, amount: number): string {
+  return formatMoney(amount, plan.scenario.currency);
+}
+
+function percent(ratio: number, digits: number): string {
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+function name(plan: Plan, kind: "plants" | "programs" | "markets", id: string): string {
+  return plan.names?.[kind][id] ?? id;
+}

@@ -1,0 +1,529 @@
+import type { Scenario } from "../domain/scenario.js";
+import { ColumnBuilder, RowBuilder } from "./arrays.js";
+import { type ModelInputs, PlantStatusCode, deriveInputs } from "./inputs.js";
+import { ColKind, type MathProgram, RowKind } from "./program.js";
+
+/** A built model: the program for the solver and the data tables it was built from. */
+export interface BuiltModel {
+  program: MathProgram;
+  inputs: ModelInputs;
+}
+
+export interface BuildOptions {
+  /**
+   * How flows are tied to allocations (DESIGN.md constraint 4):
+   * - "per-flow" (default): x[p,s,m,t] <= min(D[p,m,t], cap_s * maxShifts_s) * a[p,s] for every flow;
+   *   the strong facility-location form, whose LP relaxation is far tighter (docs/model.md has the numbers);
+   * - "per-year": sum_m x[p,s,m,t] <= min(cap_s * maxShifts_s, sum_m D[p,m,t]) * a[p,s], DESIGN.md's
+   *   aggregated form: fewer rows, weaker bound.
+   */
+  linking?: "per-flow" | "per-year";
+}
+
+const INF = Number.POSITIVE_INFINITY;
+
+/** Scenario → mathematical program. Pure: the same scenario always gives the same arrays. */
+export function buildModel(scenario: Scenario, options: BuildOptions = {}): BuiltModel {
+  const inputs = deriveInputs(scenario);
+  return { program: buildProgram(inputs, options), inputs };
+}
+
+/** Column positions by domain cell; -1 where the column does not exist. */
+interface ColumnMap {
+  /** [p * S + s] */
+  a: Int32Array;
+  /** [s * L + l] */
+  g: Int32Array;
+  /** [s * T + t] */
+  o: Int32Array;
+  n: Int32Array;
+  w: Int32Array;
+  z: Int32Array;
+  /** [(p * M + m) * T + t] */
+  u: Int32Array;
+  /** flows occupy [xFirst, xEnd), ordered by program, plant, year, market */
+  xFirst: number;
+  xEnd: number;
+}
+
+export function buildProgram(inputs: ModelInputs, options: BuildOptions = {}): MathProgram {
+  const columns = new ColumnBuilder();
+  const map = addColumns(inputs, columns);
+  const rows = new RowBuilder();
+  addDemandRows(inputs, columns, map, rows);
+  addCapacityRows(inputs, columns, map, rows);
+  addShiftRows(inputs, map, rows);
+  if ((options.linking ?? "per-flow") === "per-flow") addFlowLinkingRows(inputs, columns, map, rows);
+  else addYearLinkingRows(inputs, columns, map, rows);
+  addAllocatedKeepsOpenRows(inputs, map, rows);
+  addPlatformRows(inputs, map, rows);
+  addSourcingRows(inputs, map, rows);
+  addPlantDynamicsRows(inputs, map, rows);
+  addBudgetCapRows(inputs, map, rows);
+  addMinVolumeRows(inputs, columns, map, rows);
+  return {
+    sense: inputs.mode === "profit" ? "maximize" : "minimize",
+    objectiveOffset: 0,
+    ...columns.finish(),
+    ...rows.finish(),
+  };
+}
+
+function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
+  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, discount, plant } = inputs;
+  const L = inputs.platforms.length;
+  const profit = inputs.mode === "profit";
+  // costs enter a maximised NPV with a minus sign, a minimised cost with a plus sign
+  const costSign = profit ? -1 : 1;
+  const map: ColumnMap = {
+    a: new Int32Array(P * S).fill(-1),
+    g: new Int32Array(S * L).fill(-1),
+    o: new Int32Array(S * T).fill(-1),
+    n: new Int32Array(S * T).fill(-1),
+    w: new Int32Array(S * T).fill(-1),
+    z: new Int32Array(S * T).fill(-1),
+    u: new Int32Array(P * M * T).fill(-1),
+    xFirst: 0,
+    xEnd: 0,
+  };
+
+  for (let p = 0; p < P; p++) {
+    const paidIn = inputs.toolingYear[p]!;
+    for (let s = 0; s < S; s++) {
+      const ps = p * S + s;
+      if (inputs.allocation[ps] !== 0) continue;
+      const forced = inputs.existing[ps] || inputs.fixed[ps] ? 1 : 0;
+      const cost = costSign * discount[paidIn]! * inputs.tooling[ps]!;
+      map.a[ps] = cols.add(ColKind.allocate, p, s, -1, -1, forced, 1, cost, true);
+    }
+  }
+
+  for (let s = 0; s < S; s++) {
+    for (let l = 0; l < L; l++) {
+      if (inputs.hasPlatform[s * L + l] || Number.isNaN(inputs.conversionCost[s * L + l]!)) continue;
+      if (!someAllocationNeeds(inputs, map, s, l)) continue;
+      const cost = costSign * discount[0]! * inputs.conversionCost[s * L + l]!;
+      map.g[s * L + l] = cols.add(ColKind.platform, -1, s, l, -1, 0, 1, cost, true);
+    }
+  }
+
+  for (let s = 0; s < S; s++) {
+    const status = plant.status[s]!;
+    const alwaysOpen = status === PlantStatusCode.active && !plant.canClose[s];
+    for (let t = 0; t < T; t++) {
+      const st = s * T + t;
+      if (!inputs.operable[st]) continue;
+      const lower = alwaysOpen || inputs.keepOpen[st] ? 1 : 0;
+      const year = inputs.years[t]!;
+      map.o[st] = cols.add(
+        ColKind.operate,
+        -1,
+        s,
+        -1,
+        year,
+        lower,
+        1,
+        costSign * discount[t]! * plant.fixedCost[s]!,
+        true,
+      );
+      const shiftCost = costSign * discount[t]! * plant.shiftCost[s]!;
+      map.n[st] = cols.add(ColKind.shifts, -1, s, -1, year, 0, plant.maxShifts[s]!, shiftCost, true);
+    }
+  }
+  for (let s = 0; s < S; s++) {
+    const opens = plant.status[s] === PlantStatusCode.idle || plant.status[s] === PlantStatusCode.candidate;
+    const closes = plant.canClose[s] === 1;
+    let firstOpen = true;
+    for (let t = 0; t < T; t++) {
+      const st = s * T + t;
+      if (map.o[st]! < 0) continue;
+      const year = inputs.years[t]!;
+      if (opens) {
+        map.w[st] = cols.add(
+          ColKind.open,
+          -1,
+          s,
+          -1,
+          year,
+          0,
+          1,
+          costSign * discount[t]! * plant.openCost[s]!,
+          false,
+        );
+      }
+      // an idle or candidate plant cannot close in the year it may first open: it was not open before
+      if (closes && !(opens && firstOpen)) {
+        map.z[st] = cols.add(
+          ColKind.close,
+          -1,
+          s,
+          -1,
+          year,
+          0,
+          1,
+          costSign * discount[t]! * plant.closeCost[s]!,
+          false,
+        );
+      }
+      firstOpen = false;
+    }
+  }
+
+  map.xFirst = cols.count;
+  addFlowColumns(inputs, cols, map, costSign);
+  map.xEnd = cols.count;
+  addUnmetColumns(inputs, cols, map);
+  return map;
+}
+
+function someAllocationNeeds(inputs: ModelInputs, map: ColumnMap, s: number, l: number): boolean {
+  for (let p = 0; p < inputs.numPrograms; p++) {
+    if (inputs.programPlatform[p] === l && map.a[p * inputs.numPlants + s]! >= 0) return true;
+  }
+  return false;
+}
+
+/** x[p,s,m,t] for allocatable (p,s), years in the life where the plant operates, allowed lanes with demand. */
+function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, costSign: number): void {
+  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, discount, demand, price } = inputs;
+  const profit = inputs.mode === "profit";
+  for (let p = 0; p < P; p++) {
+    const first = inputs.lifeFirst[p]!;
+    if (first < 0) continue;
+    const last = inputs.lifeLast[p]!;
+    for (let s = 0; s < S; s++) {
+      const ps = p * S + s;
+      if (map.a[ps]! < 0) continue;
+      const maxOutput = inputs.plant.capacityPerShift[s]! * inputs.plant.maxShifts[s]!;
+      const unitCost = inputs.variableCost[ps]!;
+      const customs = inputs.customsValue[ps]!;
+      for (let t = first; t <= last; t++) {
+        if (!inputs.operable[s * T + t]) continue;
+        const year = inputs.years[t]!;
+        for (let m = 0; m < M; m++) {
+          const sm = s * M + m;
+          const pmt = (p * M + m) * T + t;
+          const d = demand[pmt]!;
+          if (!inputs.laneAllowed[sm] || d <= 0) continue;
+          const landed = unitCost + inputs.laneCost[sm]! + inputs.dutyRate[sm * T + t]! * customs;
+          const margin = profit ? price[pmt]! + costSign * landed : landed;
+          cols.add(ColKind.flow, p, s, m, year, 0, Math.min(d, maxOutput), discount[t]! * margin, false);
+        }
+      }
+    }
+  }
+}
+
+/** u[p,m,t]: free slack in profit mode, penalised in serve-all; absent where unmet demand is forbidden. */
+function addUnmetColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap): void {
+  if (inputs.mode === "serve-all" && inputs.unmetPenalty === undefined) return;
+  const penalty = inputs.mode === "serve-all" ? inputs.unmetPenalty! : 0;
+  forEachDemandCell(inputs, (p, m, t, cell) => {
+    const cost = inputs.discount[t]! * penalty;
+    map.u[cell] = cols.add(ColKind.unmet, p, -1, m, inputs.years[t]!, 0, inputs.demand[cell]!, cost, false);
+  });
+}
+
+/** Visits every (program, market, year) with demand inside the program's life. */
+function forEachDemandCell(
+  inputs: ModelInputs,
+  visit: (p: number, m: number, t: number, cell: number) => void,
+) {
+  const { numPrograms: P, numMarkets: M, numYears: T } = inputs;
+  for (let p = 0; p < P; p++) {
+    const first = inputs.lifeFirst[p]!;
+    if (first < 0) continue;
+    for (let m = 0; m < M; m++) {
+      for (let t = first; t <= inputs.lifeLast[p]!; t++) {
+        const cell = (p * M + m) * T + t;
+        if (inputs.demand[cell]! > 0) visit(p, m, t, cell);
+      }
+    }
+  }
+}
+
+const yearIndex = (inputs: ModelInputs, year: number) => year - inputs.years[0]!;
+
+/** 1. demand: sum_s x[p,s,m,t] + u[p,m,t] = D[p,m,t], one row per demand cell. */
+function addDemandRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
+  const { numMarkets: M, numYears: T } = inputs;
+  const rowOf = new Int32Array(inputs.demand.length).fill(-1);
+  const cells: number[] = [];
+  forEachDemandCell(inputs, (_p, _m, _t, cell) => {
+    rowOf[cell] = cells.length;
+    cells.push(cell);
+  });
+  const { program, market, year } = cols.index;
+  const counts = new Int32Array(cells.length);
+  const cellOfFlow = (j: number) => (program[j]! * M + market[j]!) * T + yearIndex(inputs, year[j]!);
+  for (let j = map.xFirst; j < map.xEnd; j++) counts[rowOf[cellOfFlow(j)]!]!++;
+  for (let r = 0; r < cells.length; r++) if (map.u[cells[r]!]! >= 0) counts[r]!++;
+  const { first, cursor } = rows.block(counts);
+  for (let j = map.xFirst; j < map.xEnd; j++) {
+    const k = cursor[rowOf[cellOfFlow(j)]!]!++;
+    rows.colIndex[k] = j;
+    rows.value[k] = 1;
+  }
+  cells.forEach((cell, r) => {
+    const u = map.u[cell]!;
+    if (u >= 0) {
+      const k = cursor[r]!++;
+      rows.colIndex[k] = u;
+      rows.value[k] = 1;
+    }
+    const t = cell % T;
+    const pm = (cell - t) / T;
+    const d = inputs.demand[cell]!;
+    rows.describe(first + r, RowKind.demand, Math.floor(pm / M), -1, pm % M, inputs.years[t]!, d, d);
+  });
+}
+
+/** 2. capacity: sum_{p,m} x[p,s,m,t] + reserved[s,t] o[s,t] - cap_s n[s,t] <= 0, where anything can use it. */
+function addCapacityRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
+  const { numPlants: S, numYears: T } = inputs;
+  const { plant, year } = cols.index;
+  const flowsPerPlantYear = new Int32Array(S * T);
+  for (let j = map.xFirst; j < map.xEnd; j++)
+    flowsPerPlantYear[plant[j]! * T + yearIndex(inputs, year[j]!)]!++;
+  const rowOf = new Int32Array(S * T).fill(-1);
+  const counts: number[] = [];
+  for (let st = 0; st < S * T; st++) {
+    if (map.o[st]! < 0) continue;
+    const reserved = inputs.reserved[st]! > 0 ? 1 : 0;
+    if (flowsPerPlantYear[st] === 0 && !reserved) continue;
+    rowOf[st] = counts.length;
+    counts.push(flowsPerPlantYear[st]! + 1 + reserved);
+  }
+  const { first, cursor } = rows.block(Int32Array.from(counts));
+  for (let j = map.xFirst; j < map.xEnd; j++) {
+    const k = cursor[rowOf[plant[j]! * T + yearIndex(inputs, year[j]!)]!]!++;
+    rows.colIndex[k] = j;
+    rows.value[k] = 1;
+  }
+  for (let st = 0; st < S * T; st++) {
+    const r = rowOf[st]!;
+    if (r < 0) continue;
+    const s = Math.floor(st / T);
+    let k = cursor[r]!++;
+    rows.colIndex[k] = map.n[st]!;
+    rows.value[k] = -inputs.plant.capacityPerShift[s]!;
+    if (inputs.reserved[st]! > 0) {
+      k = cursor[r]!++;
+      rows.colIndex[k] = map.o[st]!;
+      rows.value[k] = inputs.reserved[st]!;
+    }
+    rows.describe(first + r, RowKind.capacity, -1, s, -1, inputs.years[st % T]!, -INF, 0);
+  }
+}
+
+/** 3. shifts need an open plant: n[s,t] - maxShifts_s o[s,t] <= 0. */
+function addShiftRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPlants: S, numYears: T } = inputs;
+  for (let s = 0; s < S; s++) {
+    for (let t = 0; t < T; t++) {
+      const st = s * T + t;
+      if (map.o[st]! < 0) continue;
+      rows.begin(RowKind.shiftsNeedOpen, -1, s, -1, inputs.years[t]!, -INF, 0);
+      rows.push(map.n[st]!, 1);
+      rows.push(map.o[st]!, -inputs.plant.maxShifts[s]!);
+    }
+  }
+}
+
+/** 4 (strong form). x[p,s,m,t] - ub(x) a[p,s] <= 0 for every flow whose allocation is not already fixed. */
+function addFlowLinkingRows(
+  inputs: ModelInputs,
+  cols: ColumnBuilder,
+  map: ColumnMap,
+  rows: RowBuilder,
+): void {
+  const S = inputs.numPlants;
+  const { program, plant, market, year } = cols.index;
+  for (let j = map.xFirst; j < map.xEnd; j++) {
+    const p = program[j]!;
+    const s = plant[j]!;
+    const ps = p * S + s;
+    if (inputs.existing[ps] || inputs.fixed[ps]) continue;
+    rows.begin(RowKind.buildOnlyWhereAllocated, p, s, market[j]!, year[j]!, -INF, 0);
+    rows.push(j, 1);
+    rows.push(map.a[ps]!, -cols.upperBound(j));
+  }
+}
+
+/** 4 (DESIGN.md form). sum_m x[p,s,m,t] - min(cap_s maxShifts_s, sum_m D) a[p,s] <= 0 per program, plant, year. */
+function addYearLinkingRows(
+  inputs: ModelInputs,
+  cols: ColumnBuilder,
+  map: ColumnMap,
+  rows: RowBuilder,
+): void {
+  const { numPlants: S, numMarkets: M, numYears: T } = inputs;
+  const { program, plant, year } = cols.index;
+  let j = map.xFirst;
+  while (j < map.xEnd) {
+    const p = program[j]!;
+    const s = plant[j]!;
+    const y = year[j]!;
+    const ps = p * S + s;
+    const forced = inputs.existing[ps] || inputs.fixed[ps];
+    const t = yearIndex(inputs, y);
+    let total = 0;
+    for (let m = 0; m < M; m++) total += inputs.demand[(p * M + m) * T + t]!;
+    const bound = Math.min(total, inputs.plant.capacityPerShift[s]! * inputs.plant.maxShifts[s]!);
+    if (!forced) rows.begin(RowKind.buildOnlyWhereAllocated, p, s, -1, y, -INF, 0);
+    // flows of one (program, plant, year) are contiguous
+    for (; j < map.xEnd && program[j] === p && plant[j] === s && year[j] === y; j++)
+      if (!forced) rows.push(j, 1);
+    if (!forced) rows.push(map.a[ps]!, -bound);
+  }
+}
+
+/** 5. an allocated program keeps its plant open: a[p,s] - o[s,t] <= 0 for the life years the plant operates. */
+function addAllocatedKeepsOpenRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPrograms: P, numPlants: S, numYears: T } = inputs;
+  for (let p = 0; p < P; p++) {
+    for (let s = 0; s < S; s++) {
+      const a = map.a[p * S + s]!;
+      if (a < 0) continue;
+      for (let t = inputs.lifeFirst[p]!; t <= inputs.lifeLast[p]!; t++) {
+        const o = map.o[s * T + t]!;
+        if (o < 0) continue;
+        rows.begin(RowKind.allocatedKeepsOpen, p, s, -1, inputs.years[t]!, -INF, 0);
+        rows.push(a, 1);
+        rows.push(o, -1);
+      }
+    }
+  }
+}
+
+/** 6. platform: a[p,s] - g[s,platform(p)] <= 0 where the plant must add the platform. */
+function addPlatformRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPrograms: P, numPlants: S } = inputs;
+  const L = inputs.platforms.length;
+  for (let p = 0; p < P; p++) {
+    const l = inputs.programPlatform[p]!;
+    for (let s = 0; s < S; s++) {
+      const a = map.a[p * S + s]!;
+      const g = map.g[s * L + l]!;
+      if (a < 0 || g < 0) continue;
+      rows.begin(RowKind.platformNeeded, p, s, l, -1, -INF, 0);
+      rows.push(a, 1);
+      rows.push(g, -1);
+    }
+  }
+}
+
+/**
+ * 7. sourcing: sum_s a[p,s] <= maxPlants_p, and >= 1 for programs that must be built. A program that must be
+ * built but has no possible plant keeps its empty row (0 >= 1), so the solver reports the scenario infeasible.
+ */
+function addSourcingRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPrograms: P, numPlants: S } = inputs;
+  for (let p = 0; p < P; p++) {
+    if (inputs.lifeFirst[p]! < 0) continue;
+    let candidates = 0;
+    for (let s = 0; s < S; s++) if (map.a[p * S + s]! >= 0) candidates++;
+    if (candidates > inputs.maxPlants[p]!) {
+      rows.begin(RowKind.sourcingMax, p, -1, -1, -1, -INF, inputs.maxPlants[p]!);
+      for (let s = 0; s < S; s++) if (map.a[p * S + s]! >= 0) rows.push(map.a[p * S + s]!, 1);
+    }
+    if (inputs.mustBuild[p]) {
+      rows.begin(RowKind.sourcingMin, p, -1, -1, -1, 1, INF);
+      for (let s = 0; s < S; s++) if (map.a[p * S + s]! >= 0) rows.push(map.a[p * S + s]!, 1);
+    }
+  }
+}
+
+/**
+ * 8. plant dynamics, with o[s,-1] = 1 for active and 0 for idle/candidate plants (o = 0 before a plant's
+ * earliest year: no column there). Where the status can change only one way the event is an equality,
+ * w = o[t] - o[t-1] >= 0 (idle/candidate plants stay open) or z = o[t-1] - o[t] >= 0 (an active plant that
+ * closes stays closed), which makes the events exact and needs no separate monotonicity rows. Plants that
+ * may both open and close get the inequalities w >= o[t] - o[t-1] and z >= o[t-1] - o[t].
+ */
+function addPlantDynamicsRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPlants: S, numYears: T } = inputs;
+  for (let s = 0; s < S; s++) {
+    const active = inputs.plant.status[s] === PlantStatusCode.active;
+    const twoWay = !active && inputs.plant.canClose[s] === 1;
+    let previous = -1;
+    for (let t = 0; t < T; t++) {
+      const st = s * T + t;
+      const o = map.o[st]!;
+      if (o < 0) continue;
+      const year = inputs.years[t]!;
+      const before = previous < 0 ? (active ? 1 : 0) : 0; // constant o[s,t-1] when there is no column
+      if (map.w[st]! >= 0) {
+        // w - o[t] + o[t-1] (=|>=) 0
+        rows.begin(RowKind.openEvent, -1, s, -1, year, -before, twoWay ? INF : -before);
+        rows.push(map.w[st]!, 1);
+        rows.push(o, -1);
+        if (previous >= 0) rows.push(previous, 1);
+      }
+      if (map.z[st]! >= 0) {
+        // z + o[t] - o[t-1] (=|>=) 0
+        rows.begin(RowKind.closeEvent, -1, s, -1, year, before, twoWay ? INF : before);
+        rows.push(map.z[st]!, 1);
+        rows.push(o, 1);
+        if (previous >= 0) rows.push(previous, -1);
+      }
+      previous = o;
+    }
+  }
+}
+
+/** 9. budget caps: undiscounted tooling, opening and conversion investment in the policy's years <= cap. */
+function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPrograms: P, numPlants: S, numYears: T } = inputs;
+  const L = inputs.platforms.length;
+  const start = inputs.years[0]!;
+  inputs.policies.forEach((policy, k) => {
+    if (policy.kind !== "budget-cap") return;
+    const first = Math.max(0, (policy.from ?? start) - start);
+    const last = Math.min(T - 1, (policy.to ?? start + T - 1) - start);
+    rows.begin(RowKind.budgetCap, -1, -1, k, -1, -INF, policy.maxInvestment);
+    for (let p = 0; p < P; p++) {
+      const paidIn = inputs.toolingYear[p]!;
+      if (paidIn < first || paidIn > last) continue;
+      for (let s = 0; s < S; s++) {
+        const a = map.a[p * S + s]!;
+        if (a >= 0 && inputs.tooling[p * S + s]! > 0) rows.push(a, inputs.tooling[p * S + s]!);
+      }
+    }
+    for (let s = 0; s < S; s++) {
+      for (let t = first; t <= last; t++) {
+        const w = map.w[s * T + t]!;
+        if (w >= 0 && inputs.plant.openCost[s]! > 0) rows.push(w, inputs.plant.openCost[s]!);
+      }
+      if (first > 0) continue; // conversions are paid at the start of the horizon
+      for (let l = 0; l < L; l++) {
+        const g = map.g[s * L + l]!;
+        if (g >= 0 && inputs.conversionCost[s * L + l]! > 0) rows.push(g, inputs.conversionCost[s * L + l]!);
+      }
+    }
+  });
+}
+
+/** 9. min volume: sum_m x[p,s,m,t] - volume a[p,s] >= 0 for each allocated program (or the given one). */
+function addMinVolumeRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
+  const S = inputs.numPlants;
+  const { program, plant, year } = cols.index;
+  inputs.policies.forEach((policy, k) => {
+    if (policy.kind !== "min-volume") return;
+    const s = inputs.plantIds.indexOf(policy.plant);
+    const only = policy.program === undefined ? -1 : inputs.programIds.indexOf(policy.program);
+    // flows of one (program, plant, year) are contiguous: one row per run at the policy's plant
+    let j = map.xFirst;
+    while (j < map.xEnd) {
+      const p = program[j]!;
+      const y = year[j]!;
+      const matches = plant[j] === s && (only < 0 || p === only);
+      if (matches) rows.begin(RowKind.minVolume, p, s, k, y, 0, INF);
+      const runPlant = plant[j];
+      for (; j < map.xEnd && program[j] === p && plant[j] === runPlant && year[j] === y; j++) {
+        if (matches) rows.push(j, 1);
+      }
+      if (matches) rows.push(map.a[p * S + s]!, -policy.volume);
+    }
+  });
+}

@@ -1,0 +1,616 @@
+import type { ValidationIssue } from "../domain/issues.js";
+import { ValidationError } from "../domain/issues.js";
+import type { Demand, Plant, Policy, Program, Scenario } from "../domain/scenario.js";
+
+/**
+ * The data tables of the planning model (docs/model.md), derived once from a validated scenario.
+ * Every table is a flat typed array indexed by positions in the scenario's lists, in the layouts below,
+ * so the builder reads numbers, never ids:
+ *   program×plant        [p * S + s]
+ *   plant×market         [s * M + m]
+ *   plant×year           [s * T + t]
+ *   program×market×year  [(p * M + m) * T + t]
+ *   plant×market×year    [(s * M + m) * T + t]
+ * where t is the position of a year in `years` (0 = horizon start).
+ */
+export interface ModelInputs {
+  /** ids by position, for names and reports */
+  programIds: string[];
+  plantIds: string[];
+  marketIds: string[];
+  /** profit: maximise NPV, unmet demand loses its margin; serve-all: minimise discounted cost */
+  mode: "profit" | "serve-all";
+  /** serve-all: penalty per unmet vehicle; undefined = unmet demand forbidden */
+  unmetPenalty: number | undefined;
+  numPrograms: number;
+  numPlants: number;
+  numMarkets: number;
+  numYears: number;
+  /** calendar years of the horizon, start..end */
+  years: Int32Array;
+  /** d_t = (1 + r)^-(t - start) */
+  discount: Float64Array;
+  /** platform ids (programs' platforms, plants' platforms and conversion targets), in first-seen order */
+  platforms: string[];
+  /** program → index into `platforms` */
+  programPlatform: Int32Array;
+  /** first and last year index of each program's life inside the horizon; -1 when it lies outside */
+  lifeFirst: Int32Array;
+  lifeLast: Int32Array;
+  /** year index where tooling is paid: max(sop, horizon start); -1 when the life lies outside */
+  toolingYear: Int32Array;
+  /** D[p,m,t]: demand the model sees (zero outside the program's life) */
+  demand: Float64Array;
+  /** pi[p,m,t]: net price; volume-weighted where several demand rows cover the same cell */
+  price: Float64Array;
+  /** c[p,s]: variable cost per vehicle */
+  variableCost: Float64Array;
+  /** v[p,s]: customs value per vehicle on which duties are charged */
+  customsValue: Float64Array;
+  /** I[p,s]: tooling investment of a new allocation (0 where the program is already built there) */
+  tooling: Float64Array;
+  /** l[s,m]: logistics cost per vehicle */
+  laneCost: Float64Array;
+  /** 1 where plant s may ship to market m */
+  laneAllowed: Uint8Array;
+  /** tau[s,m,t]: ad-valorem duty rate */
+  dutyRate: Float64Array;
+  /** why allocation (p,s) is or is not possible: an `AllocationBlock` code */
+  allocation: Uint8Array;
+  /** 1 where program p is already built at plant s (program.builtAt): fixed, tooling sunk */
+  existing: Uint8Array;
+  /** 1 where a fix-allocation policy forces program p onto plant s */
+  fixed: Uint8Array;
+  /** 1 where plant s may operate in year t (not closed, not before its earliest year) */
+  operable: Uint8Array;
+  /** 1 where a keep-open policy requires plant s to operate in year t */
+  keepOpen: Uint8Array;
+  /** capacity taken by programs outside the scenario while the plant operates */
+  reserved: Float64Array;
+  /** 1 where plant s has platform l today: [s * L + l] */
+  hasPlatform: Uint8Array;
+  /** V[s,l]: one-off cost to add platform l at plant s; NaN where it cannot be added: [s * L + l] */
+  conversionCost: Float64Array;
+  /** the scenario's policies, for the builder's policy rows */
+  policies: Policy[];
+  plant: PlantTable;
+  /** most plants that may build each program */
+  maxPlants: Int32Array;
+  /** 1 where the program must be allocated to a plant */
+  mustBuild: Uint8Array;
+}
+
+/** Plant parameters by plant position. */
+export interface PlantTable {
+  /** PlantStatusCode per plant */
+  status: Uint8Array;
+  capacityPerShift: Float64Array;
+  maxShifts: Int32Array;
+  fixedCost: Float64Array;
+  shiftCost: Float64Array;
+  /** R_s: reopen (idle) or build (candidate) cost; 0 when not given */
+  openCost: Float64Array;
+  closeCost: Float64Array;
+  canClose: Uint8Array;
+}
+
+export const PlantStatusCode = { active: 0, idle: 1, candidate: 2, closed: 3 } as const;
+export type PlantStatusCode = (typeof PlantStatusCode)[keyof typeof PlantStatusCode];
+
+/** Why program p can or cannot be built at plant s (stored per (p,s) in `ModelInputs.allocation`). */
+export const AllocationBlock = {
+  none: 0,
+  plantClosed: 1,
+  noPlatform: 2,
+  forbidden: 3,
+  outsideCountries: 4,
+  /** the program's life and the plant's operating years do not overlap inside the horizon */
+  noCommonYears: 5,
+} as const;
+export type AllocationBlock = (typeof AllocationBlock)[keyof typeof AllocationBlock];
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+/** Great-circle distance by the haversine formula. */
+export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Collects references to unknown ids, so that all of them are reported at once. */
+class References {
+  readonly issues: ValidationIssue[] = [];
+  private readonly index = new Map<string, Map<string, number>>();
+
+  constructor(scenario: Scenario) {
+    this.index.set("plant", positions(scenario.plants));
+    this.index.set("program", positions(scenario.programs));
+    this.index.set("market", positions(scenario.markets));
+  }
+
+  /** Position of an id in its list, or -1 (and an issue) when unknown. */
+  find(kind: "plant" | "program" | "market", id: string, path: string): number {
+    const position = this.index.get(kind)!.get(id);
+    if (position !== undefined) return position;
+    this.fail(path, `a known ${kind} id`, id, `unknown ${kind} "${id}"`);
+    return -1;
+  }
+
+  fail(path: string, expected: string, found: string, message: string): void {
+    this.issues.push({ file: "<scenario>", path, expected, found, message });
+  }
+
+  throwIfAny(): void {
+    if (this.issues.length > 0) throw new ValidationError(this.issues);
+  }
+}
+
+function positions(list: { id: string }[]): Map<string, number> {
+  return new Map(list.map((item, i) => [item.id, i]));
+}
+
+/** Derives every data table of the model from a validated scenario. Throws ValidationError on bad references. */
+export function deriveInputs(scenario: Scenario): ModelInputs {
+  const refs = new References(scenario);
+  const { plants, programs, markets } = scenario;
+  const P = programs.length;
+  const S = plants.length;
+  const M = markets.length;
+  const start = scenario.horizon.start;
+  const T = scenario.horizon.end - start + 1;
+  if (T < 1) {
+    refs.fail(
+      "horizon.end",
+      `a year >= ${start}`,
+      String(scenario.horizon.end),
+      "the horizon ends before it starts",
+    );
+    refs.throwIfAny();
+  }
+
+  const years = new Int32Array(T);
+  const discount = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    years[t] = start + t;
+    discount[t] = (1 + scenario.discountRate) ** -t;
+  }
+
+  const platforms = collectPlatforms(scenario);
+  const L = platforms.length;
+  const platformIndex = new Map(platforms.map((id, l) => [id, l]));
+  const programPlatform = Int32Array.from(programs, (p) => platformIndex.get(p.platform)!);
+
+  const lifeFirst = new Int32Array(P).fill(-1);
+  const lifeLast = new Int32Array(P).fill(-1);
+  const toolingYear = new Int32Array(P).fill(-1);
+  programs.forEach((program, p) => {
+    const first = Math.max(program.sop, start) - start;
+    const last = Math.min(program.eop, scenario.horizon.end) - start;
+    if (first <= last) {
+      lifeFirst[p] = first;
+      lifeLast[p] = last;
+      toolingYear[p] = first;
+    }
+  });
+
+  const { demand, price } = expandDemand(scenario, refs, lifeFirst, lifeLast, T);
+
+  const variableCost = new Float64Array(P * S);
+  const customsValue = new Float64Array(P * S);
+  const tooling = new Float64Array(P * S);
+  const existing = new Uint8Array(P * S);
+  programs.forEach((program, p) => {
+    checkPlantKeys(refs, program.variableCostByPlant, `programs[${p}].variableCostByPlant`);
+    checkPlantKeys(refs, program.toolingByPlant, `programs[${p}].toolingByPlant`);
+    program.builtAt.forEach((id, k) => {
+      const s = refs.find("plant", id, `programs[${p}].builtAt[${k}]`);
+      if (s >= 0) existing[p * S + s] = 1;
+    });
+    plants.forEach((plant, s) => {
+      const c = program.variableCostByPlant[plant.id] ?? program.variableCost * plant.costIndex;
+      variableCost[p * S + s] = c;
+      customsValue[p * S + s] = program.customsValue ?? c;
+      tooling[p * S + s] = existing[p * S + s] ? 0 : (program.toolingByPlant[plant.id] ?? program.tooling);
+    });
+  });
+
+  const { laneCost, laneAllowed } = deriveLanes(scenario, refs);
+  const dutyRate = deriveDuties(scenario, refs, T);
+
+  const operable = new Uint8Array(S * T);
+  const reserved = new Float64Array(S * T);
+  const hasPlatform = new Uint8Array(S * L);
+  const conversionCost = new Float64Array(S * L).fill(Number.NaN);
+  plants.forEach((plant, s) => {
+    const first = firstOperatingYear(plant, start);
+    for (let t = Math.max(0, first - start); t < T; t++)
+      operable[s * T + t] = plant.status === "closed" ? 0 : 1;
+    for (const [year, volume] of Object.entries(plant.reservedVolume)) {
+      const t = Number(year) - start;
+      if (t >= 0 && t < T) reserved[s * T + t] = volume;
+    }
+    for (const id of plant.platforms) hasPlatform[s * L + platformIndex.get(id)!] = 1;
+    // a plant already building a program has that program's platform, whatever its list says
+    for (let p = 0; p < P; p++) if (existing[p * S + s]) hasPlatform[s * L + programPlatform[p]!] = 1;
+    for (const [id, cost] of Object.entries(plant.platformConversion)) {
+      const l = platformIndex.get(id)!;
+      if (!hasPlatform[s * L + l]) conversionCost[s * L + l] = cost;
+    }
+  });
+
+  const allocation = new Uint8Array(P * S);
+  const fixed = new Uint8Array(P * S);
+  const keepOpen = new Uint8Array(S * T);
+  applyPolicies(scenario, refs, { fixed, keepOpen, allocation, operable, T, start });
+  refs.throwIfAny();
+
+  for (let p = 0; p < P; p++) {
+    for (let s = 0; s < S; s++) {
+      const ps = p * S + s;
+      if (allocation[ps] !== AllocationBlock.none) continue;
+      allocation[ps] = allocationBlock(p, s);
+    }
+  }
+
+  function allocationBlock(p: number, s: number): AllocationBlock {
+    const ps = p * S + s;
+    if (plants[s]!.status === "closed") return AllocationBlock.plantClosed;
+    const l = programPlatform[p]!;
+    const platformOk = hasPlatform[s * L + l] || !Number.isNaN(conversionCost[s * L + l]!) || existing[ps];
+    if (!platformOk) return AllocationBlock.noPlatform;
+    if (lifeFirst[p]! < 0) return AllocationBlock.noCommonYears;
+    for (let t = lifeFirst[p]!; t <= lifeLast[p]!; t++) if (operable[s * T + t]) return AllocationBlock.none;
+    return AllocationBlock.noCommonYears;
+  }
+
+  checkForcedAllocations(scenario, refs, allocation, existing, fixed);
+  refs.throwIfAny();
+
+  return {
+    programIds: programs.map((p) => p.id),
+    plantIds: plants.map((s) => s.id),
+    marketIds: markets.map((m) => m.id),
+    mode: scenario.objective.mode,
+    unmetPenalty: scenario.objective.unmetPenalty,
+    numPrograms: P,
+    numPlants: S,
+    numMarkets: M,
+    numYears: T,
+    years,
+    discount,
+    platforms,
+    programPlatform,
+    lifeFirst,
+    lifeLast,
+    toolingYear,
+    demand,
+    price,
+    variableCost,
+    customsValue,
+    tooling,
+    laneCost,
+    laneAllowed,
+    dutyRate,
+    allocation,
+    existing,
+    fixed,
+    operable,
+    keepOpen,
+    reserved,
+    hasPlatform,
+    conversionCost,
+    policies: scenario.policies,
+    plant: plantTable(plants),
+    maxPlants: Int32Array.from(programs, (p) => p.maxPlants),
+    mustBuild: Uint8Array.from(programs, (p) => (p.mustBuild ? 1 : 0)),
+  };
+}
+
+function plantTable(plants: Plant[]): PlantTable {
+  return {
+    status: Uint8Array.from(plants, (s) => PlantStatusCode[s.status]),
+    capacityPerShift: Float64Array.from(plants, (s) => s.capacityPerShift),
+    maxShifts: Int32Array.from(plants, (s) => s.maxShifts),
+    fixedCost: Float64Array.from(plants, (s) => s.fixedCost),
+    shiftCost: Float64Array.from(plants, (s) => s.shiftCost),
+    openCost: Float64Array.from(plants, (s) => s.openCost ?? 0),
+    closeCost: Float64Array.from(plants, (s) => s.closeCost),
+    canClose: Uint8Array.from(plants, (s) => (s.canClose ? 1 : 0)),
+  };
+}
+
+function collectPlatforms(scenario: Scenario): string[] {
+  const seen = new Set<string>();
+  for (const program of scenario.programs) seen.add(program.platform);
+  for (const plant of scenario.plants) {
+    for (const id of plant.platforms) seen.add(id);
+    for (const id of Object.keys(plant.platformConversion)) seen.add(id);
+  }
+  return [...seen];
+}
+
+/** Idle and candidate plants operate from their earliest year; active plants from the start. */
+function firstOperatingYear(plant: Plant, start: number): number {
+  if (plant.status === "active") return start;
+  return Math.max(start, plant.earliestYear ?? start);
+}
+
+function checkPlantKeys(refs: References, record: Record<string, unknown>, path: string): void {
+  for (const id of Object.keys(record)) refs.find("plant", id, `${path}.${id}`);
+}
+
+/** Volumes of one demand row per year index (0 outside the spec or the horizon). */
+function expandVolume(spec: Demand["volume"], start: number, T: number): Float64Array {
+  const volume = new Float64Array(T);
+  if ("from" in spec && typeof spec.from === "number") {
+    const growth = spec as { from: number; volume: number; growth: number; to?: number };
+    const last = growth.to ?? start + T - 1;
+    for (let t = 0; t < T; t++) {
+      const year = start + t;
+      if (year >= growth.from && year <= last)
+        volume[t] = growth.volume * (1 + growth.growth) ** (year - growth.from);
+    }
+  } else {
+    for (const [year, v] of Object.entries(spec as Record<string, number>)) {
+      const t = Number(year) - start;
+      if (t >= 0 && t < T) volume[t] = v;
+    }
+  }
+  return volume;
+}
+
+/** Demand and price per (program, market, year); several rows on one cell add up, prices weighted by volume. */
+function expandDemand(
+  scenario: Scenario,
+  refs: References,
+  lifeFirst: Int32Array,
+  lifeLast: Int32Array,
+  T: number,
+): { demand: Float64Array; price: Float64Array } {
+  const M = scenario.markets.length;
+  const size = scenario.programs.length * M * T;
+  const demand = new Float64Array(size);
+  const revenue = new Float64Array(size);
+  const lastPrice = new Float64Array(size);
+  scenario.demand.forEach((row, k) => {
+    const path = `demand[${k}]`;
+    const p = refs.find("program", row.program, `${path}.program`);
+    const split = marketShares(row, refs, path);
+    for (const id of Object.keys(row.priceByMarket ?? {}))
+      refs.find("market", id, `${path}.priceByMarket.${id}`);
+    if (p < 0) return;
+    const volume = expandVolume(row.volume, scenario.horizon.start, T);
+    for (const [m, share] of split) {
+      const unitPrice = row.priceByMarket?.[scenario.markets[m]!.id] ?? row.price;
+      for (let t = lifeFirst[p]!; t >= 0 && t <= lifeLast[p]!; t++) {
+        const cell = (p * M + m) * T + t;
+        const v = volume[t]! * share;
+        demand[cell]! += v;
+        revenue[cell]! += v * unitPrice;
+        lastPrice[cell] = unitPrice;
+      }
+    }
+  });
+  const price = new Float64Array(size);
+  for (let i = 0; i < size; i++) price[i] = demand[i]! > 0 ? revenue[i]! / demand[i]! : lastPrice[i]!;
+  return { demand, price };
+}
+
+/** (market index, share) pairs of a demand row: its one market, or its shares. */
+function marketShares(row: Demand, refs: References, path: string): [number, number][] {
+  if (row.market !== undefined && row.shares !== undefined) {
+    refs.fail(path, "either `market` or `shares`", "both", "give either `market` or `shares`, not both");
+    return [];
+  }
+  if (row.market !== undefined) {
+    const m = refs.find("market", row.market, `${path}.market`);
+    return m >= 0 ? [[m, 1]] : [];
+  }
+  if (row.shares === undefined) {
+    refs.fail(path, "`market` or `shares`", "neither", "a demand row needs a `market` or `shares`");
+    return [];
+  }
+  const total = Object.values(row.shares).reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) > 1e-6) {
+    refs.fail(`${path}.shares`, "shares adding up to 1", String(total), `shares add up to ${total}, not 1`);
+  }
+  const pairs: [number, number][] = [];
+  for (const [id, share] of Object.entries(row.shares)) {
+    const m = refs.find("market", id, `${path}.shares.${id}`);
+    if (m >= 0) pairs.push([m, share]);
+  }
+  return pairs;
+}
+
+/**
+ * Logistics cost and permission per (plant, market). All lanes are allowed unless a lane says otherwise.
+ * Cost: the lane's own cost; else its mode's fixedPerVehicle + perKm × distance (the lane's distanceKm, or the
+ * great-circle distance between plant and market coordinates). Without mode rates the lane costs 0, and
+ * without a distance only the fixed handling is charged: the scenario author owns those gaps.
+ */
+function deriveLanes(
+  scenario: Scenario,
+  refs: References,
+): { laneCost: Float64Array; laneAllowed: Uint8Array } {
+  const { plants, markets, logistics } = scenario;
+  const M = markets.length;
+  const laneCost = new Float64Array(plants.length * M);
+  const laneAllowed = new Uint8Array(plants.length * M).fill(1);
+  const explicit = new Map<number, Scenario["lanes"][number]>();
+  scenario.lanes.forEach((lane, k) => {
+    const s = refs.find("plant", lane.from, `lanes[${k}].from`);
+    const m = refs.find("market", lane.to, `lanes[${k}].to`);
+    if (s >= 0 && m >= 0) explicit.set(s * M + m, lane); // the last lane listed wins
+  });
+  plants.forEach((plant, s) => {
+    markets.forEach((market, m) => {
+      const lane = explicit.get(s * M + m);
+      if (lane && !lane.allowed) {
+        laneAllowed[s * M + m] = 0;
+        return;
+      }
+      if (lane?.costPerVehicle !== undefined) {
+        laneCost[s * M + m] = lane.costPerVehicle;
+        return;
+      }
+      const rates = logistics.modes[lane?.mode ?? logistics.defaultMode];
+      if (!rates) return;
+      const km =
+        lane?.distanceKm ??
+        (plant.lat !== undefined &&
+        plant.lon !== undefined &&
+        market.lat !== undefined &&
+        market.lon !== undefined
+          ? greatCircleKm(plant.lat, plant.lon, market.lat, market.lon)
+          : 0);
+      laneCost[s * M + m] = rates.fixedPerVehicle + rates.perKm * km;
+    });
+  });
+  return { laneCost, laneAllowed };
+}
+
+/** Duty rate per (plant, market, year): the last duty row whose origin, destination and years match. */
+function deriveDuties(scenario: Scenario, refs: References, T: number): Float64Array {
+  const { plants, markets, regions } = scenario;
+  const M = markets.length;
+  const start = scenario.horizon.start;
+  const rate = new Float64Array(plants.length * M * T);
+  scenario.duties.forEach((duty, k) => {
+    const origins = new Set<string>();
+    duty.from.forEach((code, i) => {
+      const region = regions[code];
+      if (region) for (const c of region) origins.add(c);
+      else if (/^[A-Z]{2}$/.test(code)) origins.add(code);
+      else
+        refs.fail(
+          `duties[${k}].from[${i}]`,
+          "an ISO country code or a region id",
+          code,
+          `unknown region "${code}"`,
+        );
+    });
+    const destinations = duty.to.map((id, i) => refs.find("market", id, `duties[${k}].to[${i}]`));
+    const first = Math.max(0, (duty.validFrom ?? start) - start);
+    const last = Math.min(T - 1, (duty.validTo ?? start + T - 1) - start);
+    plants.forEach((plant, s) => {
+      if (!origins.has(plant.country)) return;
+      for (const m of destinations) {
+        if (m < 0) continue;
+        for (let t = first; t <= last; t++) rate[(s * M + m) * T + t] = duty.rate;
+      }
+    });
+  });
+  return rate;
+}
+
+interface PolicyTables {
+  fixed: Uint8Array;
+  keepOpen: Uint8Array;
+  allocation: Uint8Array;
+  operable: Uint8Array;
+  T: number;
+  start: number;
+}
+
+/** Policies that act on single cells: fixed and forbidden allocations, country restrictions, kept-open plants. */
+function applyPolicies(scenario: Scenario, refs: References, tables: PolicyTables): void {
+  const S = scenario.plants.length;
+  const { T, start } = tables;
+  scenario.policies.forEach((policy, k) => {
+    const path = `policies[${k}]`;
+    switch (policy.kind) {
+      case "fix-allocation":
+      case "forbid-allocation": {
+        const p = refs.find("program", policy.program, `${path}.program`);
+        const s = refs.find("plant", policy.plant, `${path}.plant`);
+        if (p < 0 || s < 0) return;
+        if (policy.kind === "fix-allocation") tables.fixed[p * S + s] = 1;
+        else tables.allocation[p * S + s] = AllocationBlock.forbidden;
+        return;
+      }
+      case "restrict-to-countries": {
+        const p = refs.find("program", policy.program, `${path}.program`);
+        if (p < 0) return;
+        scenario.plants.forEach((plant, s) => {
+          if (
+            !policy.countries.includes(plant.country) &&
+            tables.allocation[p * S + s] === AllocationBlock.none
+          ) {
+            tables.allocation[p * S + s] = AllocationBlock.outsideCountries;
+          }
+        });
+        return;
+      }
+      case "keep-open": {
+        const s = refs.find("plant", policy.plant, `${path}.plant`);
+        if (s < 0) return;
+        const first = Math.max(0, (policy.from ?? start) - start);
+        const last = Math.min(T - 1, (policy.to ?? start + T - 1) - start);
+        for (let t = first; t <= last; t++) {
+          if (!tables.operable[s * T + t]) {
+            const plant = scenario.plants[s]!;
+            refs.fail(
+              path,
+              "years in which the plant can operate",
+              String(start + t),
+              `keep-open asks ${plant.id} to operate in ${start + t}, but it is ${plant.status === "closed" ? "closed" : `not available before ${plant.earliestYear}`}`,
+            );
+            return;
+          }
+          tables.keepOpen[s * T + t] = 1;
+        }
+        return;
+      }
+      case "min-volume":
+        refs.find("plant", policy.plant, `${path}.plant`);
+        if (policy.program !== undefined) refs.find("program", policy.program, `${path}.program`);
+        return;
+      case "budget-cap":
+        return;
+    }
+  });
+}
+
+const BLOCK_REASON: Record<AllocationBlock, string> = {
+  [AllocationBlock.none]: "",
+  [AllocationBlock.plantClosed]: "the plant is closed",
+  [AllocationBlock.noPlatform]: "the plant neither has nor can add the program's platform",
+  [AllocationBlock.forbidden]: "a forbid-allocation policy excludes it",
+  [AllocationBlock.outsideCountries]: "a restrict-to-countries policy excludes the plant's country",
+  [AllocationBlock.noCommonYears]:
+    "the program's life and the plant's operating years do not overlap in the horizon",
+};
+
+/** A fixed or existing allocation that cannot exist is a contradiction in the scenario, reported before solving. */
+function checkForcedAllocations(
+  scenario: Scenario,
+  refs: References,
+  allocation: Uint8Array,
+  existing: Uint8Array,
+  fixed: Uint8Array,
+): void {
+  const S = scenario.plants.length;
+  scenario.programs.forEach((program: Program, p) => {
+    scenario.plants.forEach((plant, s) => {
+      const block = allocation[p * S + s]! as AllocationBlock;
+      if (block === AllocationBlock.none) return;
+      // a program built at a plant beyond its life inside the horizon is history, not a contradiction
+      if (block === AllocationBlock.noCommonYears && !fixed[p * S + s]) return;
+      const forced = fixed[p * S + s]
+        ? "a fix-allocation policy"
+        : existing[p * S + s]
+          ? "builtAt"
+          : undefined;
+      if (!forced) return;
+      refs.fail(
+        `programs[${p}]`,
+        `an allocation that can exist`,
+        `${program.id} at ${plant.id}`,
+        `${forced} puts ${program.id} at ${plant.id}, but ${BLOCK_REASON[block]}`,
+      );
+    });
+  });
+}

@@ -1,0 +1,311 @@
+import type { Scenario } from "../domain/scenario.js";
+import { ColKind, type MathProgram } from "../model/program.js";
+import type { Solution } from "../solver/types.js";
+import { type Economics, flowUnitCosts } from "./economics.js";
+import type {
+  Allocation,
+  DutyByLane,
+  Flow,
+  LandedCost,
+  NpvBreakdown,
+  Plan,
+  PlantEvent,
+  PlantYear,
+  Unmet,
+} from "./types.js";
+
+/** Volumes below this are solver noise, not decisions. */
+const VOLUME_NOISE = 1e-6;
+
+/**
+ * Turns a solution into the plan in domain words. Money is priced from the raw column values, so the
+ * breakdown sums to the solver's objective; volumes are cleaned of solver noise for display only.
+ */
+export function interpretSolution(
+  scenario: Scenario,
+  program: MathProgram,
+  solution: Solution,
+  econ: Economics,
+): Plan {
+  const plan = emptyPlan(scenario, solution);
+  if (solution.x.length !== program.numCols) return plan;
+  plan.npv = program.sense === "maximize" ? solution.objective : -solution.objective;
+  const reading = readColumns(scenario, program, solution.x, econ);
+  plan.npvBreakdown = reading.breakdown;
+  plan.flows = reading.flows;
+  plan.unmet = reading.unmet;
+  plan.plantYears = plantYears(scenario, econ, reading);
+  plan.allocations = allocations(scenario, econ, reading);
+  plan.plantEvents = reading.events.sort((a, b) => a.year - b.year || a.plant.localeCompare(b.plant));
+  plan.landedCost = landedCosts(scenario, econ, plan.flows);
+  plan.dutiesByLane = dutiesByLane(scenario, econ, plan.flows);
+  return plan;
+}
+
+export function emptyPlan(scenario: Scenario, solution: Solution): Plan {
+  return {
+    scenario: {
+      id: scenario.id,
+      name: scenario.name,
+      currency: scenario.currency,
+      horizon: { ...scenario.horizon },
+      discountRate: scenario.discountRate,
+    },
+    status: solution.status,
+    solver: {
+      name: solution.solver,
+      seconds: solution.seconds,
+      ...(solution.gap !== undefined ? { gap: solution.gap } : {}),
+      ...(solution.bound !== undefined ? { bound: solution.bound } : {}),
+    },
+    npv: 0,
+    npvBreakdown: zeroBreakdown(),
+    allocations: [],
+    plantYears: [],
+    plantEvents: [],
+    flows: [],
+    unmet: [],
+    landedCost: [],
+    dutiesByLane: [],
+    explanations: [],
+    invariants: [],
+    names: {
+      plants: Object.fromEntries(scenario.plants.map((p) => [p.id, p.name])),
+      programs: Object.fromEntries(scenario.programs.map((p) => [p.id, p.name])),
+      markets: Object.fromEntries(scenario.markets.map((m) => [m.id, m.name])),
+    },
+  };
+}
+
+export function zeroBreakdown(): NpvBreakdown {
+  return {
+    revenue: 0,
+    variableCost: 0,
+    logistics: 0,
+    duties: 0,
+    fixed: 0,
+    shifts: 0,
+    openings: 0,
+    closures: 0,
+    tooling: 0,
+    platformConversion: 0,
+    unmetPenalty: 0,
+  };
+}
+
+interface ColumnReading {
+  breakdown: NpvBreakdown;
+  flows: Flow[];
+  unmet: Unmet[];
+  events: PlantEvent[];
+  /** "plant|year" → operating, shifts */
+  operating: Map<string, boolean>;
+  shifts: Map<string, number>;
+  allocated: { program: number; plant: number }[];
+}
+
+/** One pass over the columns: decisions by kind, money by the parameters behind each column. */
+function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ: Economics): ColumnReading {
+  const b = zeroBreakdown();
+  const r: ColumnReading = {
+    breakdown: b,
+    flows: [],
+    unmet: [],
+    events: [],
+    operating: new Map(),
+    shifts: new Map(),
+    allocated: [],
+  };
+  const { cols } = mp;
+  for (let j = 0; j < mp.numCols; j++) {
+    const v = x[j]!;
+    const p = cols.program[j]!;
+    const s = cols.plant[j]!;
+    const m = cols.market[j]!;
+    const t = cols.year[j]!;
+    switch (cols.kind[j]) {
+      case ColKind.flow: {
+        const d = econ.discount(t);
+        const unit = flowUnitCosts(econ, p, s, m, t);
+        b.revenue += d * unit.price * v;
+        b.variableCost -= d * unit.variable * v;
+        b.logistics -= d * unit.logistics * v;
+        b.duties -= d * unit.duty * v;
+        if (v > VOLUME_NOISE) {
+          r.flows.push({
+            program: scenario.programs[p]!.id,
+            plant: scenario.plants[s]!.id,
+            market: scenario.markets[m]!.id,
+            year: t,
+            volume: cleanVolume(v),
+          });
+        }
+        break;
+      }
+      case ColKind.unmet:
+        b.unmetPenalty -= econ.discount(t) * econ.unmetPenalty * v;
+        if (v > VOLUME_NOISE) {
+          r.unmet.push({
+            program: scenario.programs[p]!.id,
+            market: scenario.markets[m]!.id,
+            year: t,
+            volume: cleanVolume(v),
+          });
+        }
+        break;
+      case ColKind.operate:
+        b.fixed -= econ.discount(t) * econ.fixedCost(s) * v;
+        r.operating.set(`${s}|${t}`, v > 0.5);
+        break;
+      case ColKind.shifts:
+        b.shifts -= econ.discount(t) * econ.shiftCost(s) * v;
+        r.shifts.set(`${s}|${t}`, Math.round(v));
+        break;
+      case ColKind.open:
+        b.openings -= econ.discount(t) * econ.openCost(s) * v;
+        if (v > 0.5) {
+          const status = scenario.plants[s]!.status;
+          r.events.push({
+            plant: scenario.plants[s]!.id,
+            year: t,
+            event: status === "candidate" ? "build" : "reopen",
+            cost: econ.openCost(s),
+          });
+        }
+        break;
+      case ColKind.close:
+        b.closures -= econ.discount(t) * econ.closeCost(s) * v;
+        if (v > 0.5)
+          r.events.push({ plant: scenario.plants[s]!.id, year: t, event: "close", cost: econ.closeCost(s) });
+        break;
+      case ColKind.allocate:
+        b.tooling -= econ.discount(econ.toolingYear(p)) * econ.tooling(p, s) * v;
+        if (v > 0.5) r.allocated.push({ program: p, plant: s });
+        break;
+      case ColKind.platform: {
+        const cost = econ.conversionCost(s, m);
+        b.platformConversion -= econ.discount(econ.conversionYear) * cost * v;
+        // platforms a plant already has are fixed columns, not decisions
+        const platform = econ.platforms[m]!;
+        if (v > 0.5 && !scenario.plants[s]!.platforms.includes(platform)) {
+          r.events.push({
+            plant: scenario.plants[s]!.id,
+            year: econ.conversionYear,
+            event: "platform",
+            platform,
+            cost,
+          });
+        }
+        break;
+      }
+    }
+  }
+  return r;
+}
+
+/** Snaps values within solver tolerance of a whole vehicle, so 239999.9999997 reads 240000. */
+export function cleanVolume(v: number): number {
+  const whole = Math.round(v);
+  return Math.abs(v - whole) <= 1e-6 * Math.max(1, Math.abs(v)) ? whole : v;
+}
+
+function plantYears(scenario: Scenario, econ: Economics, r: ColumnReading): PlantYear[] {
+  const volume = new Map<string, number>();
+  for (const f of r.flows)
+    volume.set(`${f.plant}|${f.year}`, (volume.get(`${f.plant}|${f.year}`) ?? 0) + f.volume);
+  const rows: PlantYear[] = [];
+  scenario.plants.forEach((plant, s) => {
+    for (const year of econ.years) {
+      const operating = r.operating.get(`${s}|${year}`) ?? false;
+      const shifts = r.shifts.get(`${s}|${year}`) ?? 0;
+      const built = volume.get(`${plant.id}|${year}`) ?? 0;
+      const reserved = operating ? econ.reserved(s, year) : 0;
+      const capacity = econ.capacityPerShift(s) * shifts;
+      rows.push({
+        plant: plant.id,
+        year,
+        operating,
+        shifts,
+        volume: built,
+        capacity,
+        reserved,
+        utilisation: capacity > 0 ? (built + reserved) / capacity : 0,
+      });
+    }
+  });
+  return rows;
+}
+
+function allocations(scenario: Scenario, econ: Economics, r: ColumnReading): Allocation[] {
+  return r.allocated.map(({ program: p, plant: s }) => {
+    const program = scenario.programs[p]!;
+    const plant = scenario.plants[s]!;
+    const flows = r.flows.filter((f) => f.program === program.id && f.plant === plant.id);
+    const years = flows.map((f) => f.year);
+    const tooling = econ.tooling(p, s);
+    return {
+      program: program.id,
+      plant: plant.id,
+      // a program allocated without volume keeps its life, clipped to the horizon
+      fromYear: years.length > 0 ? Math.min(...years) : Math.max(program.sop, scenario.horizon.start),
+      toYear: years.length > 0 ? Math.max(...years) : Math.min(program.eop, scenario.horizon.end),
+      newTooling: !program.builtAt.includes(plant.id),
+      toolingCost: tooling,
+      volume: flows.reduce((sum, f) => sum + f.volume, 0),
+    };
+  });
+}
+
+function landedCosts(scenario: Scenario, econ: Economics, flows: Flow[]): LandedCost[] {
+  const index = indexMaps(scenario);
+  const sums = new Map<string, LandedCost & { volume: number }>();
+  for (const f of flows) {
+    const key = `${f.program}|${f.plant}|${f.market}`;
+    const [p, s, m] = [index.program.get(f.program)!, index.plant.get(f.plant)!, index.market.get(f.market)!];
+    const unit = flowUnitCosts(econ, p, s, m, f.year);
+    const acc = sums.get(key) ?? {
+      program: f.program,
+      plant: f.plant,
+      market: f.market,
+      variable: 0,
+      logistics: 0,
+      duty: 0,
+      total: 0,
+      price: 0,
+      volume: 0,
+    };
+    acc.variable += unit.variable * f.volume;
+    acc.logistics += unit.logistics * f.volume;
+    acc.duty += unit.duty * f.volume;
+    acc.price += econ.price(p, m, f.year) * f.volume;
+    acc.volume += f.volume;
+    sums.set(key, acc);
+  }
+  return [...sums.values()].map((acc) => {
+    const per = (v: number) => v / acc.volume;
+    const variable = per(acc.variable);
+    const logistics = per(acc.logistics);
+    const duty = per(acc.duty);
+    return { ...acc, variable, logistics, duty, total: variable + logistics + duty, price: per(acc.price) };
+  });
+}
+
+function dutiesByLane(scenario: Scenario, econ: Economics, flows: Flow[]): DutyByLane[] {
+  const index = indexMaps(scenario);
+  const lanes = new Map<string, DutyByLane>();
+  for (const f of flows) {
+    const [p, s, m] = [index.program.get(f.program)!, index.plant.get(f.plant)!, index.market.get(f.market)!];
+    const duty = flowUnitCosts(econ, p, s, m, f.year).duty * f.volume;
+    const key = `${f.plant}|${f.market}`;
+    const lane = lanes.get(key) ?? { plant: f.plant, market: f.market, total: 0, discounted: 0 };
+    lane.total += duty;
+    lane.discounted += econ.discount(f.year) * duty;
+    lanes.set(key, lane);
+  }
+  return [...lanes.values()].sort((a, b) => b.total - a.total);
+}
+
+export function indexMaps(scenario: Scenario) {
+  const of = (list: { id: string }[]) => new Map(list.map((e, i) => [e.id, i]));
+  return { program: of(scenario.programs), plant: of(scenario.plants), market: of(scenario.markets) };
+}

@@ -1,0 +1,197 @@
+import type { Scenario } from "../domain/scenario.js";
+import { type Economics, flowUnitCosts } from "./economics.js";
+import { indexMaps } from "./interpret.js";
+import type { InvariantResult, Plan } from "./types.js";
+
+/** Relative tolerance of the NPV check (DESIGN.md: the recomputed NPV equals the objective to 1e-6). */
+const NPV_RELATIVE_TOLERANCE = 1e-6;
+/** Volumes may miss by the solver's feasibility tolerance, never by a vehicle. */
+const volumeTolerance = (magnitude: number) => 1e-3 + 1e-6 * Math.abs(magnitude);
+/** At most this many violations are spelled out per check. */
+const MAX_LISTED = 5;
+
+/**
+ * Checks a plan against the scenario from the plan's own figures: they never read the solver's rows, so a
+ * wrong model row or a wrong interpretation shows up here as a failed check.
+ */
+export function checkInvariants(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult[] {
+  const ctx = new PlanIndex(plan);
+  return [
+    demandBalance(scenario, econ, ctx),
+    capacity(plan, scenario, econ, ctx),
+    shiftLimits(plan, scenario, econ),
+    noFlowFromIdlePlant(plan, ctx),
+    builtOnlyWhereAllocated(plan, scenario, econ),
+    npvMatchesObjective(plan, scenario, econ),
+  ];
+}
+
+/** The plan's figures summed the ways the checks need them. */
+class PlanIndex {
+  readonly served = new Map<string, number>();
+  readonly unmet = new Map<string, number>();
+  readonly builtAtPlant = new Map<string, number>();
+  readonly operating = new Set<string>();
+
+  constructor(plan: Plan) {
+    for (const f of plan.flows) {
+      add(this.served, `${f.program}|${f.market}|${f.year}`, f.volume);
+      add(this.builtAtPlant, `${f.plant}|${f.year}`, f.volume);
+    }
+    for (const u of plan.unmet) add(this.unmet, `${u.program}|${u.market}|${u.year}`, u.volume);
+    for (const py of plan.plantYears) if (py.operating) this.operating.add(`${py.plant}|${py.year}`);
+  }
+}
+
+function demandBalance(scenario: Scenario, econ: Economics, ctx: PlanIndex): InvariantResult {
+  const unmetForbidden =
+    scenario.objective.mode === "serve-all" && scenario.objective.unmetPenalty === undefined;
+  const violations: string[] = [];
+  let checked = 0;
+  scenario.programs.forEach((program, p) => {
+    scenario.markets.forEach((market, m) => {
+      for (const year of econ.years) {
+        const key = `${program.id}|${market.id}|${year}`;
+        const demand = econ.demand(p, m, year);
+        const served = ctx.served.get(key) ?? 0;
+        const unmet = ctx.unmet.get(key) ?? 0;
+        if (demand === 0 && served === 0 && unmet === 0) continue;
+        checked++;
+        if (Math.abs(served + unmet - demand) > volumeTolerance(demand)) {
+          violations.push(
+            `${program.id} in ${market.id} ${year}: served ${fmt(served)} + unmet ${fmt(unmet)} ≠ demand ${fmt(demand)}`,
+          );
+        } else if (unmetForbidden && unmet > volumeTolerance(demand)) {
+          violations.push(
+            `${program.id} in ${market.id} ${year}: ${fmt(unmet)} unmet where serve-all forbids it`,
+          );
+        }
+      }
+    });
+  });
+  return result("demand balance", violations, `${checked} program×market×year demands met or reported unmet`);
+}
+
+function capacity(plan: Plan, scenario: Scenario, econ: Economics, ctx: PlanIndex): InvariantResult {
+  const violations: string[] = [];
+  scenario.plants.forEach((plant, s) => {
+    for (const py of plan.plantYears.filter((r) => r.plant === plant.id)) {
+      const built = ctx.builtAtPlant.get(`${plant.id}|${py.year}`) ?? 0;
+      const reserved = py.operating ? econ.reserved(s, py.year) : 0;
+      const limit = econ.capacityPerShift(s) * py.shifts;
+      if (built + reserved > limit + volumeTolerance(limit)) {
+        violations.push(
+          `${plant.id} ${py.year}: ${fmt(built)} built + ${fmt(reserved)} reserved > ${py.shifts} shift(s) × ${fmt(econ.capacityPerShift(s))}`,
+        );
+      }
+    }
+  });
+  return result(
+    "capacity",
+    violations,
+    `${plan.plantYears.length} plant-years within their shifts' capacity`,
+  );
+}
+
+function shiftLimits(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult {
+  const plantIndex = indexMaps(scenario).plant;
+  const violations: string[] = [];
+  for (const py of plan.plantYears) {
+    const max = econ.maxShifts(plantIndex.get(py.plant)!);
+    if (!Number.isInteger(py.shifts) || py.shifts < 0 || py.shifts > max) {
+      violations.push(`${py.plant} ${py.year}: ${py.shifts} shifts, allowed 0 to ${max}`);
+    } else if (py.shifts > 0 && !py.operating) {
+      violations.push(`${py.plant} ${py.year}: ${py.shifts} shifts in a plant that does not operate`);
+    }
+  }
+  return result("shifts", violations, "whole shifts within each plant's maximum, only while operating");
+}
+
+function noFlowFromIdlePlant(plan: Plan, ctx: PlanIndex): InvariantResult {
+  const violations = plan.flows
+    .filter((f) => !ctx.operating.has(`${f.plant}|${f.year}`))
+    .map(
+      (f) =>
+        `${fmt(f.volume)} ${f.program} from ${f.plant} to ${f.market} in ${f.year}, when it does not operate`,
+    );
+  return result(
+    "no flow from a closed plant",
+    violations,
+    `${plan.flows.length} flows from operating plants`,
+  );
+}
+
+function builtOnlyWhereAllocated(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult {
+  const allocated = new Set(plan.allocations.map((a) => `${a.program}|${a.plant}`));
+  const violations = plan.flows
+    .filter((f) => !allocated.has(`${f.program}|${f.plant}`))
+    .map((f) => `${f.program} built at ${f.plant} in ${f.year} without being allocated there`);
+  const [first, last] = [econ.years[0]!, econ.years[econ.years.length - 1]!];
+  for (const program of scenario.programs) {
+    const plants = plan.allocations.filter((a) => a.program === program.id).length;
+    const lives = program.sop <= last && program.eop >= first;
+    if (plants > program.maxPlants)
+      violations.push(`${program.id} at ${plants} plants, at most ${program.maxPlants}`);
+    if (program.mustBuild && lives && plants === 0)
+      violations.push(`${program.id} must be built but has no plant`);
+  }
+  return result(
+    "built only where allocated",
+    violations,
+    `${plan.allocations.length} allocations within sourcing limits`,
+  );
+}
+
+/** The NPV priced again from the plan's volumes and decisions, against the solver's objective. */
+export function recomputeNpv(plan: Plan, scenario: Scenario, econ: Economics): number {
+  const index = indexMaps(scenario);
+  let npv = 0;
+  for (const f of plan.flows) {
+    const [p, s, m] = [index.program.get(f.program)!, index.plant.get(f.plant)!, index.market.get(f.market)!];
+    const unit = flowUnitCosts(econ, p, s, m, f.year);
+    npv += econ.discount(f.year) * (unit.price - unit.variable - unit.logistics - unit.duty) * f.volume;
+  }
+  for (const u of plan.unmet) npv -= econ.discount(u.year) * econ.unmetPenalty * u.volume;
+  for (const py of plan.plantYears) {
+    const s = index.plant.get(py.plant)!;
+    npv -= econ.discount(py.year) * ((py.operating ? econ.fixedCost(s) : 0) + econ.shiftCost(s) * py.shifts);
+  }
+  for (const e of plan.plantEvents) {
+    const s = index.plant.get(e.plant)!;
+    if (e.event === "close") npv -= econ.discount(e.year) * econ.closeCost(s);
+    else if (e.event === "platform") {
+      npv -= econ.discount(e.year) * econ.conversionCost(s, econ.platforms.indexOf(e.platform!));
+    } else npv -= econ.discount(e.year) * econ.openCost(s);
+  }
+  for (const a of plan.allocations) {
+    const p = index.program.get(a.program)!;
+    npv -= econ.discount(econ.toolingYear(p)) * econ.tooling(p, index.plant.get(a.plant)!);
+  }
+  return npv;
+}
+
+function npvMatchesObjective(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult {
+  const recomputed = recomputeNpv(plan, scenario, econ);
+  const difference = Math.abs(recomputed - plan.npv);
+  const ok = difference <= NPV_RELATIVE_TOLERANCE * Math.max(1, Math.abs(plan.npv));
+  return {
+    name: "NPV recomputed",
+    ok,
+    detail: `recomputed ${fmt(recomputed)} vs solver ${fmt(plan.npv)} (difference ${difference.toExponential(2)})`,
+  };
+}
+
+function result(name: string, violations: string[], whenOk: string): InvariantResult {
+  if (violations.length === 0) return { name, ok: true, detail: whenOk };
+  const listed = violations.slice(0, MAX_LISTED).join("; ");
+  const more = violations.length > MAX_LISTED ? `; and ${violations.length - MAX_LISTED} more` : "";
+  return { name, ok: false, detail: `${violations.length} violation(s): ${listed}${more}` };
+}
+
+function add(map: Map<string, number>, key: string, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}

@@ -1,0 +1,162 @@
+import type { Highs, HighsCallbackMap, ModelData, ModelStatusCode } from "highs";
+import type { MathProgram } from "../model/program.js";
+import type { Solution, SolveProgress, SolveStatus } from "./types.js";
+
+/**
+ * One solve on a loaded HiGHS runtime, shared by the in-process adapter and its worker.
+ * The program goes in as CSR arrays through the persistent model API (no LP text); the model is disposed in
+ * `finally` because garbage collection does not free WebAssembly memory.
+ */
+
+export interface RunControls {
+  timeLimitSeconds?: number;
+  mipRelGap?: number;
+  /** polled from HiGHS' interrupt callbacks; true stops the solve with the incumbent so far */
+  shouldStop?: () => boolean;
+  onProgress?: (p: SolveProgress) => void;
+}
+
+export function toModelData(highs: Highs, program: MathProgram): ModelData {
+  return {
+    numCols: program.numCols,
+    numRows: program.numRows,
+    sense:
+      program.sense === "maximize"
+        ? highs.constants.objectiveSense.maximize
+        : highs.constants.objectiveSense.minimize,
+    offset: program.objectiveOffset,
+    colCost: program.colCost,
+    colLower: program.colLower,
+    colUpper: program.colUpper,
+    rowLower: program.rowLower,
+    rowUpper: program.rowUpper,
+    matrix: {
+      format: "csr",
+      numRows: program.numRows,
+      numCols: program.numCols,
+      starts: program.rowStart,
+      indices: program.colIndex,
+      values: program.value,
+    },
+    integrality: Int32Array.from(program.integrality),
+  };
+}
+
+const isMip = (program: MathProgram) => program.integrality.some((v) => v !== 0);
+
+export function runHighs(highs: Highs, program: MathProgram, controls: RunControls = {}): Solution {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  if (program.numCols === 0 && program.numRows === 0) {
+    return {
+      status: "optimal",
+      objective: program.objectiveOffset,
+      x: new Float64Array(0),
+      solver: "highs",
+      seconds: 0,
+    };
+  }
+  const model = highs.createModel(toModelData(highs, program));
+  try {
+    model.options.set({ output_flag: false, mip_rel_gap: controls.mipRelGap ?? 1e-4 });
+    if (controls.timeLimitSeconds !== undefined) model.options.set("time_limit", controls.timeLimitSeconds);
+    let status = model.run(callbacks(highs, controls, seconds)).modelStatus;
+    if (status === highs.constants.modelStatus.unboundedOrInfeasible) {
+      // presolve could not tell which; solving without it can
+      model.options.set("presolve", "off");
+      status = model.run(callbacks(highs, controls, seconds)).modelStatus;
+    }
+    const mip = isMip(program);
+    const hasPrimal = Number(model.info.get("primal_solution_status")) === 2;
+    const solution = hasPrimal ? model.getSolution() : undefined;
+    const result: Solution = {
+      status: mapStatus(highs, status),
+      objective: hasPrimal ? model.getObjectiveValue() : Number.NaN,
+      x: solution ? solution.colValue : new Float64Array(0),
+      solver: "highs",
+      seconds: seconds(),
+    };
+    if (mip) {
+      result.bound = Number(model.info.get("mip_dual_bound"));
+      result.gap = Number(model.info.get("mip_gap"));
+    } else if (solution && Number(model.info.get("dual_solution_status")) === 2) {
+      result.rowDuals = solution.rowDual;
+    }
+    if (result.status === "error")
+      result.message = `HiGHS stopped with model status ${statusName(highs, status)}`;
+    return result;
+  } finally {
+    model.dispose();
+  }
+}
+
+function callbacks(highs: Highs, controls: RunControls, seconds: () => number): HighsCallbackMap {
+  const map: { -readonly [K in keyof HighsCallbackMap]: HighsCallbackMap[K] } = {};
+  const { shouldStop, onProgress } = controls;
+  const type = highs.constants.callbackType;
+  if (shouldStop) {
+    map[type.mipInterrupt] = (event) => {
+      if (shouldStop()) event.interrupt();
+    };
+    map[type.simplexInterrupt] = (event) => {
+      if (shouldStop()) event.interrupt();
+    };
+    map[type.ipmInterrupt] = (event) => {
+      if (shouldStop()) event.interrupt();
+    };
+  }
+  if (onProgress) {
+    let lastGap = Number.NaN;
+    let lastIncumbent = Number.NaN;
+    map[type.mipLogging] = (event) => {
+      const { mip_primal_bound: incumbent, mip_dual_bound: bound, mip_gap: gap } = event.data;
+      // report changes only: the logging channel fires on every log line
+      if (gap === lastGap && incumbent === lastIncumbent) return;
+      lastGap = gap ?? Number.NaN;
+      lastIncumbent = incumbent ?? Number.NaN;
+      onProgress(progress(seconds(), incumbent, bound, gap));
+    };
+    map[type.mipImprovingSolution] = (event) => {
+      const { objective_function_value: incumbent, mip_dual_bound: bound, mip_gap: gap } = event.data;
+      onProgress(progress(seconds(), incumbent, bound, gap));
+    };
+  }
+  return map;
+}
+
+function progress(elapsedSeconds: number, incumbent?: number, bound?: number, gap?: number): SolveProgress {
+  const p: SolveProgress = { elapsedSeconds };
+  if (incumbent !== undefined && Number.isFinite(incumbent)) p.incumbent = incumbent;
+  if (bound !== undefined && Number.isFinite(bound)) p.bound = bound;
+  if (gap !== undefined && Number.isFinite(gap)) p.gap = gap;
+  return p;
+}
+
+function mapStatus(highs: Highs, status: ModelStatusCode): SolveStatus {
+  const s = highs.constants.modelStatus;
+  switch (status) {
+    case s.optimal:
+    case s.empty:
+      return "optimal";
+    case s.infeasible:
+    case s.unboundedOrInfeasible:
+      return "infeasible";
+    case s.unbounded:
+      return "unbounded";
+    case s.timeLimit:
+    case s.iterationLimit:
+    case s.solutionLimit:
+    case s.objectiveBound:
+    case s.objectiveTarget:
+      return "time-limit";
+    case s.interrupted:
+      return "cancelled";
+    default:
+      return "error";
+  }
+}
+
+function statusName(highs: Highs, status: ModelStatusCode): string {
+  const entry = Object.entries(highs.constants.modelStatus).find(([, code]) => code === status);
+  return entry ? `${entry[0]} (${status})` : String(status);
+}
