@@ -1,4 +1,125 @@
 import type { Command } from "commander";
+import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
+import { findConflicts } from "../../atlas/conflicts.js";
+import { history } from "../../atlas/history.js";
+import { BUILT_IN_ATLAS, loadAtlas } from "../../atlas/load.js";
+import type { Candidate } from "../../atlas/match.js";
+import { listSources } from "../../atlas/sources.js";
+import { where } from "../../atlas/where.js";
+import { SourceKind } from "../../domain/provenance.js";
+import { ExitCode } from "../exit-codes.js";
+import { printJson, runCommand, UserError } from "../output.js";
+import { renderConflicts, renderHistory, renderSources, renderWhere } from "./atlas-render.js";
 
-// Placeholder until this command group is written; it registers nothing.
-export function registerAtlasCommands(_program: Command): void {}
+/** `portello where | history | conflicts | sources`: questions to the sourced atlas of the network. */
+export function registerAtlasCommands(program: Command): void {
+  program
+    .command("where")
+    .description("where a brand, model or plant builds cars in a year, with sources (e.g. where Giulia)")
+    .argument("<query...>", "a brand, model or plant, e.g. 'Alfa Romeo', Giulia, Cassino")
+    .option("--at <year>", "the year to answer for (default: this year)")
+    .option("--json", "print the answer as JSON")
+    .option("--atlas <file>", "an atlas file other than the built-in Alfa Romeo one")
+    .action((words: string[], opts: { at?: string; json?: boolean; atlas?: string }) =>
+      runCommand(async () => {
+        const query = words.join(" ");
+        const year = parseYear(opts.at);
+        const result = where(await loadIndex(opts.atlas), query, year);
+        if (!result.found) throw notFound(query, result.ambiguous, result.suggestion);
+        if (opts.json) printJson(result.answers);
+        else process.stdout.write(`${renderWhere(result.answers)}\n`);
+        return undefined;
+      }),
+    );
+
+  program
+    .command("history")
+    .description("ownership of a brand over time, or a plant's status, owners and models over time")
+    .argument("<query...>", "a brand or a plant, e.g. 'Alfa Romeo', Pomigliano")
+    .option("--json", "print the history as JSON")
+    .option("--atlas <file>", "an atlas file other than the built-in Alfa Romeo one")
+    .action((words: string[], opts: { json?: boolean; atlas?: string }) =>
+      runCommand(async () => {
+        const query = words.join(" ");
+        const result = history(await loadIndex(opts.atlas), query);
+        if (!result.found) throw notFound(query, result.ambiguous, result.suggestion);
+        if (opts.json) printJson(result.history);
+        else process.stdout.write(`${renderHistory(result.history)}\n`);
+        return undefined;
+      }),
+    );
+
+  program
+    .command("conflicts")
+    .description("claims that disagree (same subject and property, overlapping time), with a verdict each")
+    .option("--json", "print the conflicts as JSON")
+    .option("--atlas <file>", "an atlas file other than the built-in Alfa Romeo one")
+    .action((opts: { json?: boolean; atlas?: string }) =>
+      runCommand(async () => {
+        const index = await loadIndex(opts.atlas);
+        const conflicts = findConflicts(index);
+        if (opts.json) printJson(conflicts.map(conflictJson));
+        else process.stdout.write(`${renderConflicts(conflicts, index)}\n`);
+        return undefined;
+      }),
+    );
+
+  program
+    .command("sources")
+    .description("the sources the atlas cites, with how many claims cite each")
+    .option("--kind <kind>", `only sources of one kind: ${SourceKind.options.join(", ")}`)
+    .option("--json", "print the sources as JSON")
+    .option("--atlas <file>", "an atlas file other than the built-in Alfa Romeo one")
+    .action((opts: { kind?: string; json?: boolean; atlas?: string }) =>
+      runCommand(async () => {
+        const kind = opts.kind === undefined ? undefined : SourceKind.safeParse(opts.kind);
+        if (kind && !kind.success)
+          throw new UserError(
+            `unknown source kind '${opts.kind}': use one of ${SourceKind.options.join(", ")}`,
+          );
+        const uses = listSources(await loadIndex(opts.atlas), kind?.data);
+        if (opts.json) printJson(uses.map((u) => ({ ...u.source, claims: u.claims, entities: u.entities })));
+        else process.stdout.write(`${renderSources(uses)}\n`);
+        return undefined;
+      }),
+    );
+}
+
+async function loadIndex(file?: string): Promise<AtlasIndex> {
+  return indexAtlas(await loadAtlas(file ?? BUILT_IN_ATLAS));
+}
+
+function parseYear(text: string | undefined): number {
+  if (text === undefined) return new Date().getFullYear();
+  const year = Number(text);
+  if (!/^\d{4}$/.test(text.trim()) || year < 1800 || year > 2200)
+    throw new UserError(`--at expects a year between 1800 and 2200, such as 1965; got '${text}'`);
+  return year;
+}
+
+function notFound(query: string, ambiguous: Candidate[], suggestion?: string): UserError {
+  if (ambiguous.length) {
+    const list = ambiguous.map((c) => `  ${c.kind} ${c.id}: ${c.name}`).join("\n");
+    return new UserError(
+      `'${query}' matches ${ambiguous.length} entries; ask for one by name or id:\n${list}`,
+    );
+  }
+  const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
+  return new UserError(`nothing in the atlas matches '${query}'${hint}`, ExitCode.notFound);
+}
+
+function conflictJson(c: ReturnType<typeof findConflicts>[number]) {
+  const day = (n: number) =>
+    Number.isFinite(n) ? new Date(n * 86_400_000).toISOString().slice(0, 10) : null;
+  return {
+    subject: c.subject,
+    subjectName: c.subjectName,
+    property: c.property,
+    window: c.window ? { from: day(c.window.start), to: day(c.window.end) } : null,
+    sides: c.sides.map((side) => ({
+      value: side.value,
+      claims: side.claims.map(({ claim, inWindow }) => ({ ...claim, inWindow })),
+    })),
+    verdict: c.verdict,
+  };
+}

@@ -1,0 +1,271 @@
+import {
+  type AtlasPlant,
+  type AtlasProgram,
+  type ClaimStatus,
+  PROPERTIES,
+  propertyBase,
+} from "../domain/atlas.js";
+import type { Source } from "../domain/provenance.js";
+import { type AtlasClaim, type AtlasIndex, knownInterval } from "./claims.js";
+import { findConflicts } from "./conflicts.js";
+import { describeValue } from "./describe.js";
+import { claimSources } from "./evidence.js";
+import { type Candidate, resolveQuery } from "./match.js";
+import { formatSpan, intersect, type Interval, periodRange, yearRange } from "./time.js";
+
+/** One line of an answer: a program built at a plant, with its dates and its sources. */
+export interface BuildRow {
+  programId: string;
+  program: string;
+  brand: string;
+  plantId: string;
+  plant: string;
+  /** the dates as the sources give them, e.g. "since 2016", "2016–2027" */
+  span: string;
+  status: ClaimStatus;
+  claimId: string;
+  sources: Source[];
+  note?: string;
+  quote?: string;
+}
+
+/** A dated statement about a program or plant (a start of production, an owner, a capacity). */
+export interface FactRow {
+  property: string;
+  value: string;
+  span: string;
+  status: ClaimStatus;
+  claimId: string;
+  sources: Source[];
+  note?: string;
+  quote?: string;
+  statedBy?: string;
+  /** another claim disagrees: see `portello conflicts` */
+  disputed: boolean;
+}
+
+export interface WhereAnswer {
+  query: string;
+  year: number;
+  /** the dataset's date: later years assume that what held then still holds */
+  asOf: string;
+  beyondData: boolean;
+  subject: { kind: "brand" | "plant" | "program"; id: string; name: string };
+  /** built at the year asked, per the sources */
+  builds: BuildRow[];
+  /** started before the year, end of production not sourced */
+  possibly: BuildRow[];
+  /** planned, announced, reported or speculated production */
+  outlook: BuildRow[];
+  /** for programs: production in other years; for plants and brands: empty */
+  otherYears: BuildRow[];
+  /** start/end-of-production statements (programs) or status, owner and capacity (plants), at the year */
+  facts: FactRow[];
+}
+
+export type WhereResult =
+  | { found: true; answers: WhereAnswer[] }
+  | { found: false; ambiguous: Candidate[]; suggestion?: string };
+
+/** Where a brand's, a model's or a plant's cars are built in a given year, with sources. */
+export function where(index: AtlasIndex, query: string, year: number): WhereResult {
+  const match = resolveQuery(index, query, ["brand", "plant", "program"]);
+  const base = (kind: WhereAnswer["subject"]["kind"], id: string, name: string) => ({
+    query,
+    year,
+    asOf: index.atlas.asOf,
+    beyondData: year > Number(index.atlas.asOf.slice(0, 4)),
+    subject: { kind, id, name },
+  });
+  switch (match.found) {
+    case "brand": {
+      const programs = [...index.programs.values()].filter((p) => p.brand === match.brand.id);
+      const rows = productionRows(index, programs, year);
+      return {
+        found: true,
+        answers: [{ ...base("brand", match.brand.id, match.brand.name), ...rows, otherYears: [], facts: [] }],
+      };
+    }
+    case "plant": {
+      const rows = productionRows(index, [...index.programs.values()], year, match.plant.id);
+      const facts = plantFacts(index, match.plant, year);
+      return {
+        found: true,
+        answers: [{ ...base("plant", match.plant.id, match.plant.name), ...rows, otherYears: [], facts }],
+      };
+    }
+    case "programs":
+      return {
+        found: true,
+        answers: match.programs.map((program) => ({
+          ...base("program", program.id, program.name),
+          ...productionRows(index, [program], year),
+          facts: programFacts(index, program),
+        })),
+      };
+    case "group":
+    case "ambiguous":
+      return { found: false, ambiguous: match.found === "ambiguous" ? match.candidates : [] };
+    case "none":
+      return { found: false, ambiguous: [], suggestion: match.suggestion };
+  }
+}
+
+function productionRows(index: AtlasIndex, programs: AtlasProgram[], year: number, plantId?: string) {
+  const ids = new Set(programs.map((p) => `program:${p.id}`));
+  const claims = index.claims.filter(
+    (c) =>
+      c.property === "producedAt" &&
+      c.origin !== "derived" &&
+      ids.has(c.subject) &&
+      (plantId === undefined || c.value === plantId),
+  );
+  const rows = {
+    builds: [] as BuildRow[],
+    possibly: [] as BuildRow[],
+    outlook: [] as BuildRow[],
+    otherYears: [] as BuildRow[],
+  };
+  for (const claim of claims) {
+    const row = buildRow(index, claim);
+    if (claim.status !== "fact") {
+      if (statedBy(index, claim, year)) rows.outlook.push(row);
+      continue;
+    }
+    const holds = holdsAt(index, claim, year);
+    if (holds === "yes") rows.builds.push(row);
+    else if (holds === "possibly") rows.possibly.push(row);
+    else rows.otherYears.push(row);
+  }
+  const byPlant = (a: BuildRow, b: BuildRow) =>
+    a.plant.localeCompare(b.plant) || a.program.localeCompare(b.program);
+  rows.builds.sort(byPlant);
+  rows.possibly.sort(byPlant);
+  rows.outlook.sort(byPlant);
+  return rows;
+}
+
+/**
+ * Whether a fact holds in a year. An open fact is assumed to go on after the dataset's date; a fact
+ * whose end the sources do not give "possibly" holds after its start while its plant is not closed,
+ * and never in the dataset's current year (it says the value stopped).
+ */
+function holdsAt(index: AtlasIndex, claim: AtlasClaim, year: number): "yes" | "possibly" | "no" {
+  const interval = knownInterval(claim, index);
+  const open = !claim.to && !claim.endUnknown;
+  const asked = yearRange(year);
+  if (intersect(open ? { ...interval, end: Infinity } : interval, asked)) return "yes";
+  if (!claim.endUnknown || interval.start > asked.end) return "no";
+  if (year >= Number(index.atlas.asOf.slice(0, 4))) return "no";
+  return plantClosedIn(index, String(claim.value), asked) ? "no" : "possibly";
+}
+
+function plantClosedIn(index: AtlasIndex, plantId: string, asked: Interval): boolean {
+  return index.claims.some(
+    (c) =>
+      c.subject === `plant:${plantId}` &&
+      c.property === "status" &&
+      c.value === "closed" &&
+      c.status === "fact" &&
+      intersect({ ...knownInterval(c, index), end: Infinity }, asked) !== undefined,
+  );
+}
+
+/** A plan counts once a source has stated it, until the time it covers has passed. */
+function statedBy(index: AtlasIndex, claim: AtlasClaim, year: number): boolean {
+  const asked = yearRange(year);
+  const published = Math.min(
+    ...claimSources(claim, index).map((s) => periodRange(s.date)?.start ?? Infinity),
+  );
+  const ends = claim.to ? periodRange(claim.to)!.end : Infinity;
+  return published <= asked.end && ends >= asked.start;
+}
+
+function buildRow(index: AtlasIndex, claim: AtlasClaim): BuildRow {
+  const program = index.programs.get(claim.subject.slice("program:".length))!;
+  const plant = index.plants.get(String(claim.value));
+  return {
+    programId: program.id,
+    program: program.name,
+    brand: index.brands.get(program.brand)?.name ?? program.brand,
+    plantId: String(claim.value),
+    plant: plant ? plantLabel(plant) : String(claim.value),
+    span: claim.status === "fact" ? formatSpan(claim.from, claim.to, claim.endUnknown) : planSpan(claim),
+    status: claim.status,
+    claimId: claim.id,
+    sources: claimSources(claim, index),
+    note: claim.note,
+    quote: claim.quote,
+  };
+}
+
+/** A plan's dates are the future it describes: "from 2027-12", or none given. */
+function planSpan(claim: AtlasClaim): string {
+  if (claim.from && claim.to) return `${claim.from}–${claim.to}`;
+  if (claim.from) return `from ${claim.from}`;
+  return claim.to ? `until ${claim.to}` : "no date given";
+}
+
+/** When a statement about a future date was current: "stated 2023-11, dropped 2025-06-10". */
+function statementSpan(claim: AtlasClaim): string {
+  const stated = claim.from ? `stated ${claim.from}` : "stated";
+  return claim.to ? `${stated}, dropped ${claim.to}` : `${stated}, current`;
+}
+
+export function plantLabel(plant: AtlasPlant): string {
+  return plant.name;
+}
+
+function factRow(index: AtlasIndex, claim: AtlasClaim): FactRow {
+  const timeless = PROPERTIES[propertyBase(claim.property)]?.timeless === true;
+  return {
+    property: claim.property,
+    value: describeValue(claim.property, claim.value, index),
+    span: timeless ? "-" : formatSpan(claim.from, claim.to, claim.endUnknown),
+    disputed: disputedClaims(index).has(claim.id),
+    status: claim.status,
+    claimId: claim.id,
+    sources: claimSources(claim, index),
+    note: claim.note,
+    quote: claim.quote,
+    statedBy: claim.statedBy,
+  };
+}
+
+/** A program's start- and end-of-production statements, announced and revised, oldest first. */
+function programFacts(index: AtlasIndex, program: AtlasProgram): FactRow[] {
+  return index.claims
+    .filter((c) => c.subject === `program:${program.id}` && (c.property === "sop" || c.property === "eop"))
+    .sort((a, b) => (a.from ?? "").localeCompare(b.from ?? ""))
+    .map((c) => ({
+      ...factRow(index, c),
+      span: c.status === "fact" ? formatSpan(c.from, c.to) : statementSpan(c),
+    }));
+}
+
+/** The plant's status, owner and capacity claims that hold in the year, and its timeless facts. */
+function plantFacts(index: AtlasIndex, plant: AtlasPlant, year: number): FactRow[] {
+  return index.claims
+    .filter(
+      (c) =>
+        c.subject === `plant:${plant.id}` && c.origin !== "derived" && !c.property.startsWith("buildsBrand"),
+    )
+    .filter((c) => (c.status === "fact" ? holdsAt(index, c, year) === "yes" : statedBy(index, c, year)))
+    .map((c) => factRow(index, c));
+}
+
+const disputedCache = new WeakMap<AtlasIndex, Set<string>>();
+
+/** Ids of claims that take part in a conflict (computed once per index). */
+export function disputedClaims(index: AtlasIndex): Set<string> {
+  let ids = disputedCache.get(index);
+  if (!ids) {
+    ids = new Set(
+      findConflicts(index).flatMap((c) =>
+        c.sides.flatMap((s) => s.claims.filter((x) => x.inWindow).map((x) => x.claim.id)),
+      ),
+    );
+    disputedCache.set(index, ids);
+  }
+  return ids;
+}
