@@ -1,0 +1,177 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../src/domain/issues.js";
+import { buildModel } from "../src/model/build.js";
+import { AllocationBlock, deriveInputs } from "../src/model/inputs.js";
+import { columnName, rowName } from "../src/model/names.js";
+import { ColKind } from "../src/model/program.js";
+import { HighsSolver } from "../src/solver/highs.js";
+import { twoPlants } from "./model-fixtures.js";
+
+function columnsOf(built: ReturnType<typeof buildModel>, kind: number): string[] {
+  const names: string[] = [];
+  for (let j = 0; j < built.program.numCols; j++) {
+    if (built.program.cols.kind[j] === kind) names.push(columnName(built, j));
+  }
+  return names;
+}
+
+function solvedValue(built: ReturnType<typeof buildModel>, x: Float64Array, name: string): number {
+  for (let j = 0; j < built.program.numCols; j++) if (columnName(built, j) === name) return x[j]!;
+  throw new Error(`no column ${name}`);
+}
+
+describe("deriveInputs", () => {
+  it("expands growth volumes, discount factors and great-circle lane costs", () => {
+    const scenario = twoPlants({
+      discountRate: 0.1,
+      demand: [{ program: "p1", market: "m", volume: { from: 2030, volume: 100, growth: 0.5 }, price: 100 }],
+      lanes: [],
+      logistics: { defaultMode: "sea", modes: { sea: { fixedPerVehicle: 10, perKm: 0.5 } } },
+    });
+    scenario.plants[0]!.lat = 0;
+    scenario.plants[0]!.lon = 0;
+    scenario.markets[0]!.lat = 0;
+    scenario.markets[0]!.lon = 1;
+    const inputs = deriveInputs(scenario);
+    expect(Array.from(inputs.demand)).toEqual([100, 150]);
+    expect(inputs.discount[1]).toBeCloseTo(1 / 1.1, 12);
+    // one degree of longitude on the equator is about 111.2 km
+    expect(inputs.laneCost[0]).toBeCloseTo(10 + 0.5 * 111.2, 0);
+    // no coordinates for plant b: only the fixed handling is charged
+    expect(inputs.laneCost[1]).toBe(10);
+  });
+
+  it("lets the last matching duty win, within its years, on the customs value", () => {
+    const scenario = twoPlants({
+      regions: { eu: ["IT", "DE"] },
+      duties: [
+        { id: "all", from: ["eu"], to: ["m"], rate: 0.1 },
+        { id: "later", from: ["IT"], to: ["m"], rate: 0.25, validFrom: 2031 },
+      ],
+    });
+    const inputs = deriveInputs(scenario);
+    const T = inputs.numYears;
+    // plant a (IT) → market m: 10% in 2030, 25% from 2031; plant b (US) pays none
+    expect(Array.from(inputs.dutyRate.subarray(0, T))).toEqual([0.1, 0.25]);
+    expect(Array.from(inputs.dutyRate.subarray(T, 2 * T))).toEqual([0, 0]);
+  });
+
+  it("records why an allocation is impossible", () => {
+    const scenario = twoPlants({
+      policies: [{ id: "us-only", kind: "restrict-to-countries", program: "p1", countries: ["US"] }],
+    });
+    const inputs = deriveInputs(scenario);
+    expect(inputs.allocation[0]).toBe(AllocationBlock.outsideCountries);
+    expect(inputs.allocation[1]).toBe(AllocationBlock.none);
+  });
+
+  it("reports unknown ids and contradictions precisely", () => {
+    const bad = twoPlants({
+      demand: [{ program: "nope", market: "m", volume: { "2030": 1 }, price: 1 }],
+      policies: [{ id: "f", kind: "forbid-allocation", program: "p1", plant: "a" }],
+    });
+    bad.programs[0]!.builtAt = ["a"];
+    try {
+      deriveInputs(bad);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      const messages = (error as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+      expect(messages).toContain('demand[0].program: unknown program "nope"');
+    }
+    const contradiction = twoPlants({
+      policies: [{ id: "f", kind: "forbid-allocation", program: "p1", plant: "a" }],
+    });
+    contradiction.programs[0]!.builtAt = ["a"];
+    expect(() => deriveInputs(contradiction)).toThrow(/builtAt puts p1 at a, but a forbid-allocation policy/);
+  });
+});
+
+describe("buildModel", () => {
+  it("creates only columns that can be nonzero", () => {
+    const built = buildModel(twoPlants());
+    // plant b operates from 2031 only: no 2030 columns for it
+    expect(columnsOf(built, ColKind.flow)).toEqual(["x[p1,a,m,2030]", "x[p1,a,m,2031]", "x[p1,b,m,2031]"]);
+    expect(columnsOf(built, ColKind.operate)).toEqual(["o[a,2030]", "o[a,2031]", "o[b,2031]"]);
+    expect(columnsOf(built, ColKind.platform)).toEqual(["g[b,x]"]);
+    // an active plant that cannot close opens and closes nothing
+    expect(columnsOf(built, ColKind.open)).toEqual(["w[b,2031]"]);
+    expect(columnsOf(built, ColKind.close)).toEqual([]);
+
+    const closedLane = buildModel(twoPlants({ lanes: [{ from: "b", to: "m", allowed: false }] }));
+    expect(columnsOf(closedLane, ColKind.flow)).not.toContain("x[p1,b,m,2031]");
+
+    const closed = twoPlants();
+    closed.plants[1]!.status = "closed";
+    const built2 = buildModel(closed);
+    for (let j = 0; j < built2.program.numCols; j++) expect(built2.program.cols.plant[j]).not.toBe(1);
+  });
+
+  it("sets bounds from capacity, demand, status and policies", () => {
+    const built = buildModel(
+      twoPlants({ policies: [{ id: "fix", kind: "fix-allocation", program: "p1", plant: "b" }] }),
+    );
+    const { program } = built;
+    for (let j = 0; j < program.numCols; j++) {
+      const name = columnName(built, j);
+      if (name === "x[p1,b,m,2031]") expect([program.colLower[j], program.colUpper[j]]).toEqual([0, 100]);
+      if (name === "x[p1,a,m,2030]") expect(program.colUpper[j]).toBe(150);
+      if (name === "o[a,2030]") expect(program.colLower[j]).toBe(1);
+      if (name === "a[p1,b]") expect(program.colLower[j]).toBe(1);
+      if (name === "n[a,2030]") expect([program.integrality[j], program.colUpper[j]]).toEqual([1, 2]);
+    }
+    const rowNames = Array.from({ length: program.numRows }, (_, i) => rowName(built, i));
+    expect(rowNames).toContain("demand[p1,m,2030]");
+    expect(rowNames).toContain("capacity[b,2031]");
+    expect(new Set(rowNames).size).toBe(rowNames.length);
+  });
+
+  it("finds the hand-worked optimum in profit mode", async () => {
+    const built = buildModel(twoPlants());
+    const solution = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
+    expect(solution.status).toBe("optimal");
+    expect(solution.objective).toBeCloseTo(21_200, 6);
+    expect(solvedValue(built, solution.x, "a[p1,a]")).toBeCloseTo(1, 9);
+    expect(solvedValue(built, solution.x, "n[a,2031]")).toBeCloseTo(2, 9);
+    expect(solvedValue(built, solution.x, "w[b,2031]")).toBeCloseTo(0, 9);
+  });
+
+  it("gives the same optimum with DESIGN.md's aggregated linking rows", async () => {
+    const strong = await new HighsSolver().solve(buildModel(twoPlants()).program, { mipRelGap: 1e-9 });
+    const weak = buildModel(twoPlants(), { linking: "per-year" });
+    const solution = await new HighsSolver().solve(weak.program, { mipRelGap: 1e-9 });
+    expect(solution.objective).toBeCloseTo(strong.objective, 6);
+  });
+
+  it("pays opening, conversion and tooling when a policy forces the candidate plant", async () => {
+    // B gets p1 and sells 100 cars in 2031 at a margin of 89; 2030's demand is lost (single-sourced).
+    // NPV = 8,900 - open 5,000 - fixed 200 - shift 100 - conversion 700 - tooling 300 - A's fixed 2,000 = 600
+    const built = buildModel(
+      twoPlants({ policies: [{ id: "fix", kind: "fix-allocation", program: "p1", plant: "b" }] }),
+    );
+    const solution = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
+    expect(solution.objective).toBeCloseTo(600, 6);
+  });
+
+  it("makes a budget cap below the tooling infeasible for a program that must be built", async () => {
+    const built = buildModel(
+      twoPlants({ policies: [{ id: "cap", kind: "budget-cap", maxInvestment: 200 }] }),
+    );
+    const solution = await new HighsSolver().solve(built.program);
+    expect(solution.status).toBe("infeasible");
+  });
+
+  it("minimises discounted cost in serve-all mode, with unmet demand penalised", async () => {
+    // A serves everything: variable 10 + lane 5 on 300 cars, fixed 2,000, shifts 2,000, tooling 300 = 8,800.
+    // At a penalty of 22 a car, a year costs 150*15 + 2 shifts = 3,250 serving all, 100*15 + 1 shift + 50*22
+    // = 3,100 serving 100, and 150*22 = 3,300 serving none (plus fixed and tooling): 2,300 + 2*3,100 = 8,500.
+    const served = buildModel(twoPlants({ objective: { mode: "serve-all" } }));
+    const all = await new HighsSolver().solve(served.program, { mipRelGap: 1e-9 });
+    expect(served.program.sense).toBe("minimize");
+    expect(all.objective).toBeCloseTo(8_800, 6);
+    const penalised = buildModel(twoPlants({ objective: { mode: "serve-all", unmetPenalty: 22 } }));
+    const some = await new HighsSolver().solve(penalised.program, { mipRelGap: 1e-9 });
+    expect(some.objective).toBeCloseTo(8_500, 6);
+    expect(solvedValue(penalised, some.x, "u[p1,m,2031]")).toBeCloseTo(50, 6);
+  });
+});
