@@ -504,26 +504,37 @@ function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder)
   });
 }
 
-/** 9. min volume: sum_m x[p,s,m,t] - volume a[p,s] >= 0 for each allocated program (or the given one). */
+/**
+ * 9. min volume: sum_m x[p,s,m,t] - volume a[p,s] >= 0 for each allocated program (or the given one), in every
+ * year of its life in which the plant can operate — also where it has no flows (no demand, no allowed lane):
+ * there the row reads -volume a[p,s] >= 0, so the policy rules the allocation out rather than being dropped.
+ */
 function addMinVolumeRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
-  const S = inputs.numPlants;
+  const { numPrograms: P, numPlants: S, numYears: T } = inputs;
+  if (!inputs.policies.some((policy) => policy.kind === "min-volume")) return;
+  // flows of one (program, plant, year) are contiguous: remember each run's [first, end)
+  const runFirst = new Int32Array(P * S * T).fill(-1);
+  const runEnd = new Int32Array(P * S * T);
   const { program, plant, year } = cols.index;
+  for (let j = map.xFirst; j < map.xEnd; j++) {
+    const pst = (program[j]! * S + plant[j]!) * T + yearIndex(inputs, year[j]!);
+    if (runFirst[pst]! < 0) runFirst[pst] = j;
+    runEnd[pst] = j + 1;
+  }
   inputs.policies.forEach((policy, k) => {
     if (policy.kind !== "min-volume") return;
     const s = inputs.plantIds.indexOf(policy.plant);
     const only = policy.program === undefined ? -1 : inputs.programIds.indexOf(policy.program);
-    // flows of one (program, plant, year) are contiguous: one row per run at the policy's plant
-    let j = map.xFirst;
-    while (j < map.xEnd) {
-      const p = program[j]!;
-      const y = year[j]!;
-      const matches = plant[j] === s && (only < 0 || p === only);
-      if (matches) rows.begin(RowKind.minVolume, p, s, k, y, 0, INF);
-      const runPlant = plant[j];
-      for (; j < map.xEnd && program[j] === p && plant[j] === runPlant && year[j] === y; j++) {
-        if (matches) rows.push(j, 1);
+    for (let p = 0; p < P; p++) {
+      const a = map.a[p * S + s]!;
+      if (a < 0 || (only >= 0 && p !== only) || inputs.lifeFirst[p]! < 0) continue;
+      for (let t = inputs.lifeFirst[p]!; t <= inputs.lifeLast[p]!; t++) {
+        if (map.o[s * T + t]! < 0) continue;
+        rows.begin(RowKind.minVolume, p, s, k, inputs.years[t]!, 0, INF);
+        const pst = (p * S + s) * T + t;
+        for (let j = runFirst[pst]!; j >= 0 && j < runEnd[pst]!; j++) rows.push(j, 1);
+        rows.push(a, -policy.volume);
       }
-      if (matches) rows.push(map.a[p * S + s]!, -policy.volume);
     }
   });
 }

@@ -47,9 +47,12 @@ const isMip = (program: MathProgram) => program.integrality.some((v) => v !== 0)
 export function runHighs(highs: Highs, program: MathProgram, controls: RunControls = {}): Solution {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  if (program.numCols === 0 && program.numRows === 0) {
+  if (program.numCols === 0) {
+    // HiGHS answers "empty" without checking the rows: with no columns every row's activity is 0, so the
+    // model is feasible exactly when 0 lies within every row's bounds (e.g. a must-build row 0 >= 1 is not)
+    const feasible = program.rowLower.every((lower, i) => lower <= 1e-9 && program.rowUpper[i]! >= -1e-9);
     return {
-      status: "optimal",
+      status: feasible ? "optimal" : "infeasible",
       objective: program.objectiveOffset,
       x: new Float64Array(0),
       solver: "highs",
@@ -136,7 +139,6 @@ function mapStatus(highs: Highs, status: ModelStatusCode): SolveStatus {
   const s = highs.constants.modelStatus;
   switch (status) {
     case s.optimal:
-    case s.empty:
       return "optimal";
     case s.infeasible:
     case s.unboundedOrInfeasible:
