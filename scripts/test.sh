@@ -6,4 +6,7 @@ bash scripts/setup.sh
 bash scripts/install-system-deps.sh
 npx tsc -p tsconfig.json --noEmit
 npx biome check .
+# the store suite runs against a real PostgreSQL server too
+PORTELLO_TEST_DATABASE_URL="$(bash scripts/start-postgres.sh)"
+export PORTELLO_TEST_DATABASE_URL
 npx vitest run "$@"

@@ -1,4 +1,62 @@
 import type { Command } from "commander";
+import { startServer } from "../../server/start.js";
+import { ExitCode } from "../exit-codes.js";
+import { UserError, runCommand } from "../output.js";
 
-// Placeholder until this command group is written; it registers nothing.
-export function registerServeCommand(_program: Command): void {}
+interface ServeFlags {
+  port: string;
+  host: string;
+  data?: string;
+  token?: string;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("Start the HTTP API (and the web app, when built). Data: ~/.portello/data, or DATABASE_URL.")
+    .option("--port <n>", "port to listen on (0 = any free port)", "4173")
+    .option(
+      "--host <host>",
+      "address to listen on; anything but localhost requires a token for writes",
+      "127.0.0.1",
+    )
+    .option("--data <dir>", "folder of the embedded database (default ~/.portello/data)")
+    .option("--token <token>", "token required for writes (default: generated when not on localhost)")
+    .action((flags: ServeFlags) => runCommand(() => serve(flags)));
+}
+
+async function serve(flags: ServeFlags): Promise<ExitCode> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UserError(`--port must be a whole number from 0 to 65535, not "${flags.port}"`, ExitCode.usage);
+  }
+  const server = await startServer({
+    port,
+    host: flags.host,
+    ...(flags.data ? { dataDir: flags.data } : {}),
+    ...(flags.token ? { token: flags.token } : {}),
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") throw new UserError(`port ${port} is already in use; try --port 0`);
+    throw error;
+  });
+  const where = server.store.backend === "postgres" ? "PostgreSQL" : "embedded";
+  process.stdout.write(`portello: serving on ${server.url}\n`);
+  process.stdout.write(`portello: data: ${server.store.location} (${where})\n`);
+  if (server.token)
+    process.stdout.write(`portello: writes need the header "Authorization: Bearer ${server.token}"\n`);
+  if (server.interruptedRuns.length > 0) {
+    process.stdout.write(
+      `portello: ${server.interruptedRuns.length} run(s) interrupted by the last stop marked failed\n`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      server.close().finally(resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  return ExitCode.ok;
+}

@@ -1,0 +1,87 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Store } from "../store/types.js";
+import { requireTokenForWrites } from "./auth.js";
+import { problem, problemResponse, toProblem } from "./problem.js";
+import { ApiRouter } from "./router.js";
+import { atlasRoutes } from "./routes/atlas.js";
+import { runRoutes } from "./routes/runs.js";
+import { scenarioRoutes } from "./routes/scenarios.js";
+import { RunManager } from "./runs.js";
+
+export interface AppOptions {
+  store: Store;
+  /** when set, every write must carry it as a bearer token */
+  token?: string;
+  /** default: a RunManager on the store (pass one to control concurrency or shut it down) */
+  runs?: RunManager;
+  /** largest request body accepted, in bytes (default 5 MB) */
+  maxBodyBytes?: number;
+  /** the built web app, served at / when the folder exists (default web/dist of the package) */
+  webDir?: string;
+  version?: string;
+}
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
+/** The HTTP API (and the web app, when built): routes only — planning happens in the layers it calls. */
+export function createApp(options: AppOptions): Hono {
+  const { store } = options;
+  const runs = options.runs ?? new RunManager(store);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const { body, unexpected } = toProblem(error);
+    if (unexpected) console.error(`portello: ${c.req.method} ${c.req.path} failed:`, error);
+    return problemResponse(c, body);
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: maxBody,
+      onError: (c) => problemResponse(c, problem(413, `the request body is larger than ${maxBody} bytes`)),
+    }),
+  );
+  app.use("/api/*", requireTokenForWrites(options.token));
+
+  const api = new ApiRouter(app);
+  api.add(
+    {
+      method: "get",
+      path: "/api/health",
+      operationId: "health",
+      summary: "Liveness, and which store is in use",
+      tag: "server",
+      responses: { 200: { description: "ok" } },
+    },
+    (c) => c.json({ status: "ok", store: store.backend, version: options.version ?? "0.1.0" }),
+  );
+  atlasRoutes(api);
+  scenarioRoutes(api, store);
+  runRoutes(api, store, runs);
+
+  const openApi = api.openApi({
+    title: "Portello API",
+    version: options.version ?? "0.1.0",
+    description:
+      "Projects, scenario versions, runs and comparisons of the Portello production-network planner.",
+  });
+  app.get("/api/openapi.json", (c) => c.json(openApi));
+  app.all("/api/*", (c) =>
+    problemResponse(c, problem(404, `no such endpoint: ${c.req.method} ${c.req.path}`)),
+  );
+
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  if (existsSync(webDir)) {
+    app.use("/*", serveStatic({ root: webDir }));
+    // client-side routes of the single-page app fall back to its index
+    app.get("*", serveStatic({ root: webDir, path: "index.html" }));
+  }
+  app.notFound((c) => problemResponse(c, problem(404, `nothing at ${c.req.path}`)));
+  return app;
+}

@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
+import { type Conflict, findConflicts } from "../../atlas/conflicts.js";
+import { history } from "../../atlas/history.js";
+import { loadAtlas } from "../../atlas/load.js";
+import type { Candidate } from "../../atlas/match.js";
+import { listSources } from "../../atlas/sources.js";
+import { where } from "../../atlas/where.js";
+import { SourceKind } from "../../domain/provenance.js";
+import { HttpProblem } from "../problem.js";
+import type { ApiRouter } from "../router.js";
+import { AnyJson } from "../schemas.js";
+
+const Query = z
+  .string()
+  .trim()
+  .min(1, "give a brand, model or plant")
+  .max(200)
+  .describe("e.g. Giulia, Cassino");
+
+/** The sourced atlas of the built-in network: the same queries as `portello where/history/conflicts/sources`. */
+export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex> = builtInIndex()): void {
+  const tag = "atlas";
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/atlas/where",
+      operationId: "atlasWhere",
+      summary: "Where a brand, model or plant builds cars in a year, with sources",
+      tag,
+      query: z.object({
+        q: Query,
+        year: z.coerce.number().int().min(1800).max(2200).optional().describe("default: this year"),
+      }),
+      responses: { 200: { description: "one answer per matching subject", schema: AnyJson } },
+    },
+    async (c, { query }) => {
+      const result = where(await loadIndex(), query.q, query.year ?? new Date().getFullYear());
+      if (!result.found) throw notFound(query.q, result.ambiguous, result.suggestion);
+      return c.json(result.answers);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/atlas/history",
+      operationId: "atlasHistory",
+      summary: "A brand's owners over time, or a plant's status, owners and models over time",
+      tag,
+      query: z.object({ q: Query }),
+      responses: { 200: { description: "the history", schema: AnyJson } },
+    },
+    async (c, { query }) => {
+      const result = history(await loadIndex(), query.q);
+      if (!result.found) throw notFound(query.q, result.ambiguous, result.suggestion);
+      return c.json(result.history);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/atlas/conflicts",
+      operationId: "atlasConflicts",
+      summary: "Claims that disagree, with a verdict each",
+      tag,
+      responses: { 200: { description: "the conflicts", schema: AnyJson } },
+    },
+    async (c) => c.json(findConflicts(await loadIndex()).map(conflictView)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/atlas/sources",
+      operationId: "atlasSources",
+      summary: "The sources the atlas cites, with how many claims and entities cite each",
+      tag,
+      query: z.object({ kind: SourceKind.optional() }),
+      responses: { 200: { description: "the sources", schema: AnyJson } },
+    },
+    async (c, { query }) =>
+      c.json(
+        listSources(await loadIndex(), query.kind).map((u) => ({
+          ...u.source,
+          claims: u.claims,
+          entities: u.entities,
+        })),
+      ),
+  );
+}
+
+/** Loaded once, on first use; a failed load is retried on the next request. */
+function builtInIndex(): () => Promise<AtlasIndex> {
+  let index: Promise<AtlasIndex> | undefined;
+  return () => {
+    index ??= loadAtlas()
+      .then(indexAtlas)
+      .catch((error) => {
+        index = undefined;
+        throw error;
+      });
+    return index;
+  };
+}
+
+/** The CLI's wording: ambiguous queries list the candidates; unknown ones suggest the closest name. */
+function notFound(query: string, ambiguous: Candidate[], suggestion?: string): HttpProblem {
+  if (ambiguous.length) {
+    const list = ambiguous.map((c) => `  ${c.kind} ${c.id}: ${c.name}`).join("\n");
+    return new HttpProblem(
+      400,
+      `'${query}' matches ${ambiguous.length} entries; ask for one by name or id:\n${list}`,
+    );
+  }
+  const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
+  return new HttpProblem(404, `nothing in the atlas matches '${query}'${hint}`);
+}
+
+/** Intervals are day numbers, with ±Infinity for open ends: shown as ISO dates, or null. */
+function conflictView(c: Conflict) {
+  const day = (n: number) =>
+    Number.isFinite(n) ? new Date(n * 86_400_000).toISOString().slice(0, 10) : null;
+  return {
+    subject: c.subject,
+    subjectName: c.subjectName,
+    property: c.property,
+    window: c.window ? { from: day(c.window.start), to: day(c.window.end) } : null,
+    sides: c.sides.map((side) => ({
+      value: side.value,
+      claims: side.claims.map(({ claim, inWindow }) => ({ ...claim, inWindow })),
+    })),
+    verdict: c.verdict,
+  };
+}

@@ -1,0 +1,248 @@
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import { comparePlans } from "../../analysis/compare.js";
+import type { Plan } from "../../plan/types.js";
+import { FINISHED_STATUSES, type Run, type Store } from "../../store/types.js";
+import { HttpProblem } from "../problem.js";
+import type { ApiRouter } from "../router.js";
+import type { RunEvent, RunManager } from "../runs.js";
+import { parseStoredScenario } from "../scenario-text.js";
+import {
+  AnyJson,
+  CompareQuery,
+  NewRunBody,
+  PlanOut,
+  ProgressOut,
+  RunOut,
+  RunParams,
+  RunsQuery,
+  ScenarioParams,
+} from "../schemas.js";
+
+/** SSE comments at this interval keep proxies from closing a quiet stream, and notice gone clients. */
+const KEEPALIVE_MS = 15_000;
+
+/** Runs: start (validated version → worker), follow, cancel, read the plan; and compare finished runs. */
+export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void {
+  const tag = "runs";
+
+  api.add(
+    {
+      method: "post",
+      path: "/api/scenarios/:scenarioId/runs",
+      operationId: "startRun",
+      summary: "Start solving a version (default the latest); returns at once with the queued run",
+      tag,
+      params: ScenarioParams,
+      body: NewRunBody,
+      responses: { 202: { description: "the queued run", schema: RunOut } },
+    },
+    async (c, { params, body }) => {
+      const scenario = await store.getScenario(params.scenarioId);
+      const version = await store.getVersion(scenario.id, body.version);
+      const resolved = await parseStoredScenario(
+        store,
+        version.content,
+        scenario.fileName,
+        scenario.projectId,
+      );
+      const run = await runs.start(scenario.id, version.number, resolved, body.options);
+      c.header("location", `/api/runs/${run.id}`);
+      return c.json(run, 202);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/runs",
+      operationId: "listRuns",
+      summary: "List runs, oldest first, optionally of one scenario or status",
+      tag,
+      query: RunsQuery,
+      responses: { 200: { description: "the runs (without plans)", schema: z.array(RunOut) } },
+    },
+    async (c, { query }) => {
+      const filter = {
+        ...(query.scenario ? { scenarioId: query.scenario } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      };
+      return c.json(await store.listRuns(filter));
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/runs/:runId",
+      operationId: "getRun",
+      summary: "A run: status, options, timings, failure reason (the plan is at /result)",
+      tag,
+      params: RunParams,
+      responses: { 200: { description: "the run", schema: RunOut } },
+    },
+    async (c, { params }) => {
+      const { plan: _plan, ...run } = await store.getRun(params.runId);
+      return c.json(run);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/runs/:runId/progress",
+      operationId: "getRunProgress",
+      summary: "The run's progress log so far",
+      tag,
+      params: RunParams,
+      query: z.object({
+        after: z.coerce.number().int().min(0).default(0).describe("only entries after this seq"),
+      }),
+      responses: { 200: { description: "progress entries in order", schema: z.array(ProgressOut) } },
+    },
+    async (c, { params, query }) => {
+      await store.getRun(params.runId);
+      return c.json(await store.getProgress(params.runId, query.after));
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/runs/:runId/events",
+      operationId: "followRun",
+      summary: "Server-sent events: the progress log so far, then live entries, then `end` with the run",
+      tag,
+      params: RunParams,
+      responses: {
+        200: {
+          description:
+            "events `status` and `progress` (data: a progress entry, id: its seq), then `end` (data: the run)",
+          contentType: "text/event-stream",
+          schema: z.string(),
+        },
+      },
+    },
+    async (c, { params }) => {
+      await store.getRun(params.runId); // 404 before the stream starts
+      return followRun(c, store, runs, params.runId);
+    },
+  );
+
+  api.add(
+    {
+      method: "post",
+      path: "/api/runs/:runId/cancel",
+      operationId: "cancelRun",
+      summary: "Cancel a queued or running run (a finished run is returned unchanged)",
+      tag,
+      params: RunParams,
+      responses: { 200: { description: "the run", schema: RunOut } },
+    },
+    async (c, { params }) => c.json(await runs.cancel(params.runId)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/runs/:runId/result",
+      operationId: "getRunResult",
+      summary: "The plan of a succeeded run",
+      tag,
+      params: RunParams,
+      responses: { 200: { description: "the Plan JSON", schema: PlanOut } },
+    },
+    async (c, { params }) => c.json((await planOf(store, params.runId)) as Record<string, unknown>),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/compare",
+      operationId: "compareRuns",
+      summary: "Plans of finished runs side by side: KPIs and the decisions on which they differ",
+      tag: "compare",
+      query: CompareQuery,
+      responses: { 200: { description: "the comparison (see src/analysis/compare.ts)", schema: AnyJson } },
+    },
+    async (c, { query }) => {
+      const plans: Plan[] = [];
+      for (const id of query.runs) plans.push((await planOf(store, id)) as Plan);
+      return c.json(comparePlans(plans));
+    },
+  );
+}
+
+async function planOf(store: Store, runId: string): Promise<unknown> {
+  const run = await store.getRun(runId);
+  if (run.plan !== undefined) return run.plan;
+  if (!FINISHED_STATUSES.includes(run.status)) {
+    throw new HttpProblem(409, `run ${runId} is ${run.status}: its plan is not ready yet`);
+  }
+  const why = run.failureReason ? `: ${run.failureReason}` : "";
+  throw new HttpProblem(409, `run ${runId} ${run.status} without a plan${why}`);
+}
+
+/**
+ * Replays the stored log (after Last-Event-ID, for reconnecting clients), then forwards live entries, then
+ * `end`. Subscribing before reading the log means no entry falls between the two; seq numbers drop repeats.
+ */
+function followRun(c: Context, store: Store, runs: RunManager, runId: string): Response {
+  return streamSSE(c, async (stream) => {
+    let lastSeq = Number(c.req.header("last-event-id") ?? 0) || 0;
+    const pending: RunEvent[] = [];
+    let wake: (() => void) | undefined;
+    let closed = false;
+    const unsubscribe = runs.subscribe(runId, (event) => {
+      pending.push(event);
+      wake?.();
+    });
+    stream.onAbort(() => {
+      closed = true;
+      wake?.();
+    });
+    const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), KEEPALIVE_MS);
+    const sendEnd = (run: Run) => stream.writeSSE({ event: "end", data: JSON.stringify(run) });
+    const sendStored = async () => {
+      for (const entry of await store.getProgress(runId, lastSeq)) {
+        await stream.writeSSE({ id: String(entry.seq), event: entry.kind, data: JSON.stringify(entry) });
+        lastSeq = entry.seq;
+      }
+    };
+    try {
+      await sendStored();
+      const { plan: _plan, ...run } = await store.getRun(runId);
+      if (FINISHED_STATUSES.includes(run.status)) {
+        await sendStored();
+        await sendEnd(run);
+        return;
+      }
+      while (!closed) {
+        const event = pending.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+          continue;
+        }
+        if (event.type === "end") {
+          await sendStored(); // anything stored after the last live event
+          await sendEnd(event.run);
+          return;
+        }
+        if (event.entry.seq <= lastSeq) continue;
+        await stream.writeSSE({
+          id: String(event.entry.seq),
+          event: event.entry.kind,
+          data: JSON.stringify(event.entry),
+        });
+        lastSeq = event.entry.seq;
+      }
+    } finally {
+      clearInterval(keepAlive);
+      unsubscribe();
+    }
+  });
+}

@@ -1,0 +1,103 @@
+import type { SqlDatabase } from "./sql.js";
+
+/**
+ * Versioned schema migrations, identical for PGlite and PostgreSQL. Append new ones; never edit a released one.
+ * Each is applied in its own transaction together with its row in schema_migrations, so a crash leaves the
+ * schema either before or after a migration, never half-way.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "projects, scenarios, versions, runs",
+    sql: `
+      CREATE TABLE projects (
+        id text PRIMARY KEY,
+        slug text NOT NULL UNIQUE,
+        name text NOT NULL,
+        description text NOT NULL DEFAULT '',
+        builtin boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE scenarios (
+        id text PRIMARY KEY,
+        project_id text NOT NULL REFERENCES projects(id),
+        name text NOT NULL,
+        file_name text NOT NULL,
+        latest_version integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (project_id, file_name)
+      );
+      CREATE TABLE scenario_versions (
+        scenario_id text NOT NULL REFERENCES scenarios(id),
+        number integer NOT NULL CHECK (number >= 1),
+        content text NOT NULL,
+        content_hash text NOT NULL,
+        note text NOT NULL DEFAULT '',
+        restored_from integer,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scenario_id, number)
+      );
+      CREATE TABLE runs (
+        id text PRIMARY KEY,
+        scenario_id text NOT NULL,
+        version_number integer NOT NULL,
+        solver text NOT NULL,
+        options jsonb NOT NULL DEFAULT '{}',
+        status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        failure_reason text,
+        timings jsonb NOT NULL DEFAULT '{}',
+        plan jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        finished_at timestamptz,
+        FOREIGN KEY (scenario_id, version_number) REFERENCES scenario_versions(scenario_id, number)
+      );
+      CREATE INDEX runs_by_scenario ON runs (scenario_id, created_at);
+      CREATE INDEX runs_by_status ON runs (status);
+      CREATE TABLE run_progress (
+        run_id text NOT NULL REFERENCES runs(id),
+        seq integer NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        kind text NOT NULL,
+        data jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (run_id, seq)
+      );
+    `,
+  },
+];
+
+/** Arbitrary constant: serialises concurrent migrators on one PostgreSQL database. */
+const MIGRATION_LOCK = 7_351_102;
+
+export async function applyMigrations(db: SqlDatabase): Promise<number[]> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]);
+      if (rows.length > 0) return false;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
+        migration.version,
+        migration.name,
+      ]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** Our migrations hold no semicolons inside literals, so a plain split is exact. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(";")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

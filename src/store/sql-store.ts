@@ -1,0 +1,383 @@
+import { createHash, randomUUID } from "node:crypto";
+import { applyMigrations } from "./migrations.js";
+import { type SqlClient, type SqlDatabase, isoTime, json, optionalIsoTime } from "./sql.js";
+import {
+  type NewProject,
+  type NewRun,
+  type NewScenario,
+  type NewVersion,
+  type ProgressEntry,
+  type Project,
+  type Run,
+  type RunOutcome,
+  type RunStatus,
+  type RunWithPlan,
+  type ScenarioRecord,
+  type ScenarioVersion,
+  type Store,
+  StoreError,
+  type VersionSummary,
+} from "./types.js";
+
+type Row = Record<string, unknown>;
+
+/** The Store over any PostgreSQL dialect connection: the same SQL for PGlite and for a PostgreSQL server. */
+export class SqlStore implements Store {
+  constructor(
+    readonly backend: "pglite" | "postgres",
+    readonly location: string,
+    private readonly db: SqlDatabase,
+  ) {}
+
+  /** Applies pending migrations; call once before use. */
+  async migrate(): Promise<number[]> {
+    return applyMigrations(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  // ── projects ──────────────────────────────────────────────────────────────
+
+  async createProject(input: NewProject): Promise<Project> {
+    const slug = input.slug ?? slugify(input.name);
+    const rows = await this.db.query(
+      `INSERT INTO projects (id, slug, name, description, builtin) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (slug) DO NOTHING RETURNING *`,
+      [randomUUID(), slug, input.name, input.description ?? "", input.builtin ?? false],
+    );
+    if (rows.length === 0) throw new StoreError("conflict", `a project named "${slug}" already exists`);
+    return toProject(rows[0]!);
+  }
+
+  async listProjects(): Promise<Project[]> {
+    const rows = await this.db.query("SELECT * FROM projects ORDER BY created_at, slug");
+    return rows.map(toProject);
+  }
+
+  async getProject(idOrSlug: string): Promise<Project> {
+    const rows = await this.db.query("SELECT * FROM projects WHERE id = $1 OR slug = $1", [idOrSlug]);
+    if (rows.length === 0) throw new StoreError("not-found", `no project "${idOrSlug}"`);
+    return toProject(rows[0]!);
+  }
+
+  // ── scenarios and versions ───────────────────────────────────────────────
+
+  async createScenario(
+    projectId: string,
+    input: NewScenario,
+  ): Promise<{ scenario: ScenarioRecord; version: ScenarioVersion }> {
+    const project = await this.getProject(projectId);
+    const fileName = input.fileName ?? `${slugify(input.name)}.yaml`;
+    return this.db.transaction(async (tx) => {
+      const taken = await tx.query("SELECT 1 FROM scenarios WHERE project_id = $1 AND file_name = $2", [
+        project.id,
+        fileName,
+      ]);
+      if (taken.length > 0) {
+        throw new StoreError("conflict", `project "${project.slug}" already has a scenario "${fileName}"`);
+      }
+      const id = randomUUID();
+      await tx.query("INSERT INTO scenarios (id, project_id, name, file_name) VALUES ($1, $2, $3, $4)", [
+        id,
+        project.id,
+        input.name,
+        fileName,
+      ]);
+      const version = await appendVersion(tx, id, input.content, input.note ?? "", null);
+      const scenario = await scenarioById(tx, id);
+      return { scenario, version };
+    });
+  }
+
+  async listScenarios(projectId: string): Promise<ScenarioRecord[]> {
+    const project = await this.getProject(projectId);
+    const rows = await this.db.query(
+      "SELECT * FROM scenarios WHERE project_id = $1 ORDER BY created_at, name",
+      [project.id],
+    );
+    return rows.map(toScenario);
+  }
+
+  getScenario(scenarioId: string): Promise<ScenarioRecord> {
+    return scenarioById(this.db, scenarioId);
+  }
+
+  async findScenarioByFileName(projectId: string, fileName: string): Promise<ScenarioRecord | undefined> {
+    const rows = await this.db.query("SELECT * FROM scenarios WHERE project_id = $1 AND file_name = $2", [
+      projectId,
+      fileName,
+    ]);
+    return rows[0] ? toScenario(rows[0]) : undefined;
+  }
+
+  saveVersion(scenarioId: string, input: NewVersion): Promise<ScenarioVersion> {
+    return this.db.transaction(async (tx) => {
+      const scenario = await lockScenario(tx, scenarioId);
+      if (input.baseVersion !== undefined && input.baseVersion !== scenario.latestVersion) {
+        throw new StoreError(
+          "conflict",
+          `the scenario was saved meanwhile: you edited version ${input.baseVersion}, the latest is ` +
+            `${scenario.latestVersion}; open the latest version, re-apply your change and save again`,
+        );
+      }
+      return appendVersion(tx, scenarioId, input.content, input.note ?? "", null);
+    });
+  }
+
+  async listVersions(scenarioId: string): Promise<VersionSummary[]> {
+    await this.getScenario(scenarioId);
+    const rows = await this.db.query(
+      `SELECT scenario_id, number, content_hash, note, restored_from, created_at
+       FROM scenario_versions WHERE scenario_id = $1 ORDER BY number`,
+      [scenarioId],
+    );
+    return rows.map(toVersionSummary);
+  }
+
+  async getVersion(scenarioId: string, number?: number): Promise<ScenarioVersion> {
+    const scenario = await this.getScenario(scenarioId);
+    const wanted = number ?? scenario.latestVersion;
+    const rows = await this.db.query(
+      "SELECT * FROM scenario_versions WHERE scenario_id = $1 AND number = $2",
+      [scenarioId, wanted],
+    );
+    if (rows.length === 0) {
+      throw new StoreError("not-found", `scenario "${scenario.name}" has no version ${wanted}`);
+    }
+    return toVersion(rows[0]!);
+  }
+
+  restoreVersion(scenarioId: string, number: number, note?: string): Promise<ScenarioVersion> {
+    return this.db.transaction(async (tx) => {
+      await lockScenario(tx, scenarioId);
+      const rows = await tx.query(
+        "SELECT content FROM scenario_versions WHERE scenario_id = $1 AND number = $2",
+        [scenarioId, number],
+      );
+      if (rows.length === 0) throw new StoreError("not-found", `the scenario has no version ${number}`);
+      const content = String(rows[0]!.content);
+      return appendVersion(tx, scenarioId, content, note ?? `restored version ${number}`, number);
+    });
+  }
+
+  // ── runs ──────────────────────────────────────────────────────────────────
+
+  async createRun(input: NewRun): Promise<Run> {
+    await this.getVersion(input.scenarioId, input.versionNumber);
+    const rows = await this.db.query(
+      `INSERT INTO runs (id, scenario_id, version_number, solver, options, status)
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'queued') RETURNING *`,
+      [
+        randomUUID(),
+        input.scenarioId,
+        input.versionNumber,
+        input.solver,
+        JSON.stringify(input.options ?? {}),
+      ],
+    );
+    return toRun(rows[0]!);
+  }
+
+  async getRun(runId: string): Promise<RunWithPlan> {
+    const rows = await this.db.query("SELECT * FROM runs WHERE id = $1", [runId]);
+    if (rows.length === 0) throw new StoreError("not-found", `no run "${runId}"`);
+    const row = rows[0]!;
+    const run: RunWithPlan = toRun(row);
+    if (row.plan !== null && row.plan !== undefined) run.plan = json(row.plan, undefined);
+    return run;
+  }
+
+  async listRuns(filter: { scenarioId?: string; status?: RunStatus } = {}): Promise<Run[]> {
+    const rows = await this.db.query(
+      `SELECT id, scenario_id, version_number, solver, options, status, failure_reason, timings,
+              created_at, started_at, finished_at
+       FROM runs WHERE ($1::text IS NULL OR scenario_id = $1) AND ($2::text IS NULL OR status = $2)
+       ORDER BY created_at, id`,
+      [filter.scenarioId ?? null, filter.status ?? null],
+    );
+    return rows.map(toRun);
+  }
+
+  async markRunStarted(runId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      "UPDATE runs SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued' RETURNING id",
+      [runId],
+    );
+    return rows.length > 0;
+  }
+
+  appendProgress(runId: string, entries: Omit<ProgressEntry, "seq" | "at">[]): Promise<ProgressEntry[]> {
+    if (entries.length === 0) return Promise.resolve([]);
+    return this.db.transaction(async (tx) => {
+      // the run row lock serialises writers, so sequence numbers never collide
+      const locked = await tx.query("SELECT id FROM runs WHERE id = $1 FOR UPDATE", [runId]);
+      if (locked.length === 0) throw new StoreError("not-found", `no run "${runId}"`);
+      const last = await tx.query<{ last: number }>(
+        "SELECT COALESCE(MAX(seq), 0)::int AS last FROM run_progress WHERE run_id = $1",
+        [runId],
+      );
+      const first = Number(last[0]!.last) + 1;
+      // one batched insert: rows from parallel arrays
+      const rows = await tx.query(
+        `INSERT INTO run_progress (run_id, seq, kind, data)
+         SELECT $1, s, k, d::jsonb FROM unnest($2::int[], $3::text[], $4::text[]) AS t(s, k, d)
+         RETURNING seq, at, kind, data`,
+        [
+          runId,
+          entries.map((_, i) => first + i),
+          entries.map((e) => e.kind),
+          entries.map((e) => JSON.stringify(e.data)),
+        ],
+      );
+      return rows.map(toProgress).sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  async getProgress(runId: string, afterSeq = 0): Promise<ProgressEntry[]> {
+    const rows = await this.db.query(
+      "SELECT seq, at, kind, data FROM run_progress WHERE run_id = $1 AND seq > $2 ORDER BY seq",
+      [runId, afterSeq],
+    );
+    return rows.map(toProgress);
+  }
+
+  async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE runs SET status = $2, plan = $3::jsonb, failure_reason = $4, timings = $5::jsonb,
+              finished_at = now()
+       WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [
+        runId,
+        outcome.status,
+        outcome.plan === undefined ? null : JSON.stringify(outcome.plan),
+        outcome.failureReason ?? null,
+        JSON.stringify(outcome.timings ?? {}),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async markInterruptedRuns(reason: string): Promise<string[]> {
+    const rows = await this.db.query(
+      `UPDATE runs SET status = 'failed', failure_reason = $1, finished_at = now()
+       WHERE status IN ('queued', 'running') RETURNING id`,
+      [reason],
+    );
+    return rows.map((r) => String(r.id));
+  }
+}
+
+/** Takes the scenario's row lock: concurrent saves to one scenario queue up instead of racing for a number. */
+async function lockScenario(tx: SqlClient, scenarioId: string): Promise<ScenarioRecord> {
+  const rows = await tx.query("SELECT * FROM scenarios WHERE id = $1 FOR UPDATE", [scenarioId]);
+  if (rows.length === 0) throw new StoreError("not-found", `no scenario "${scenarioId}"`);
+  return toScenario(rows[0]!);
+}
+
+async function appendVersion(
+  tx: SqlClient,
+  scenarioId: string,
+  content: string,
+  note: string,
+  restoredFrom: number | null,
+): Promise<ScenarioVersion> {
+  const bumped = await tx.query<{ latest_version: number }>(
+    `UPDATE scenarios SET latest_version = latest_version + 1, updated_at = now()
+     WHERE id = $1 RETURNING latest_version`,
+    [scenarioId],
+  );
+  if (bumped.length === 0) throw new StoreError("not-found", `no scenario "${scenarioId}"`);
+  const rows = await tx.query(
+    `INSERT INTO scenario_versions (scenario_id, number, content, content_hash, note, restored_from)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [scenarioId, Number(bumped[0]!.latest_version), content, contentHash(content), note, restoredFrom],
+  );
+  return toVersion(rows[0]!);
+}
+
+async function scenarioById(db: SqlClient, scenarioId: string): Promise<ScenarioRecord> {
+  const rows = await db.query("SELECT * FROM scenarios WHERE id = $1", [scenarioId]);
+  if (rows.length === 0) throw new StoreError("not-found", `no scenario "${scenarioId}"`);
+  return toScenario(rows[0]!);
+}
+
+export function contentHash(content: string): string {
+  return createHash("sha256").update(content, "utf8").digest("hex");
+}
+
+/** "Alfa Romeo 2030!" → "alfa-romeo-2030" */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug || "untitled";
+}
+
+function toProject(r: Row): Project {
+  return {
+    id: String(r.id),
+    slug: String(r.slug),
+    name: String(r.name),
+    description: String(r.description ?? ""),
+    builtin: Boolean(r.builtin),
+    createdAt: isoTime(r.created_at),
+  };
+}
+
+function toScenario(r: Row): ScenarioRecord {
+  return {
+    id: String(r.id),
+    projectId: String(r.project_id),
+    name: String(r.name),
+    fileName: String(r.file_name),
+    latestVersion: Number(r.latest_version),
+    createdAt: isoTime(r.created_at),
+    updatedAt: isoTime(r.updated_at),
+  };
+}
+
+function toVersionSummary(r: Row): VersionSummary {
+  const summary: VersionSummary = {
+    scenarioId: String(r.scenario_id),
+    number: Number(r.number),
+    contentHash: String(r.content_hash),
+    note: String(r.note ?? ""),
+    createdAt: isoTime(r.created_at),
+  };
+  if (r.restored_from !== null && r.restored_from !== undefined)
+    summary.restoredFrom = Number(r.restored_from);
+  return summary;
+}
+
+function toVersion(r: Row): ScenarioVersion {
+  return { ...toVersionSummary(r), content: String(r.content) };
+}
+
+function toRun(r: Row): Run {
+  const run: Run = {
+    id: String(r.id),
+    scenarioId: String(r.scenario_id),
+    versionNumber: Number(r.version_number),
+    solver: String(r.solver),
+    options: json(r.options, {}),
+    status: String(r.status) as RunStatus,
+    createdAt: isoTime(r.created_at),
+    timings: json(r.timings, {}),
+  };
+  if (r.failure_reason !== null && r.failure_reason !== undefined)
+    run.failureReason = String(r.failure_reason);
+  const startedAt = optionalIsoTime(r.started_at);
+  if (startedAt) run.startedAt = startedAt;
+  const finishedAt = optionalIsoTime(r.finished_at);
+  if (finishedAt) run.finishedAt = finishedAt;
+  return run;
+}
+
+function toProgress(r: Row): ProgressEntry {
+  return { seq: Number(r.seq), at: isoTime(r.at), kind: String(r.kind), data: json(r.data, {}) };
+}

@@ -1,0 +1,226 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPgliteStore } from "./pglite-store.js";
+import { openPostgresStore } from "./postgres-store.js";
+import { seedBuiltinProjects } from "./seed.js";
+import { type SqlStore, contentHash } from "./sql-store.js";
+import { type Store, StoreError } from "./types.js";
+
+/** A backend under test: opens a store on the same data every time it is called, until cleanup. */
+interface Backend {
+  open(): Promise<SqlStore>;
+  cleanup(): Promise<void>;
+}
+
+function pgliteBackend(): Backend {
+  const dir = mkdtempSync(join(tmpdir(), "portello-store-"));
+  return {
+    open: () => openPgliteStore(dir),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Each run gets a fresh schema on the test database, so runs never see each other's rows. */
+async function postgresBackend(url: string): Promise<Backend> {
+  const schema = `t_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect(); // fails loudly when the server is unreachable: set means must work
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const scoped = new URL(url);
+  scoped.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    open: () => openPostgresStore(scoped.toString()),
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+const YAML_V1 = "portello: 1\nid: demo\nname: Démo — première\n";
+const YAML_V2 = "portello: 1\nid: demo\nname: Demo two\n  \n# trailing spaces kept   \n";
+
+function storeContract(name: string, makeBackend: () => Promise<Backend>) {
+  describe(`Store contract: ${name}`, () => {
+    let backend: Backend;
+    let store: SqlStore;
+
+    beforeAll(async () => {
+      backend = await makeBackend();
+      store = await backend.open();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await backend?.cleanup();
+    });
+
+    it("creates, lists and finds projects by id or slug; refuses a duplicate slug", async () => {
+      const p = await store.createProject({ name: "Alfa Test", description: "d" });
+      expect(p.slug).toBe("alfa-test");
+      expect((await store.getProject(p.id)).name).toBe("Alfa Test");
+      expect((await store.getProject("alfa-test")).id).toBe(p.id);
+      expect((await store.listProjects()).map((x) => x.slug)).toContain("alfa-test");
+      await expect(store.createProject({ name: "Alfa Test" })).rejects.toMatchObject({ kind: "conflict" });
+      await expect(store.getProject("nope")).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it("keeps every save as a new immutable version with its exact text and hash", async () => {
+      const p = await store.createProject({ name: "Versions" });
+      const { scenario, version } = await store.createScenario(p.id, { name: "Demo", content: YAML_V1 });
+      expect(scenario.fileName).toBe("demo.yaml");
+      expect(version).toMatchObject({ number: 1, contentHash: contentHash(YAML_V1), content: YAML_V1 });
+      const v2 = await store.saveVersion(scenario.id, { content: YAML_V2, note: "second" });
+      expect(v2.number).toBe(2);
+      expect((await store.getVersion(scenario.id, 1)).content).toBe(YAML_V1);
+      expect((await store.getVersion(scenario.id)).content).toBe(YAML_V2);
+      const list = await store.listVersions(scenario.id);
+      expect(list.map((v) => [v.number, v.note])).toEqual([
+        [1, ""],
+        [2, "second"],
+      ]);
+      expect(list[0]).not.toHaveProperty("content");
+      expect((await store.getScenario(scenario.id)).latestVersion).toBe(2);
+      await expect(store.getVersion(scenario.id, 9)).rejects.toMatchObject({ kind: "not-found" });
+      await expect(
+        store.createScenario(p.id, { name: "Other", fileName: "demo.yaml", content: "x" }),
+      ).rejects.toMatchObject({ kind: "conflict" });
+    });
+
+    it("refuses a save based on a stale version, and adds nothing", async () => {
+      const p = await store.createProject({ name: "Stale" });
+      const { scenario } = await store.createScenario(p.id, { name: "S", content: YAML_V1 });
+      await store.saveVersion(scenario.id, { content: YAML_V2, baseVersion: 1 });
+      await expect(
+        store.saveVersion(scenario.id, { content: "lost?", baseVersion: 1 }),
+      ).rejects.toMatchObject({
+        kind: "conflict",
+      });
+      expect((await store.listVersions(scenario.id)).length).toBe(2);
+    });
+
+    it("restores by appending a version whose content is the old one", async () => {
+      const p = await store.createProject({ name: "Restore" });
+      const { scenario } = await store.createScenario(p.id, { name: "R", content: YAML_V1 });
+      await store.saveVersion(scenario.id, { content: YAML_V2 });
+      const v3 = await store.restoreVersion(scenario.id, 1);
+      expect(v3).toMatchObject({
+        number: 3,
+        restoredFrom: 1,
+        content: YAML_V1,
+        contentHash: contentHash(YAML_V1),
+      });
+      expect((await store.getVersion(scenario.id, 2)).content).toBe(YAML_V2);
+      await expect(store.restoreVersion(scenario.id, 7)).rejects.toMatchObject({ kind: "not-found" });
+    });
+
+    it("numbers concurrent saves without gaps or duplicates", async () => {
+      const p = await store.createProject({ name: "Concurrent" });
+      const { scenario } = await store.createScenario(p.id, { name: "C", content: "v1" });
+      const saved = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.saveVersion(scenario.id, { content: `v${i + 2}` })),
+      );
+      expect(saved.map((v) => v.number).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      for (const v of saved) expect((await store.getVersion(scenario.id, v.number)).content).toBe(v.content);
+    });
+
+    it("records a run: status, progress log in order, timings, plan; the first outcome wins", async () => {
+      const p = await store.createProject({ name: "Runs" });
+      const { scenario } = await store.createScenario(p.id, { name: "Run me", content: YAML_V1 });
+      const run = await store.createRun({
+        scenarioId: scenario.id,
+        versionNumber: 1,
+        solver: "highs",
+        options: { timeLimitSeconds: 5 },
+      });
+      expect(run).toMatchObject({ status: "queued", versionNumber: 1, options: { timeLimitSeconds: 5 } });
+      expect(await store.markRunStarted(run.id)).toBe(true);
+      expect(await store.markRunStarted(run.id)).toBe(false);
+      const first = await store.appendProgress(run.id, [
+        { kind: "log", data: { message: "building" } },
+        { kind: "progress", data: { gap: 0.5 } },
+      ]);
+      const second = await store.appendProgress(run.id, [{ kind: "progress", data: { gap: 0.1 } }]);
+      expect([...first, ...second].map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect((await store.getProgress(run.id, 1)).map((e) => e.data)).toEqual([{ gap: 0.5 }, { gap: 0.1 }]);
+      const plan = { npv: 1.5e9, flows: [{ program: "giulia", volume: 1234.5 }] };
+      expect(await store.finishRun(run.id, { status: "succeeded", plan, timings: { solve: 0.25 } })).toBe(
+        true,
+      );
+      expect(await store.finishRun(run.id, { status: "failed", failureReason: "late" })).toBe(false);
+      const done = await store.getRun(run.id);
+      expect(done).toMatchObject({ status: "succeeded", plan, timings: { solve: 0.25 } });
+      expect(done.startedAt && done.finishedAt).toBeTruthy();
+      expect((await store.listRuns({ scenarioId: scenario.id })).map((r) => r.id)).toEqual([run.id]);
+      expect(await store.listRuns({ scenarioId: scenario.id, status: "failed" })).toEqual([]);
+      await expect(
+        store.createRun({ scenarioId: scenario.id, versionNumber: 5, solver: "highs" }),
+      ).rejects.toMatchObject({ kind: "not-found" });
+      await expect(store.getRun("missing")).rejects.toMatchObject({ kind: "not-found" });
+    });
+
+    it("marks queued and running runs failed at startup, leaving finished ones alone", async () => {
+      const p = await store.createProject({ name: "Interrupted" });
+      const { scenario } = await store.createScenario(p.id, { name: "I", content: YAML_V1 });
+      const make = () => store.createRun({ scenarioId: scenario.id, versionNumber: 1, solver: "highs" });
+      const [queued, running, done] = [await make(), await make(), await make()];
+      await store.markRunStarted(running.id);
+      await store.finishRun(done.id, { status: "cancelled" });
+      const marked = await store.markInterruptedRuns("server restarted during the run");
+      expect(marked.sort()).toEqual([queued.id, running.id].sort());
+      expect(await store.getRun(running.id)).toMatchObject({
+        status: "failed",
+        failureReason: "server restarted during the run",
+      });
+      expect((await store.getRun(done.id)).status).toBe("cancelled");
+    });
+
+    it("seeds built-in projects once, and never touches a seeded scenario again", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "portello-seed-"));
+      mkdirSync(join(dir, "alfa"));
+      writeFileSync(join(dir, "alfa", "variant.yaml"), "name: A variant\nextends: base.yaml\n");
+      writeFileSync(join(dir, "alfa", "base.yaml"), "name: The base\n");
+      try {
+        expect(await seedBuiltinProjects(store, dir)).toBe(2);
+        const project = await store.getProject("alfa-romeo");
+        expect(project.builtin).toBe(true);
+        const scenarios = await store.listScenarios(project.id);
+        expect(scenarios.map((s) => [s.fileName, s.name])).toEqual([
+          ["base.yaml", "The base"],
+          ["variant.yaml", "A variant"],
+        ]);
+        await store.saveVersion(scenarios[0]!.id, { content: "name: edited by a user\n" });
+        expect(await seedBuiltinProjects(store, dir)).toBe(0);
+        expect((await store.getVersion(scenarios[0]!.id)).content).toBe("name: edited by a user\n");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("keeps everything across close and reopen; migrations are applied once", async () => {
+      const p = await store.createProject({ name: "Durable" });
+      const { scenario } = await store.createScenario(p.id, { name: "D", content: YAML_V1 });
+      await store.saveVersion(scenario.id, { content: YAML_V2 });
+      await store.close();
+      store = await backend.open();
+      expect(await store.migrate()).toEqual([]);
+      expect((await store.getVersion(scenario.id, 2)).content).toBe(YAML_V2);
+      expect((await store.listVersions(scenario.id)).length).toBe(2);
+    });
+  });
+}
+
+storeContract("PGlite (embedded)", async () => pgliteBackend());
+
+const postgresUrl = process.env.PORTELLO_TEST_DATABASE_URL;
+if (postgresUrl) storeContract("PostgreSQL server", () => postgresBackend(postgresUrl));
+else {
+  describe("Store contract: PostgreSQL server", () => {
+    it.skip("needs PORTELLO_TEST_DATABASE_URL (scripts/test.sh sets it from scripts/start-postgres.sh)", () => {});
+  });
+}
