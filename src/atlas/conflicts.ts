@@ -102,3 +102,20 @@ export function valuesAgree(a: ClaimValue, b: ClaimValue): boolean {
   }
   return a === b;
 }
+
+/** A conflict as plain JSON (CLI --json and the HTTP API): day-number intervals become ISO dates, or null. */
+export function conflictToJson(c: Conflict) {
+  const day = (n: number) =>
+    Number.isFinite(n) ? new Date(n * 86_400_000).toISOString().slice(0, 10) : null;
+  return {
+    subject: c.subject,
+    subjectName: c.subjectName,
+    property: c.property,
+    window: c.window ? { from: day(c.window.start), to: day(c.window.end) } : null,
+    sides: c.sides.map((side) => ({
+      value: side.value,
+      claims: side.claims.map(({ claim, inWindow }) => ({ ...claim, inWindow })),
+    })),
+    verdict: c.verdict,
+  };
+}

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
-import { findConflicts } from "../../atlas/conflicts.js";
+import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
 import { history } from "../../atlas/history.js";
 import { BUILT_IN_ATLAS, loadAtlas } from "../../atlas/load.js";
 import type { Candidate } from "../../atlas/match.js";
@@ -58,7 +58,7 @@ export function registerAtlasCommands(program: Command): void {
       runCommand(async () => {
         const index = await loadIndex(opts.atlas);
         const conflicts = findConflicts(index);
-        if (opts.json) printJson(conflicts.map(conflictJson));
+        if (opts.json) printJson(conflicts.map(conflictToJson));
         else process.stdout.write(`${renderConflicts(conflicts, index)}\n`);
         return undefined;
       }),
@@ -106,20 +106,4 @@ function notFound(query: string, ambiguous: Candidate[], suggestion?: string): U
   }
   const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
   return new UserError(`nothing in the atlas matches '${query}'${hint}`, ExitCode.notFound);
-}
-
-function conflictJson(c: ReturnType<typeof findConflicts>[number]) {
-  const day = (n: number) =>
-    Number.isFinite(n) ? new Date(n * 86_400_000).toISOString().slice(0, 10) : null;
-  return {
-    subject: c.subject,
-    subjectName: c.subjectName,
-    property: c.property,
-    window: c.window ? { from: day(c.window.start), to: day(c.window.end) } : null,
-    sides: c.sides.map((side) => ({
-      value: side.value,
-      claims: side.claims.map(({ claim, inWindow }) => ({ ...claim, inWindow })),
-    })),
-    verdict: c.verdict,
-  };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
-import { type Conflict, findConflicts } from "../../atlas/conflicts.js";
+import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
 import { history } from "../../atlas/history.js";
 import { loadAtlas } from "../../atlas/load.js";
 import type { Candidate } from "../../atlas/match.js";
@@ -68,7 +68,7 @@ export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex>
       tag,
       responses: { 200: { description: "the conflicts", schema: AnyJson } },
     },
-    async (c) => c.json(findConflicts(await loadIndex()).map(conflictView)),
+    async (c) => c.json(findConflicts(await loadIndex()).map(conflictToJson)),
   );
 
   api.add(
@@ -117,21 +117,4 @@ function notFound(query: string, ambiguous: Candidate[], suggestion?: string): H
   }
   const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
   return new HttpProblem(404, `nothing in the atlas matches '${query}'${hint}`);
-}
-
-/** Intervals are day numbers, with ±Infinity for open ends: shown as ISO dates, or null. */
-function conflictView(c: Conflict) {
-  const day = (n: number) =>
-    Number.isFinite(n) ? new Date(n * 86_400_000).toISOString().slice(0, 10) : null;
-  return {
-    subject: c.subject,
-    subjectName: c.subjectName,
-    property: c.property,
-    window: c.window ? { from: day(c.window.start), to: day(c.window.end) } : null,
-    sides: c.sides.map((side) => ({
-      value: side.value,
-      claims: side.claims.map(({ claim, inWindow }) => ({ ...claim, inWindow })),
-    })),
-    verdict: c.verdict,
-  };
 }
