@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh clone: npm packages, then the TypeScript build.
+# Idempotent set-up for a fresh clone: npm packages, then the TypeScript build and the web app (web/dist).
 # Debian packages that only tests need are installed by scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,3 +8,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 npx tsc -p tsconfig.build.json >&2
+npx vite build --config web/vite.config.ts --logLevel warn >&2

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openWorld, screenshot, type World } from "./harness.js";
+
+/** The atlas in real Chromium: the map, a plant's answer with its sources, the conflicts. */
+
+let world: World;
+
+beforeAll(async () => {
+  world = await openWorld();
+}, 180_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe("atlas", () => {
+  it("opens the atlas, clicks Cassino on the map and reads that it builds Giulia and Stelvio", async () => {
+    const { page } = world;
+    await page.goto("/#/atlas");
+    await page.getByRole("spinbutton", { name: "Year" }).fill("2026");
+    const map = page.getByRole("img", { name: /^Atlas map/ });
+    await map.getByRole("button", { name: /Cassino/ }).click();
+
+    const details = page.getByRole("region", { name: "Plant details" });
+    await details.getByRole("heading", { name: /Cassino/ }).waitFor();
+    const builds = details.getByRole("list", { name: "Builds in 2026" });
+    const built = await builds.getByRole("listitem").allTextContents();
+    expect(built.some((t) => /Giulia/.test(t))).toBe(true);
+    expect(built.some((t) => /Stelvio/.test(t))).toBe(true);
+    // every line names its sources
+    expect(await builds.getByRole("link").count()).toBeGreaterThanOrEqual(2);
+    // its history and a conflict about it, with both sides
+    await details.getByRole("table", { name: "History" }).waitFor();
+    await page.getByRole("region", { name: "Conflicts" }).getByRole("article").first().waitFor();
+    expect(page.url()).toMatch(/#\/atlas\/plant\/cassino$/);
+    await screenshot(page, "00-atlas-cassino");
+  }, 120_000);
+});

@@ -1,0 +1,84 @@
+import type {
+  DiffResponse,
+  Plan,
+  PlanComparison,
+  ProgressEntry,
+  Problem,
+  Project,
+  Run,
+  ScenarioRecord,
+  Validation,
+  Version,
+  VersionSummary,
+} from "./types.js";
+
+/** The app's only way to the planner: the HTTP API, same origin. No planning happens in the browser. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  const text = await response.text();
+  const json: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const problem = json as Problem | undefined;
+    throw new ApiError(
+      response.status,
+      problem,
+      problem?.detail ?? `${method} ${path}: HTTP ${response.status}`,
+    );
+  }
+  return json as T;
+}
+
+const get = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
+const post = <T>(path: string, body: unknown, signal?: AbortSignal) => request<T>("POST", path, body, signal);
+const q = encodeURIComponent;
+
+export const api = {
+  projects: (signal?: AbortSignal) => get<Project[]>("/api/projects", signal),
+  scenarios: (project: string, signal?: AbortSignal) =>
+    get<ScenarioRecord[]>(`/api/projects/${q(project)}/scenarios`, signal),
+  scenario: (id: string, signal?: AbortSignal) =>
+    get<{ scenario: ScenarioRecord; version: Version }>(`/api/scenarios/${q(id)}`, signal),
+  versions: (id: string, signal?: AbortSignal) =>
+    get<VersionSummary[]>(`/api/scenarios/${q(id)}/versions`, signal),
+  version: (id: string, n: number, signal?: AbortSignal) =>
+    get<Version>(`/api/scenarios/${q(id)}/versions/${n}`, signal),
+  saveVersion: (id: string, content: string, baseVersion: number, note?: string) =>
+    post<Version>(`/api/scenarios/${q(id)}/versions`, { content, baseVersion, ...(note ? { note } : {}) }),
+  validate: (content: string, fileName: string, project: string, signal?: AbortSignal) =>
+    post<Validation>("/api/validate", { content, fileName, project }, signal),
+  /** the diff from version `from` of `scenarioId` to version `to` of `against` (default: the same scenario) */
+  diff: (scenarioId: string, from: number, to: number, against?: string, signal?: AbortSignal) =>
+    get<DiffResponse>(
+      `/api/scenarios/${q(scenarioId)}/diff?from=${from}&to=${to}${against ? `&against=${q(against)}` : ""}`,
+      signal,
+    ),
+  startRun: (scenarioId: string, version: number) =>
+    post<Run>(`/api/scenarios/${q(scenarioId)}/runs`, { version, options: {} }),
+  runs: (scenarioId?: string, signal?: AbortSignal) =>
+    get<Run[]>(`/api/runs${scenarioId ? `?scenario=${q(scenarioId)}` : ""}`, signal),
+  run: (id: string, signal?: AbortSignal) => get<Run>(`/api/runs/${q(id)}`, signal),
+  progress: (id: string, signal?: AbortSignal) => get<ProgressEntry[]>(`/api/runs/${q(id)}/progress`, signal),
+  cancelRun: (id: string) => post<Run>(`/api/runs/${q(id)}/cancel`, undefined),
+  result: (id: string, signal?: AbortSignal) => get<Plan>(`/api/runs/${q(id)}/result`, signal),
+  compare: (runIds: string[], signal?: AbortSignal) =>
+    get<PlanComparison>(`/api/compare?runs=${runIds.map(q).join(",")}`, signal),
+  /** the URL of a run's server-sent events: progress so far, live progress, then `end` */
+  eventsUrl: (id: string) => `/api/runs/${q(id)}/events`,
+};

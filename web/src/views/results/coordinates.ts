@@ -1,0 +1,56 @@
+import { parse } from "yaml";
+import { api } from "../../api/client.js";
+import type { ScenarioRecord } from "../../api/types.js";
+
+/**
+ * Where plants and markets are, for drawing a plan on the map. The plan names ids only; the coordinates are
+ * the scenario's own, read from the version's text and from the base it extends (a variant's values win).
+ */
+export interface Coordinates {
+  plants: Map<string, [number, number]>;
+  markets: Map<string, [number, number]>;
+}
+
+export async function scenarioCoordinates(
+  scenarioId: string,
+  versionNumber: number,
+  signal: AbortSignal,
+): Promise<Coordinates> {
+  const coordinates: Coordinates = { plants: new Map(), markets: new Map() };
+  const version = await api.version(scenarioId, versionNumber, signal);
+  const doc = readDoc(version.content);
+  if (typeof doc.extends === "string") {
+    const { scenario } = await api.scenario(scenarioId, signal);
+    const siblings: ScenarioRecord[] = await api.scenarios(scenario.projectId, signal);
+    const base = siblings.find((s) => s.fileName === doc.extends);
+    if (base) collect(readDoc((await api.scenario(base.id, signal)).version.content), coordinates);
+  }
+  collect(doc, coordinates);
+  return coordinates;
+}
+
+type Doc = { extends?: unknown; plants?: unknown; markets?: unknown };
+
+function readDoc(text: string): Doc {
+  try {
+    const doc = parse(text) as unknown;
+    return doc && typeof doc === "object" ? (doc as Doc) : {};
+  } catch {
+    return {};
+  }
+}
+
+function collect(doc: Doc, into: Coordinates): void {
+  for (const [key, map] of [
+    ["plants", into.plants],
+    ["markets", into.markets],
+  ] as const) {
+    const list = doc[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list as { id?: unknown; lat?: unknown; lon?: unknown }[]) {
+      if (typeof item?.id === "string" && typeof item.lat === "number" && typeof item.lon === "number") {
+        map.set(item.id, [item.lon, item.lat]);
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { useState } from "react";
+import { api } from "../../api/client.js";
+import type { Run, ScenarioRecord } from "../../api/types.js";
+import { ErrorNote, Loaded } from "../../components/Status.js";
+import { money, percent, seconds } from "../../lib/format.js";
+import { link } from "../../lib/router.js";
+import { useAsync } from "../../lib/use-async.js";
+import { ProgressChart } from "./ProgressChart.js";
+import { useRunEvents } from "./useRunEvents.js";
+
+const STATUS_TEXT: Record<string, string> = {
+  connecting: "Connecting…",
+  queued: "Queued",
+  running: "Solving",
+  succeeded: "Done",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** A run as it happens: status, incumbent, bound and gap live from the server; cancel; then the way on. */
+export function RunView({ runId }: { runId: string }) {
+  const state = useAsync(
+    async (signal) => {
+      const run = await api.run(runId, signal);
+      const { scenario } = await api.scenario(run.scenarioId, signal);
+      return { run, scenario };
+    },
+    [runId],
+  );
+  return (
+    <Loaded state={state}>{({ run, scenario }) => <RunProgress run={run} scenario={scenario} />}</Loaded>
+  );
+}
+
+function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) {
+  const events = useRunEvents(run.id);
+  const [cancelError, setCancelError] = useState<Error | undefined>();
+  const final = useAsync(
+    async (signal) => (events.status === "succeeded" ? api.result(run.id, signal) : undefined),
+    [events.status, run.id],
+  );
+  const plan = final.status === "ready" ? final.value : undefined;
+  // once solved, the plan's own figures replace the last progress report (the solver may end without one)
+  const last = plan
+    ? {
+        elapsedSeconds: plan.solver.seconds,
+        incumbent: plan.npv,
+        bound: plan.solver.bound,
+        gap: plan.solver.gap,
+      }
+    : events.points[events.points.length - 1];
+  const live = events.status === "queued" || events.status === "running" || events.status === "connecting";
+  const currency = plan?.scenario.currency ?? "EUR";
+  const cancel = () => api.cancelRun(run.id).catch((e: Error) => setCancelError(e));
+
+  return (
+    <div>
+      <p className="crumbs">
+        <a href={link("runs")}>Runs</a> /{" "}
+        <a href={link("scenarios", scenario.id, "v", run.versionNumber)}>{scenario.name}</a> / version{" "}
+        {run.versionNumber}
+      </p>
+      <h1>
+        Run of “{scenario.name}”, version {run.versionNumber}
+      </h1>
+      <section className="panel" aria-label="Progress">
+        <div className="kpis">
+          <Kpi label="Status" value={STATUS_TEXT[events.status] ?? events.status} />
+          <Kpi label="Elapsed" value={seconds(last?.elapsedSeconds)} />
+          <Kpi
+            label={plan ? "NPV" : "Incumbent"}
+            value={last?.incumbent === undefined ? "—" : money(last.incumbent, currency)}
+          />
+          <Kpi label="Bound" value={last?.bound === undefined ? "—" : money(last.bound, currency)} />
+          <Kpi label="Gap" value={percent(last?.gap, 2)} />
+        </div>
+        {live && <progress aria-label="Solving" />}
+        <ProgressChart points={events.points} currency={currency} />
+        {live && (
+          <button type="button" className="danger" onClick={cancel}>
+            Cancel run
+          </button>
+        )}
+        {cancelError && <ErrorNote error={cancelError} />}
+        {events.failureReason && <ErrorNote error={`The run ${events.status}: ${events.failureReason}`} />}
+      </section>
+      {events.status === "succeeded" && <NextSteps run={run} />}
+    </div>
+  );
+}
+
+function Kpi({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="kpi">
+      <div className="kpi-label">{label}</div>
+      <output className="kpi-value" aria-label={label}>
+        {value}
+      </output>
+    </div>
+  );
+}
+
+/** Results, and a comparison with the latest other succeeded run of the same scenario, if there is one. */
+function NextSteps({ run }: { run: Run }) {
+  const others = useAsync((signal) => api.runs(run.scenarioId, signal), [run.scenarioId]);
+  const previous =
+    others.status === "ready"
+      ? others.value
+          .filter((r) => r.id !== run.id && r.status === "succeeded")
+          .sort(byFinished)
+          .at(-1)
+      : undefined;
+  return (
+    <section className="panel" aria-label="Next steps">
+      <div className="row">
+        <a className="button primary" href={link("results", run.id)}>
+          See the results
+        </a>
+        {previous && (
+          <a className="button" href={`${link("compare")}?runs=${previous.id},${run.id}`}>
+            Compare with version {previous.versionNumber}
+          </a>
+        )}
+        <a className="button" href={link("compare")}>
+          Choose runs to compare
+        </a>
+      </div>
+    </section>
+  );
+}
+
+function byFinished(a: Run, b: Run): number {
+  return (a.finishedAt ?? a.createdAt).localeCompare(b.finishedAt ?? b.createdAt);
+}

@@ -1,0 +1,76 @@
+import { api } from "../../api/client.js";
+import type { Run, ScenarioRecord } from "../../api/types.js";
+import { Loaded } from "../../components/Status.js";
+import { dateTime, seconds } from "../../lib/format.js";
+import { link } from "../../lib/router.js";
+import { useAsync } from "../../lib/use-async.js";
+
+/** Every run, newest first, with the way to its progress or results. */
+export function RunsView() {
+  const state = useAsync(async (signal) => {
+    const [runs, scenarios] = await Promise.all([api.runs(undefined, signal), allScenarios(signal)]);
+    return { runs: [...runs].reverse(), names: new Map(scenarios.map((s) => [s.id, s.name])) };
+  }, []);
+  return (
+    <div>
+      <h1>Runs</h1>
+      <Loaded state={state}>
+        {({ runs, names }) =>
+          runs.length === 0 ? (
+            <p className="muted">
+              No runs yet: open a <a href={link("scenarios")}>scenario</a> and run it.
+            </p>
+          ) : (
+            <RunTable runs={runs} names={names} />
+          )
+        }
+      </Loaded>
+    </div>
+  );
+}
+
+export async function allScenarios(signal: AbortSignal): Promise<ScenarioRecord[]> {
+  const projects = await api.projects(signal);
+  return (await Promise.all(projects.map((p) => api.scenarios(p.id, signal)))).flat();
+}
+
+function RunTable({ runs, names }: { runs: Run[]; names: Map<string, string> }) {
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          <th scope="col">Scenario</th>
+          <th scope="col" className="num">
+            Version
+          </th>
+          <th scope="col">Status</th>
+          <th scope="col">Started</th>
+          <th scope="col" className="num">
+            Solve time
+          </th>
+          <th scope="col">Open</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id}>
+            <td>{names.get(r.scenarioId) ?? r.scenarioId}</td>
+            <td className="num">{r.versionNumber}</td>
+            <td>
+              <span className={`tag status-${r.status}`}>{r.status}</span>
+            </td>
+            <td>{dateTime(r.startedAt ?? r.createdAt)}</td>
+            <td className="num">{seconds(r.timings.total ?? r.timings.solve)}</td>
+            <td>
+              {r.status === "succeeded" ? (
+                <a href={link("results", r.id)}>results</a>
+              ) : (
+                <a href={link("runs", r.id)}>progress</a>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
