@@ -1,3 +1,4 @@
+import type { Citation } from "../domain/provenance.js";
 import type { Scenario } from "../domain/scenario.js";
 import { ColKind, type MathProgram } from "../model/program.js";
 import type { SolveOptions, SolverAdapter } from "../solver/types.js";
@@ -46,14 +47,15 @@ async function explainAllocation(plan: Plan, ctx: ExplainContext, allocation: Pl
   }
   const alternative = await solveWithout(ctx, columns);
   if (!alternative) {
-    return { subject, decision, drivers: [], text: `${head}: no feasible alternative` };
+    const hingesOn = allocationHinges(ctx.scenario, program.id, [plant.id], [plan]);
+    return { subject, decision, drivers: [], text: `${head}: no feasible alternative`, hingesOn };
   }
-  const altPlants = alternative.allocations
-    .filter((a) => a.program === program.id)
-    .map((a) => plantName(ctx, a.plant));
+  const altAllocations = alternative.allocations.filter((a) => a.program === program.id);
+  const altPlants = altAllocations.map((a) => plantName(ctx, a.plant));
   const altWords = altPlants.length > 0 ? altPlants.join(" and ") : `not building ${program.name}`;
   const drivers = allocationDrivers(plan, alternative, program.id);
   const advantage = plan.npv - alternative.npv;
+  const weighed = [plant.id, ...altAllocations.map((a) => a.plant)];
   return {
     subject,
     decision,
@@ -61,6 +63,7 @@ async function explainAllocation(plan: Plan, ctx: ExplainContext, allocation: Pl
     npvAdvantage: advantage,
     drivers,
     text: `${head}: ${money(ctx, advantage)} better NPV than ${altWords}${driverWords(ctx, drivers)}`,
+    hingesOn: allocationHinges(ctx.scenario, program.id, weighed, [plan, alternative]),
   };
 }
 
@@ -88,7 +91,9 @@ async function explainPlantEvent(plan: Plan, ctx: ExplainContext, event: Plan["p
   }
   const columns = columnsWhere(ctx.program, (j) => isColumn(ctx.program, j, kind, -1, s));
   const alternative = await solveWithout(ctx, columns);
-  if (!alternative) return { subject, decision, drivers: [], text: `${head}: no feasible alternative` };
+  const hingesOn = plantHinges(ctx.scenario, plant.id);
+  if (!alternative)
+    return { subject, decision, drivers: [], text: `${head}: no feasible alternative`, hingesOn };
   const drivers = plantDrivers(plan, alternative, event.plant);
   const advantage = plan.npv - alternative.npv;
   const programs = plan.allocations
@@ -102,7 +107,132 @@ async function explainPlantEvent(plan: Plan, ctx: ExplainContext, event: Plan["p
     npvAdvantage: advantage,
     drivers,
     text: `${head}: ${money(ctx, advantage)} better NPV than ${instead}${builds}${driverWords(ctx, drivers)}`,
+    hingesOn,
   };
+}
+
+/**
+ * The assumptions (citations without a source) an allocation leans on: the program's, those of the plants
+ * weighed (chosen and alternative), and those behind the program's flows in either plan — its demand and
+ * prices in the markets served, the lanes and the duties that apply, and the rates and locations a lane cost
+ * is derived from. Labels like "Belvidere openCost (assumption)", each once.
+ */
+function allocationHinges(scenario: Scenario, program: string, plants: string[], plans: Plan[]): string[] {
+  const found = new AssumptionLabels(scenario);
+  for (const id of plants) found.addPlant(id);
+  const programEntity = scenario.programs.find((p) => p.id === program)!;
+  const programName = shortName(programEntity, scenario.programs);
+  found.add(programName, programEntity.cite);
+  const flows = plans.flatMap((plan) => plan.flows.filter((f) => f.program === program));
+  for (const market of new Set(flows.map((f) => f.market))) {
+    for (const row of demandRowsCovering(scenario, program, market))
+      found.add(`${programName} demand`, row.cite);
+  }
+  for (const lane of uniqueBy(flows, (f) => `${f.plant}|${f.market}`)) found.addLane(lane.plant, lane.market);
+  for (const f of flows) {
+    const duty = dutyApplying(scenario, f.plant, f.market, f.year);
+    if (duty) found.add(`duty ${duty.id}`, duty.cite);
+  }
+  return found.list();
+}
+
+/** What a plant event leans on: the plant's own assumed figures (costs, capacity, lead time). */
+function plantHinges(scenario: Scenario, plant: string): string[] {
+  const found = new AssumptionLabels(scenario);
+  found.addPlant(plant);
+  return found.list();
+}
+
+const ASSUMPTION = " (assumption)";
+const LOCATION_FIELDS = ["lat", "lon"];
+const isLocation = (field: string) => LOCATION_FIELDS.includes(field);
+
+/** Collects "<entity> <field> (assumption)" labels, each once, in the order found. */
+class AssumptionLabels {
+  private readonly labels = new Set<string>();
+
+  constructor(private readonly scenario: Scenario) {}
+
+  /** Adds the entity's assumed fields; lat and lon read as one "location". */
+  add(entity: string, cite: Record<string, Citation>, only: (field: string) => boolean = () => true): void {
+    for (const [field, citation] of Object.entries(cite)) {
+      if (!("assumption" in citation) || !only(field)) continue;
+      this.labels.add(`${entity} ${isLocation(field) ? "location" : field}${ASSUMPTION}`);
+    }
+  }
+
+  /** A plant's figures; its location counts only where a lane cost is derived from it (addLane). */
+  addPlant(id: string): void {
+    const plant = this.scenario.plants.find((p) => p.id === id)!;
+    this.add(shortName(plant, this.scenario.plants), plant.cite, (field) => !isLocation(field));
+  }
+
+  /** The lane listed last for the pair (it wins); where its cost is derived, the mode's rates and locations. */
+  addLane(plantId: string, marketId: string): void {
+    const plant = this.scenario.plants.find((p) => p.id === plantId)!;
+    const market = this.scenario.markets.find((m) => m.id === marketId)!;
+    const plantName = shortName(plant, this.scenario.plants);
+    const lane = this.scenario.lanes.findLast((l) => l.from === plant.id && l.to === market.id);
+    if (lane) this.add(`${plantName} → ${market.name} lane`, lane.cite);
+    if (lane?.costPerVehicle !== undefined) return;
+    const mode = `modes.${lane?.mode ?? this.scenario.logistics.defaultMode}`;
+    this.add("logistics", this.scenario.logistics.cite, (field) => field === mode);
+    if (lane?.distanceKm !== undefined) return;
+    this.add(plantName, plant.cite, isLocation);
+    this.add(market.name, market.cite, isLocation);
+  }
+
+  list(): string[] {
+    return [...this.labels];
+  }
+}
+
+/** "Belvidere" for "Belvidere, Illinois (Alfa line beside the Jeeps)", unless another entity shares it. */
+function shortName(entity: { id: string; name: string }, all: { id: string; name: string }[]): string {
+  const short = (name: string) => name.split(/[,(]/)[0]!.trim() || name;
+  const clash = all.some((other) => other.id !== entity.id && short(other.name) === short(entity.name));
+  return clash ? entity.name : short(entity.name);
+}
+
+/**
+ * The labels grouped by entity, for a report line: "Belvidere openCost, fixedCost; Giulia tooling".
+ * Fields are cite keys (no spaces), so the entity is everything before a label's last space.
+ */
+export function summariseHinges(labels: string[]): string {
+  const byEntity = new Map<string, string[]>();
+  for (const label of labels) {
+    const bare = label.endsWith(ASSUMPTION) ? label.slice(0, -ASSUMPTION.length) : label;
+    const cut = bare.lastIndexOf(" ");
+    const [entity, field] = cut < 0 ? ["", bare] : [bare.slice(0, cut), bare.slice(cut + 1)];
+    byEntity.set(entity, [...(byEntity.get(entity) ?? []), field]);
+  }
+  return [...byEntity].map(([entity, fields]) => `${entity} ${fields.join(", ")}`.trim()).join("; ");
+}
+
+/** Demand rows of the program that cover the market: its own rows, and rows split by shares that name it. */
+function demandRowsCovering(scenario: Scenario, program: string, market: string) {
+  return scenario.demand.filter(
+    (row) =>
+      row.program === program &&
+      (row.market === market || (row.shares !== undefined && market in row.shares)),
+  );
+}
+
+/** The duty row that prices the lane in the year: the last one whose origin, destination and years match. */
+function dutyApplying(scenario: Scenario, plantId: string, market: string, year: number) {
+  const country = scenario.plants.find((p) => p.id === plantId)!.country;
+  const from = (code: string) => code === country || (scenario.regions[code]?.includes(country) ?? false);
+  return scenario.duties.findLast(
+    (d) =>
+      d.to.includes(market) &&
+      d.from.some(from) &&
+      year >= (d.validFrom ?? Number.NEGATIVE_INFINITY) &&
+      year <= (d.validTo ?? Number.POSITIVE_INFINITY),
+  );
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
 /** Re-solves with the given columns held at zero; undefined when that has no feasible plan. */

@@ -1,4 +1,4 @@
-import type { Scenario } from "../domain/scenario.js";
+import type { Policy, Scenario } from "../domain/scenario.js";
 import { type Economics, flowUnitCosts } from "./economics.js";
 import { indexMaps } from "./interpret.js";
 import type { InvariantResult, Plan } from "./types.js";
@@ -21,7 +21,8 @@ export function checkInvariants(plan: Plan, scenario: Scenario, econ: Economics)
     capacity(plan, scenario, econ, ctx),
     shiftLimits(plan, scenario, econ),
     noFlowFromIdlePlant(plan, ctx),
-    builtOnlyWhereAllocated(plan, scenario, econ),
+    builtOnlyWhereAllocated(plan, scenario, econ, ctx),
+    policiesHold(plan, scenario, econ, ctx),
     npvMatchesObjective(plan, scenario, econ),
   ];
 }
@@ -31,15 +32,21 @@ class PlanIndex {
   readonly served = new Map<string, number>();
   readonly unmet = new Map<string, number>();
   readonly builtAtPlant = new Map<string, number>();
+  /** "program|plant|year" → vehicles built */
+  readonly programAtPlant = new Map<string, number>();
   readonly operating = new Set<string>();
+  /** "program|plant" */
+  readonly allocated: Set<string>;
 
   constructor(plan: Plan) {
     for (const f of plan.flows) {
       add(this.served, `${f.program}|${f.market}|${f.year}`, f.volume);
       add(this.builtAtPlant, `${f.plant}|${f.year}`, f.volume);
+      add(this.programAtPlant, `${f.program}|${f.plant}|${f.year}`, f.volume);
     }
     for (const u of plan.unmet) add(this.unmet, `${u.program}|${u.market}|${u.year}`, u.volume);
     for (const py of plan.plantYears) if (py.operating) this.operating.add(`${py.plant}|${py.year}`);
+    this.allocated = new Set(plan.allocations.map((a) => `${a.program}|${a.plant}`));
   }
 }
 
@@ -121,10 +128,14 @@ function noFlowFromIdlePlant(plan: Plan, ctx: PlanIndex): InvariantResult {
   );
 }
 
-function builtOnlyWhereAllocated(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult {
-  const allocated = new Set(plan.allocations.map((a) => `${a.program}|${a.plant}`));
+function builtOnlyWhereAllocated(
+  plan: Plan,
+  scenario: Scenario,
+  econ: Economics,
+  ctx: PlanIndex,
+): InvariantResult {
   const violations = plan.flows
-    .filter((f) => !allocated.has(`${f.program}|${f.plant}`))
+    .filter((f) => !ctx.allocated.has(`${f.program}|${f.plant}`))
     .map((f) => `${f.program} built at ${f.plant} in ${f.year} without being allocated there`);
   const [first, last] = [econ.years[0]!, econ.years[econ.years.length - 1]!];
   for (const program of scenario.programs) {
@@ -140,6 +151,148 @@ function builtOnlyWhereAllocated(plan: Plan, scenario: Scenario, econ: Economics
     violations,
     `${plan.allocations.length} allocations within sourcing limits`,
   );
+}
+
+/**
+ * Each policy of the scenario, read against the plan's decisions and volumes: independent of the model's
+ * policy rows and bounds, so a row that drops or weakens a policy (as the min-volume bug the brute-force oracle
+ * found did) fails here.
+ */
+function policiesHold(plan: Plan, scenario: Scenario, econ: Economics, ctx: PlanIndex): InvariantResult {
+  const check = new PolicyCheck(plan, scenario, econ, ctx);
+  const violations = scenario.policies.flatMap((policy) =>
+    check.violations(policy).map((v) => `policy '${policy.name ?? policy.id}': ${v}`),
+  );
+  const count = scenario.policies.length;
+  return result("policies hold", violations, count === 0 ? "no policies" : `${count} policies respected`);
+}
+
+class PolicyCheck {
+  private readonly index: ReturnType<typeof indexMaps>;
+  private readonly first: number;
+  private readonly last: number;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly scenario: Scenario,
+    private readonly econ: Economics,
+    private readonly ctx: PlanIndex,
+  ) {
+    this.index = indexMaps(scenario);
+    [this.first, this.last] = [econ.years[0]!, econ.years[econ.years.length - 1]!];
+  }
+
+  violations(policy: Policy): string[] {
+    switch (policy.kind) {
+      case "fix-allocation":
+        return this.isAllocated(policy.program, policy.plant)
+          ? []
+          : [`${policy.program} is not allocated at ${policy.plant}`];
+      case "forbid-allocation":
+        return this.isAllocated(policy.program, policy.plant)
+          ? [`${policy.program} is allocated at ${policy.plant}`]
+          : [];
+      case "restrict-to-countries":
+        return this.outsideCountries(policy.program, policy.countries);
+      case "keep-open":
+        return this.notOperating(policy.plant, policy.from, policy.to);
+      case "budget-cap":
+        return this.overBudget(policy.maxInvestment, policy.from, policy.to);
+      case "min-volume":
+        return this.belowMinVolume(policy.plant, policy.program, policy.volume);
+    }
+  }
+
+  private isAllocated(program: string, plant: string): boolean {
+    return this.ctx.allocated.has(`${program}|${plant}`);
+  }
+
+  private outsideCountries(program: string, countries: string[]): string[] {
+    return this.plan.allocations
+      .filter((a) => a.program === program)
+      .map((a) => ({ plant: a.plant, country: this.plantOf(a.plant).country }))
+      .filter(({ country }) => !countries.includes(country))
+      .map(({ plant, country }) => `${program} is allocated at ${plant} in ${country}`);
+  }
+
+  private notOperating(plant: string, from?: number, to?: number): string[] {
+    const missing = this.yearsIn(from, to).filter((year) => !this.ctx.operating.has(`${plant}|${year}`));
+    return missing.map((year) => `${plant} does not operate in ${year}`);
+  }
+
+  /** Undiscounted one-off investment paid in the window (docs/model.md, policy 9), against the cap. */
+  private overBudget(cap: number, from?: number, to?: number): string[] {
+    const inWindow = (year: number) => year >= (from ?? this.first) && year <= (to ?? this.last);
+    const spent = this.toolingPaid(inWindow) + this.openingsPaid(inWindow) + this.conversionsPaid(inWindow);
+    if (spent <= cap + 1e-6 * Math.max(1, cap)) return [];
+    const window = `${from ?? this.first}–${to ?? this.last}`;
+    return [`${fmt(spent)} invested in ${window}, above the cap of ${fmt(cap)}`];
+  }
+
+  private toolingPaid(inWindow: (year: number) => boolean): number {
+    let paid = 0;
+    for (const a of this.plan.allocations) {
+      const p = this.index.program.get(a.program)!;
+      if (inWindow(this.econ.toolingYear(p))) paid += this.econ.tooling(p, this.index.plant.get(a.plant)!);
+    }
+    return paid;
+  }
+
+  private openingsPaid(inWindow: (year: number) => boolean): number {
+    return this.plan.plantEvents
+      .filter((e) => (e.event === "reopen" || e.event === "build") && inWindow(e.year))
+      .reduce((sum, e) => sum + this.econ.openCost(this.index.plant.get(e.plant)!), 0);
+  }
+
+  /** Conversions are paid at the start of the horizon, so they count only where the window holds it. */
+  private conversionsPaid(inWindow: (year: number) => boolean): number {
+    if (!inWindow(this.econ.conversionYear)) return 0;
+    return this.plan.plantEvents
+      .filter((e) => e.event === "platform")
+      .reduce((sum, e) => {
+        const platform = this.econ.platforms.indexOf(e.platform!);
+        return sum + this.econ.conversionCost(this.index.plant.get(e.plant)!, platform);
+      }, 0);
+  }
+
+  /**
+   * Each allocated program (or the named one) builds at least the volume at the plant in every year of its
+   * life in which the plant can operate: an allocated program keeps its plant open through its life.
+   */
+  private belowMinVolume(plant: string, only: string | undefined, volume: number): string[] {
+    const violations: string[] = [];
+    for (const a of this.plan.allocations) {
+      if (a.plant !== plant || (only !== undefined && a.program !== only)) continue;
+      for (const year of this.lifeYears(a.program).filter((y) => this.canOperate(plant, y))) {
+        const built = this.ctx.programAtPlant.get(`${a.program}|${plant}|${year}`) ?? 0;
+        if (built < volume - volumeTolerance(volume)) {
+          violations.push(`${a.program} builds ${fmt(built)} at ${plant} in ${year}, below ${fmt(volume)}`);
+        }
+      }
+    }
+    return violations;
+  }
+
+  private lifeYears(program: string): number[] {
+    const { sop, eop } = this.scenario.programs[this.index.program.get(program)!]!;
+    return this.yearsIn(sop, eop);
+  }
+
+  /** From the scenario, not the plan: closed never, active always, idle/candidate from their earliest year. */
+  private canOperate(plant: string, year: number): boolean {
+    const { status, earliestYear } = this.plantOf(plant);
+    if (status === "closed") return false;
+    return status === "active" || year >= (earliestYear ?? this.first);
+  }
+
+  /** The horizon's years within [from, to]. */
+  private yearsIn(from?: number, to?: number): number[] {
+    return this.econ.years.filter((y) => y >= (from ?? this.first) && y <= (to ?? this.last));
+  }
+
+  private plantOf(id: string) {
+    return this.scenario.plants[this.index.plant.get(id)!]!;
+  }
 }
 
 /** The NPV priced again from the plan's volumes and decisions, against the solver's objective. */

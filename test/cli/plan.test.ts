@@ -3,6 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { formatProgress } from "../../src/cli/commands/plan-report.js";
+import { formatMoney } from "../../src/cli/output.js";
+import { solveScenario } from "../../src/plan/solve.js";
+import type { SolveProgress } from "../../src/solver/types.js";
+import { scenario } from "../plan/scenarios.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const fixture = (name: string) => join("test/fixtures/plan", name);
@@ -25,7 +30,7 @@ describe("portello solve", () => {
     expect(run.stdout).toMatch(/2026\s+Belvidere\s+reopen\s+€50\.0m/);
     expect(run.stdout).toMatch(/Belvidere\s+2×65%\s+2×65%/);
     expect(run.stdout).toContain("Giulia → Belvidere: €742.3m better NPV than Cassino");
-    expect(run.stdout).toContain("Checks: 6 of 6 hold");
+    expect(run.stdout).toContain("Checks: 7 of 7 hold");
   });
 
   it("prints the plan as JSON, and writes it with --out, refusing to overwrite without --force", () => {
@@ -91,4 +96,22 @@ describe("portello compare", () => {
     expect(run.stderr).toBe(`portello: ${junk}: neither a plan (from solve --out) nor a scenario\n`);
     expect(existsSync(junk)).toBe(true);
   });
+});
+
+describe("the solve progress line", () => {
+  it.each(["profit", "serve-all"] as const)(
+    "shows the incumbent as the NPV the %s report ends with",
+    async (mode) => {
+      const s = scenario((input) => (input.objective = { mode }));
+      const seen: SolveProgress[] = [];
+      const plan = await solveScenario(s, {
+        explain: false,
+        mipRelGap: 1e-9,
+        onProgress: (p) => seen.push(p),
+      });
+      const last = seen.findLast((p) => p.incumbent !== undefined)!;
+      expect(formatProgress(last, s)).toContain(`best NPV ${formatMoney(plan.npv, s.currency)}`);
+      if (mode === "serve-all") expect(plan.npv).toBeLessThan(0);
+    },
+  );
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { formatPlanReport } from "../../src/cli/commands/plan-report.js";
+import type { ScenarioInput } from "../../src/domain/scenario.js";
 import { solveScenario } from "../../src/plan/solve.js";
-import { keepInItaly, scenario } from "./scenarios.js";
+import { keepInItaly, plant, scenario } from "./scenarios.js";
 
 const exact = { mipRelGap: 1e-9 };
 
@@ -79,6 +81,89 @@ describe("explanations", () => {
     const why = plan.explanations.find((e) => e.subject === "Belvidere")!;
     expect(why.text).toBe(
       "Belvidere reopened in 2026: required by policy 'build Giulia in the US', so no alternative was weighed",
+    );
+  });
+});
+
+/** Citations on the two-plant case: some assumed, some sourced, some on things no decision touches. */
+function cited(s: ScenarioInput): void {
+  const assumed = (why: string) => ({ assumption: `${why}, for the test` });
+  plant(s, "belvidere").cite = { openCost: assumed("a new line"), lat: assumed("the town") };
+  plant(s, "cassino").cite = {
+    fixedCost: { sources: ["annual-report"] },
+    shiftCost: assumed("Italian labour"),
+  };
+  s.programs[0]!.cite = { tooling: assumed("dies and fixtures"), sop: { sources: ["press"] } };
+  s.demand![1]!.cite = { volume: assumed("US growth plan") };
+  s.lanes![3]!.cite = { costPerVehicle: assumed("rail to the coasts") };
+  s.markets[0]!.cite = { lat: assumed("Frankfurt") };
+  s.duties![0]!.cite = { rate: assumed("today's deal") };
+  // a later duty outside the horizon: it never prices a flow
+  s.duties!.push({
+    id: "later",
+    from: ["IT"],
+    to: ["us"],
+    rate: 0.3,
+    validFrom: 2030,
+    cite: { rate: assumed("no deal") },
+  });
+}
+
+describe("what a decision hinges on", () => {
+  it("lists the assumed figures of the program, both plants weighed, and the demand, lanes and duties of their flows", async () => {
+    const plan = await solveScenario(scenario(cited), exact);
+    const why = plan.explanations.find((e) => e.subject === "Giulia")!;
+    expect(why.hingesOn).toEqual([
+      "Belvidere openCost (assumption)",
+      "Cassino shiftCost (assumption)",
+      "Giulia tooling (assumption)",
+      "Giulia demand volume (assumption)",
+      "Belvidere → United States lane costPerVehicle (assumption)",
+      "duty us-on-eu rate (assumption)",
+    ]);
+    const reopening = plan.explanations.find((e) => e.subject === "Belvidere")!;
+    expect(reopening.hingesOn).toEqual(["Belvidere openCost (assumption)"]);
+  });
+
+  it("names the plant's location where a lane cost is derived from it, and the mode's rates", async () => {
+    const plan = await solveScenario(
+      scenario((s) => {
+        cited(s);
+        s.lanes = s.lanes!.filter((l) => !(l.from === "belvidere" && l.to === "eu"));
+        plant(s, "belvidere").lat = 42.26;
+        plant(s, "belvidere").lon = -88.84;
+        Object.assign(s.markets[0]!, { lat: 50.11, lon: 8.68 });
+        s.logistics = {
+          modes: { sea: { fixedPerVehicle: 350, perKm: 0.09 } },
+          cite: { "modes.sea": { assumption: "Ro-Ro rates, for the test" } },
+        };
+      }),
+      exact,
+    );
+    const why = plan.explanations.find((e) => e.subject === "Giulia")!;
+    expect(why.hingesOn).toEqual(
+      expect.arrayContaining([
+        "logistics modes.sea (assumption)",
+        "Belvidere location (assumption)",
+        "Europe location (assumption)",
+      ]),
+    );
+    expect(new Set(why.hingesOn).size).toBe(why.hingesOn!.length);
+  });
+
+  it("leaves it out where a policy decided, and groups it by entity in the report", async () => {
+    const fixed = await solveScenario(
+      scenario((s) => {
+        cited(s);
+        s.policies = [keepInItaly];
+      }),
+      exact,
+    );
+    expect(fixed.explanations.find((e) => e.subject === "Giulia")!.hingesOn).toBeUndefined();
+
+    const report = formatPlanReport(await solveScenario(scenario(cited), exact));
+    expect(report).toContain(
+      "    hinges on assumptions: Belvidere openCost; Cassino shiftCost; Giulia tooling; Giulia demand volume;",
     );
   });
 });

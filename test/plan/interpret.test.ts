@@ -91,6 +91,20 @@ describe("interpreting a solved plan", () => {
     expect(plan.invariants.every((i) => i.ok)).toBe(true);
   });
 
+  it("carries the scenario's coordinates for the map, null where the scenario gives none", async () => {
+    const plan = await solveScenario(
+      scenario((s) => {
+        Object.assign(plant(s, "cassino"), { lat: 41.5, lon: 13.733 });
+        Object.assign(s.markets.find((m) => m.id === "us")!, { lat: 39.8, lon: -98.6 });
+      }),
+      exact,
+    );
+    expect(plan.places).toEqual({
+      plants: { cassino: { lat: 41.5, lon: 13.733 }, belvidere: null },
+      markets: { eu: null, us: { lat: 39.8, lon: -98.6 } },
+    });
+  });
+
   it("passes every invariant on the plans it builds", async () => {
     const plans: Plan[] = [
       await solveScenario(scenario(), exact),
@@ -100,7 +114,15 @@ describe("interpreting a solved plan", () => {
       ),
     ];
     for (const plan of plans) {
-      expect(plan.invariants.map((i) => i.name)).toHaveLength(6);
+      expect(plan.invariants.map((i) => i.name)).toEqual([
+        "demand balance",
+        "capacity",
+        "shifts",
+        "no flow from a closed plant",
+        "built only where allocated",
+        "policies hold",
+        "NPV recomputed",
+      ]);
       for (const check of plan.invariants) expect(check, check.detail).toMatchObject({ ok: true });
     }
   });

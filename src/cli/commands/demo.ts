@@ -47,7 +47,7 @@ export function renderReport(a: SeedAnswer): string {
 
   section("ANSWER");
   const winnerIsUs = a.winner.questionCountry !== "IT";
-  const runnerUp = a.options.find((r) => r.role === "option" && r !== a.winner)!;
+  const runnerUp = runnerUpOf(a);
   out.push(
     `${winnerIsUs ? "Yes" : "No"}: the best option is "${name(a.winner)}", NPV ${eur(a.winner.plan.npv)} ` +
       `(${horizon.start}–${horizon.end}, ${(discountRate * 100).toFixed(0)}% real), ` +
@@ -173,6 +173,11 @@ export function renderReport(a: SeedAnswer): string {
   return out.join("\n");
 }
 
+/** The best option after the winner (options are ranked by NPV); the winner's lead is measured against it. */
+function runnerUpOf(a: SeedAnswer): OptionResult {
+  return a.options.find((r) => r.role === "option" && r !== a.winner)!;
+}
+
 function plantName(r: OptionResult, id: string): string {
   return r.scenario.plants.find((p) => p.id === id)?.name ?? id;
 }
@@ -210,11 +215,14 @@ function toJson(a: SeedAnswer) {
     allocations: r.plan.allocations,
     plantEvents: r.plan.plantEvents,
     invariantsOk: r.plan.invariants.every((i) => i.ok),
+    invariants: r.plan.invariants,
     solverSeconds: r.plan.solver.seconds,
   });
+  const runnerUp = runnerUpOf(a);
   return {
     question: a.question,
     winner: a.winner.builtin,
+    lead: { over: runnerUp.builtin, npv: a.winner.plan.npv - runnerUp.plan.npv },
     italyOnly: a.italyOnly.builtin,
     proposal: a.proposal.builtin,
     options: a.options.map(summary),

@@ -1,5 +1,8 @@
 import type { PlanComparison } from "../../analysis/compare.js";
+import { summariseHinges } from "../../plan/explain.js";
+import type { Scenario } from "../../domain/scenario.js";
 import type { NpvBreakdown, Plan } from "../../plan/types.js";
+import type { SolveProgress } from "../../solver/types.js";
 import { formatMoney, formatNumber, table } from "../output.js";
 
 /** The readable report of `portello solve`: headline, decisions, money, utilisation, explanations, checks. */
@@ -153,7 +156,15 @@ function unmetSection(plan: Plan): string {
 
 function explanationsSection(plan: Plan): string {
   if (plan.explanations.length === 0) return "";
-  return `Why\n${plan.explanations.map((e) => `  - ${e.text}`).join("\n")}`;
+  return `Why\n${plan.explanations.map(explanationLines).join("\n")}`;
+}
+
+/** The decision's reason, then the unsourced figures it leans on, so a reader knows what to check first. */
+function explanationLines(e: Plan["explanations"][number]): string {
+  const lines = [`  - ${e.text}`];
+  if (e.hingesOn && e.hingesOn.length > 0)
+    lines.push(`    hinges on assumptions: ${summariseHinges(e.hingesOn)}`);
+  return lines.join("\n");
 }
 
 function invariantsSection(plan: Plan): string {
@@ -161,6 +172,20 @@ function invariantsSection(plan: Plan): string {
   const head = `Checks: ${plan.invariants.length - failed.length} of ${plan.invariants.length} hold`;
   if (failed.length === 0) return `${head} (${plan.invariants.map((i) => i.name).join(", ")})`;
   return [head, ...failed.map((i) => `  FAILED ${i.name}: ${i.detail}`)].join("\n");
+}
+
+/**
+ * The solver's progress in the scenario's terms. Serve-all mode minimises discounted cost, so the solver's
+ * incumbent and bound are costs: shown as NPV (−cost) they match the final report, and the cost's lower
+ * bound becomes the NPV's upper bound.
+ */
+export function formatProgress(p: SolveProgress, scenario: Pick<Scenario, "currency" | "objective">): string {
+  const npv = (objective: number) => (scenario.objective.mode === "serve-all" ? -objective : objective);
+  const parts = [`solving… ${p.elapsedSeconds.toFixed(1)} s`];
+  if (p.incumbent !== undefined) parts.push(`best NPV ${formatMoney(npv(p.incumbent), scenario.currency)}`);
+  if (p.bound !== undefined) parts.push(`bound ${formatMoney(npv(p.bound), scenario.currency)}`);
+  if (p.gap !== undefined && Number.isFinite(p.gap)) parts.push(`gap ${percent(p.gap, 2)}`);
+  return parts.join("  ");
 }
 
 /** `portello compare`: KPIs side by side, then the decisions that differ. */

@@ -3,12 +3,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { comparePlans } from "../../analysis/compare.js";
 import { loadScenario } from "../../domain/load.js";
+import type { Scenario } from "../../domain/scenario.js";
 import { solveScenario } from "../../plan/solve.js";
 import type { Plan } from "../../plan/types.js";
 import type { SolveProgress, SolverAdapter } from "../../solver/types.js";
 import { ExitCode } from "../exit-codes.js";
-import { formatMoney, printJson, runCommand, UserError } from "../output.js";
-import { formatComparison, formatPlanReport } from "./plan-report.js";
+import { printJson, runCommand, UserError } from "../output.js";
+import { formatComparison, formatPlanReport, formatProgress } from "./plan-report.js";
 
 interface SolveFlags {
   json?: boolean;
@@ -51,7 +52,7 @@ async function solveCommand(path: string, flags: SolveFlags): Promise<ExitCode> 
     throw new UserError(`${flags.out} exists; use --force to overwrite it`);
   }
   const scenario = await loadScenario(path);
-  const progress = progressLine(scenario.currency);
+  const progress = progressLine(scenario);
   const plan = await solveScenario(scenario, {
     solver: await solverNamed(flags.solver),
     explain: flags.explain,
@@ -103,17 +104,13 @@ async function solverNamed(name: "highs" | "cbc"): Promise<SolverAdapter> {
 
 /** A one-line progress display on stderr, only where a person watches it. */
 function progressLine(
-  currency: string,
+  scenario: Scenario,
 ): { update: (p: SolveProgress) => void; clear: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
   let shown = false;
   return {
     update(p) {
-      const parts = [`solving… ${p.elapsedSeconds.toFixed(1)} s`];
-      if (p.incumbent !== undefined) parts.push(`best ${formatMoney(p.incumbent, currency)}`);
-      if (p.bound !== undefined) parts.push(`bound ${formatMoney(p.bound, currency)}`);
-      if (p.gap !== undefined && Number.isFinite(p.gap)) parts.push(`gap ${(p.gap * 100).toFixed(2)}%`);
-      process.stderr.write(`\r\x1b[K${parts.join("  ")}`);
+      process.stderr.write(`\r\x1b[K${formatProgress(p, scenario)}`);
       shown = true;
     },
     clear() {
