@@ -153,6 +153,32 @@ describe("atlas", () => {
     expect(press.every((s: any) => s.kind === "press")).toBe(true);
   });
 
+  it("lists the atlas's plants at a year with coordinates, status and brands", async () => {
+    const r = await call("/api/atlas/plants?at=1965");
+    expect(r.status).toBe(200);
+    const in1965 = new Map(r.body.map((p: any) => [p.id, p]));
+    expect(in1965.get("portello")).toMatchObject({ status: "active", alfaRomeo: true, lat: 45.486853 });
+    expect(in1965.get("arese")).toMatchObject({ status: "active", alfaRomeo: true });
+    expect(in1965.get("touring-milan")).toMatchObject({ lat: null, lon: null });
+    const in2026 = (await call("/api/atlas/plants?at=2026")).body;
+    expect(in2026.find((p: any) => p.id === "belvidere")).toMatchObject({ status: "idle", alfaRomeo: false });
+    const located = in2026.filter((p: any) => p.lat !== null).map((p: any) => p.id);
+    expect(located).toEqual(
+      expect.arrayContaining(["portello", "arese", "melfi", "toluca", "belvidere", "spartanburg"]),
+    );
+    expect((await call("/api/atlas/plants")).body).toHaveLength(in2026.length);
+    expectProblem(await call("/api/atlas/plants?at=nineteen"), 400);
+  });
+
+  it("documents the plants endpoint in OpenAPI from its schemas", async () => {
+    const operation = (await call("/api/openapi.json")).body.paths["/api/atlas/plants"].get;
+    expect(operation.parameters).toEqual([
+      expect.objectContaining({ name: "at", in: "query", required: false }),
+    ]);
+    const item = operation.responses["200"].content["application/json"].schema.items;
+    expect(item.required).toEqual(expect.arrayContaining(["lat", "lon", "status", "brands", "alfaRomeo"]));
+  });
+
   it("answers unknown subjects and bad parameters with problem details", async () => {
     const none = await call("/api/atlas/where?q=Nothingburger");
     expectProblem(none, 404);

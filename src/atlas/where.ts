@@ -6,7 +6,7 @@ import {
   propertyBase,
 } from "../domain/atlas.js";
 import type { Source } from "../domain/provenance.js";
-import { type AtlasClaim, type AtlasIndex, knownInterval } from "./claims.js";
+import { type AtlasClaim, type AtlasIndex, knownInterval, subjectOf } from "./claims.js";
 import { findConflicts } from "./conflicts.js";
 import { describeValue } from "./describe.js";
 import { claimSources } from "./evidence.js";
@@ -150,14 +150,19 @@ function productionRows(index: AtlasIndex, programs: AtlasProgram[], year: numbe
  * whose end the sources do not give "possibly" holds after its start while its plant is not closed,
  * and never in the dataset's current year (it says the value stopped).
  */
-function holdsAt(index: AtlasIndex, claim: AtlasClaim, year: number): "yes" | "possibly" | "no" {
+export function holdsAt(index: AtlasIndex, claim: AtlasClaim, year: number): "yes" | "possibly" | "no" {
   const interval = knownInterval(claim, index);
   const open = !claim.to && !claim.endUnknown;
   const asked = yearRange(year);
   if (intersect(open ? { ...interval, end: Infinity } : interval, asked)) return "yes";
   if (!claim.endUnknown || interval.start > asked.end) return "no";
   if (year >= Number(index.atlas.asOf.slice(0, 4))) return "no";
-  return plantClosedIn(index, String(claim.value), asked) ? "no" : "possibly";
+  return plantClosedIn(index, plantOf(claim), asked) ? "no" : "possibly";
+}
+
+/** The plant a claim is about: the value of a production claim, else the plant it is stated of. */
+function plantOf(claim: AtlasClaim): string {
+  return claim.property === "producedAt" ? String(claim.value) : subjectOf(claim).id;
 }
 
 function plantClosedIn(index: AtlasIndex, plantId: string, asked: Interval): boolean {

@@ -7,6 +7,7 @@ import type {
   DutyByLane,
   Flow,
   LandedCost,
+  LatLon,
   NpvBreakdown,
   Plan,
   PlantEvent,
@@ -74,7 +75,16 @@ export function emptyPlan(scenario: Scenario, solution: Solution): Plan {
       programs: Object.fromEntries(scenario.programs.map((p) => [p.id, p.name])),
       markets: Object.fromEntries(scenario.markets.map((m) => [m.id, m.name])),
     },
+    places: {
+      plants: Object.fromEntries(scenario.plants.map((p) => [p.id, latLon(p)])),
+      markets: Object.fromEntries(scenario.markets.map((m) => [m.id, latLon(m)])),
+    },
   };
+}
+
+/** Coordinates travel with the plan so that a map needs no second look at the scenario. */
+function latLon(place: { lat?: number; lon?: number }): LatLon | null {
+  return place.lat !== undefined && place.lon !== undefined ? { lat: place.lat, lon: place.lon } : null;
 }
 
 export function zeroBreakdown(): NpvBreakdown {

@@ -35,6 +35,17 @@ export interface Plan {
     programs: Record<string, string>;
     markets: Record<string, string>;
   };
+  /** where the scenario puts its plants and markets, null where it gives no coordinates (absent in older plans) */
+  places?: {
+    plants: Record<string, LatLon | null>;
+    markets: Record<string, LatLon | null>;
+  };
+}
+
+/** Decimal degrees, WGS84. */
+export interface LatLon {
+  lat: number;
+  lon: number;
 }
 
 export interface NpvBreakdown {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AtlasPlantStatus } from "../domain/atlas.js";
 import { RUN_STATUSES } from "../store/types.js";
 
 /** Request and response schemas of the HTTP API: they validate requests and generate /api/openapi.json. */
@@ -85,6 +86,10 @@ export const RunsQuery = z.object({
   status: z.enum(RUN_STATUSES).optional(),
 });
 
+export const AtlasPlantsQuery = z.object({
+  at: z.coerce.number().int().min(1800).max(2200).optional().describe("the year; default: this year"),
+});
+
 export const CompareQuery = z.object({
   runs: z
     .string()
@@ -165,6 +170,28 @@ export const ProgressOut = z.object({
   kind: z.string(),
   data: z.record(z.string(), z.unknown()),
 });
+
+const NamedRef = z.object({ id: z.string(), name: z.string() });
+
+export const AtlasPlantsOut = z.array(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    city: z.string().nullable(),
+    country: z.string().describe("ISO 3166-1 alpha-2"),
+    lat: z.number().nullable().describe("WGS84; null where no source gives it"),
+    lon: z.number().nullable().describe("WGS84; null where no source gives it"),
+    coordinatesNote: z.string().optional(),
+    referenceOnly: z.boolean().describe("outside the network, kept as a precedent"),
+    status: AtlasPlantStatus.nullable().describe("the sourced status in the year; null where none holds"),
+    owner: NamedRef.nullable().describe("the owning group in the year"),
+    brands: z.array(NamedRef).describe("brands the sources have built there in the year"),
+    possibleBrands: z
+      .array(NamedRef)
+      .describe("brands whose production there started earlier and whose end is not sourced"),
+    alfaRomeo: z.boolean().describe("builds Alfa Romeo cars in the year, or possibly does"),
+  }),
+);
 
 export const PlanOut = z.record(z.string(), z.unknown()).describe("the Plan JSON (see src/plan/types.ts)");
 export const AnyJson = z.unknown();

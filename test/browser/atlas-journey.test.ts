@@ -33,6 +33,12 @@ describe("atlas", () => {
     await details.getByRole("table", { name: "History" }).waitFor();
     await page.getByRole("region", { name: "Conflicts" }).getByRole("article").first().waitFor();
     expect(page.url()).toMatch(/#\/atlas\/plant\/cassino$/);
+    // every atlas plant with coordinates is on the map, the unlocated ones are listed beside it
+    for (const name of ["Portello", "Arese", "Melfi", "Toluca", "Belvidere", "Spartanburg"]) {
+      expect(await map.getByRole("button", { name: new RegExp(name) }).count(), name).toBe(1);
+    }
+    const unlocated = page.getByRole("list", { name: "Plants without coordinates" });
+    expect(await unlocated.getByRole("button", { name: /Touring/ }).count()).toBe(1);
     await screenshot(page, "00-atlas-cassino");
   }, 120_000);
 });

@@ -4,12 +4,13 @@ import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
 import { history } from "../../atlas/history.js";
 import { loadAtlas } from "../../atlas/load.js";
 import type { Candidate } from "../../atlas/match.js";
+import { plantsAt } from "../../atlas/plants.js";
 import { listSources } from "../../atlas/sources.js";
 import { where } from "../../atlas/where.js";
 import { SourceKind } from "../../domain/provenance.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
-import { AnyJson } from "../schemas.js";
+import { AnyJson, AtlasPlantsOut, AtlasPlantsQuery } from "../schemas.js";
 
 const Query = z
   .string()
@@ -18,7 +19,10 @@ const Query = z
   .max(200)
   .describe("e.g. Giulia, Cassino");
 
-/** The sourced atlas of the built-in network: the same queries as `portello where/history/conflicts/sources`. */
+/**
+ * The sourced atlas of the built-in network: the same queries as `portello where/history/conflicts/sources`,
+ * and its plants at a year for the map.
+ */
 export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex> = builtInIndex()): void {
   const tag = "atlas";
 
@@ -39,6 +43,25 @@ export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex>
       const result = where(await loadIndex(), query.q, query.year ?? new Date().getFullYear());
       if (!result.found) throw notFound(query.q, result.ambiguous, result.suggestion);
       return c.json(result.answers);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/atlas/plants",
+      operationId: "atlasPlants",
+      summary: "Every plant of the atlas with its coordinates, status, owner and brands in a year",
+      tag,
+      query: AtlasPlantsQuery,
+      responses: { 200: { description: "the plants, by name", schema: AtlasPlantsOut } },
+    },
+    async (c, { query }) => {
+      const plants: z.infer<typeof AtlasPlantsOut> = plantsAt(
+        await loadIndex(),
+        query.at ?? new Date().getFullYear(),
+      );
+      return c.json(plants);
     },
   );
 

@@ -1,10 +1,13 @@
-import { parse } from "yaml";
-import { ApiError, api } from "./client.js";
+import type { PlantAt as AtlasPlant } from "../../../src/atlas/plants.js";
+import { ApiError } from "./client.js";
 
 /**
- * The atlas endpoints (/api/atlas/where, history, conflicts, sources; see docs/api.md) and the plants to draw.
- * Shapes follow src/atlas/where.ts, history.ts and the server's conflict view.
+ * The atlas endpoints (/api/atlas/where, history, conflicts, sources, plants; see docs/api.md).
+ * Shapes follow src/atlas/where.ts, history.ts and the server's conflict view; a plant at a year is the
+ * server's own type (src/atlas/plants.ts), imported for its shape only.
  */
+
+export type { AtlasPlant };
 
 export interface Source {
   id: string;
@@ -95,16 +98,6 @@ export interface Conflict {
   verdict: { outcome: "by-dates" | "resolved" | "unresolved"; preferred?: unknown; reason: string };
 }
 
-/** A plant to draw: where it is, its status in the year asked, the brands it builds then. */
-export interface AtlasPlantPoint {
-  id: string;
-  name: string;
-  lon: number;
-  lat: number;
-  status: string;
-  brands: string[];
-}
-
 const q = encodeURIComponent;
 
 async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
@@ -121,54 +114,5 @@ export const atlasApi = {
   history: (query: string, signal?: AbortSignal) => get<History>(`/api/atlas/history?q=${q(query)}`, signal),
   conflicts: (signal?: AbortSignal) => get<Conflict[]>("/api/atlas/conflicts", signal),
   sources: (signal?: AbortSignal) => get<Source[]>("/api/atlas/sources", signal),
-  plants: atlasPlants,
+  plants: (year: number, signal?: AbortSignal) => get<AtlasPlant[]>(`/api/atlas/plants?at=${year}`, signal),
 };
-
-/**
- * The plants on the map. The atlas API has no plant list with coordinates yet, so the points are the plants
- * of the built-in project's scenarios that name their atlas plant (`atlasId`), with their coordinates; their
- * status and brands in the year come from the atlas itself (`where`).
- */
-async function atlasPlants(year: number, signal?: AbortSignal): Promise<AtlasPlantPoint[]> {
-  const located = await scenarioPlantLocations(signal);
-  const points = await Promise.all(
-    [...located].map(async ([id, at]) => {
-      const answer = await atlasApi.where(id, year, signal).catch(() => undefined);
-      const plant = answer?.find((a) => a.subject.kind === "plant");
-      if (!plant) return undefined;
-      const status =
-        plant.facts.find((f) => f.property === "status" && f.status === "fact")?.value ?? "unknown";
-      const brands = [...new Set(plant.builds.map((b) => b.brand))];
-      return { id, name: plant.subject.name, lon: at[0], lat: at[1], status, brands };
-    }),
-  );
-  return points
-    .filter((p): p is AtlasPlantPoint => p !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-async function scenarioPlantLocations(signal?: AbortSignal): Promise<Map<string, [number, number]>> {
-  const located = new Map<string, [number, number]>();
-  for (const project of await api.projects(signal)) {
-    for (const scenario of await api.scenarios(project.id, signal)) {
-      const { version } = await api.scenario(scenario.id, signal);
-      for (const plant of plantsIn(version.content)) {
-        if (plant.atlasId && !located.has(plant.atlasId)) located.set(plant.atlasId, [plant.lon, plant.lat]);
-      }
-    }
-  }
-  return located;
-}
-
-function plantsIn(text: string): { atlasId?: string; lat: number; lon: number }[] {
-  try {
-    const doc = parse(text) as { plants?: { atlasId?: unknown; lat?: unknown; lon?: unknown }[] } | null;
-    return (doc?.plants ?? []).flatMap((p) =>
-      typeof p.lat === "number" && typeof p.lon === "number"
-        ? [{ lat: p.lat, lon: p.lon, ...(typeof p.atlasId === "string" ? { atlasId: p.atlasId } : {}) }]
-        : [],
-    );
-  } catch {
-    return [];
-  }
-}

@@ -1,8 +1,8 @@
 import { useMemo, useState } from "react";
-import { type AtlasPlantPoint, atlasApi } from "../../api/atlas.js";
+import { type AtlasPlant, atlasApi } from "../../api/atlas.js";
 import { Legend } from "../../components/charts/Legend.js";
 import { Loaded } from "../../components/Status.js";
-import { type MapView, WorldMap } from "../../components/WorldMap.js";
+import { type MapPoint, type MapView, WorldMap } from "../../components/WorldMap.js";
 import { brandColor, STATUS_COLORS, STATUS_LABELS } from "../../lib/colors.js";
 import { link, navigate } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
@@ -65,34 +65,24 @@ export function AtlasView({ plantId }: { plantId?: string }) {
   );
 }
 
+/** Alfa Romeo's plants wear the brand's red ring; status is the fill. */
+const ALFA_RING = brandColor("alfa-romeo");
+
 function PlantMap({
   plants,
   selected,
   view,
   year,
 }: {
-  plants: AtlasPlantPoint[];
+  plants: AtlasPlant[];
   selected?: string;
   view: MapView;
   year: number;
 }) {
-  const brands = [...new Set(plants.flatMap((p) => p.brands))].sort();
-  const points = useMemo(
-    () =>
-      plants.map((p) => ({
-        id: p.id,
-        label: p.name,
-        lon: p.lon,
-        lat: p.lat,
-        fill: STATUS_COLORS[p.status] ?? STATUS_COLORS.unknown!,
-        stroke: p.brands[0] ? brandColor(slug(p.brands[0]), brands.indexOf(p.brands[0])) : undefined,
-        radius: 8,
-        selected: p.id === selected,
-        onSelect: () => navigate(link("atlas", "plant", p.id)),
-      })),
-    [plants, selected, brands],
-  );
-  const statuses = [...new Set(plants.map((p) => p.status))];
+  const located = useMemo(() => plants.filter(hasCoordinates), [plants]);
+  const unlocated = useMemo(() => plants.filter((p) => !hasCoordinates(p)), [plants]);
+  const points = useMemo(() => located.map((p) => mapPoint(p, p.id === selected)), [located, selected]);
+  const statuses = [...new Set(plants.map(statusOf))];
   return (
     <>
       <WorldMap title={`Atlas map, ${year}`} points={points} view={view} height={560} />
@@ -104,32 +94,90 @@ function PlantMap({
         }))}
       />
       <Legend
-        title={`Ring: brand built in ${year}`}
-        items={brands.map((b, i) => ({ label: b, color: brandColor(slug(b), i), hollow: true }))}
+        title="Marks"
+        items={[
+          { label: `builds Alfa Romeo in ${year} (or possibly)`, color: ALFA_RING, hollow: true },
+          {
+            label: "hollow: reference only, outside the network",
+            color: STATUS_COLORS.unknown!,
+            hollow: true,
+          },
+        ]}
       />
-      <ul className="plant-list" aria-label="Plants">
-        {plants.map((p) => (
-          <li key={p.id}>
-            <button
-              type="button"
-              aria-pressed={p.id === selected}
-              onClick={() => navigate(link("atlas", "plant", p.id))}
-            >
-              <span
-                className="dot"
-                style={{ background: STATUS_COLORS[p.status] ?? STATUS_COLORS.unknown }}
-              />
-              {p.name}
-              <span className="muted small">
-                {p.status}
-                {p.brands.length > 0 && ` · ${p.brands.join(", ")}`}
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      <PlantList label="Plants" plants={located} selected={selected} />
+      {unlocated.length > 0 && (
+        <>
+          <h3 className="small">Not on the map: no sourced coordinates</h3>
+          <PlantList label="Plants without coordinates" plants={unlocated} selected={selected} />
+        </>
+      )}
     </>
   );
+}
+
+function hasCoordinates(p: AtlasPlant): p is AtlasPlant & { lat: number; lon: number } {
+  return p.lat !== null && p.lon !== null;
+}
+
+function statusOf(p: AtlasPlant): string {
+  return p.status ?? "unknown";
+}
+
+function mapPoint(p: AtlasPlant & { lat: number; lon: number }, selected: boolean): MapPoint {
+  return {
+    id: p.id,
+    label: shortName(p.name),
+    lon: p.lon,
+    lat: p.lat,
+    fill: STATUS_COLORS[statusOf(p)] ?? STATUS_COLORS.unknown!,
+    stroke: p.alfaRomeo ? ALFA_RING : undefined,
+    radius: p.alfaRomeo ? 9 : 6,
+    hollow: p.referenceOnly,
+    selected,
+    onSelect: () => navigate(link("atlas", "plant", p.id)),
+  };
+}
+
+/** The name up to its first parenthesis or comma, so that labels stay short on a crowded map. */
+function shortName(name: string): string {
+  return name.split(/\s*[(,]/)[0] || name;
+}
+
+function PlantList({ label, plants, selected }: { label: string; plants: AtlasPlant[]; selected?: string }) {
+  return (
+    <ul className="plant-list" aria-label={label}>
+      {plants.map((p) => (
+        <li key={p.id}>
+          <button
+            type="button"
+            aria-pressed={p.id === selected}
+            onClick={() => navigate(link("atlas", "plant", p.id))}
+          >
+            <span
+              className="dot"
+              style={{ background: STATUS_COLORS[statusOf(p)] ?? STATUS_COLORS.unknown }}
+            />
+            {p.name}
+            <span className="muted small">{plantSummary(p)}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** "active · Stellantis · Alfa Romeo, Maserati (possibly Fiat)" */
+function plantSummary(p: AtlasPlant): string {
+  const brands = p.brands.map((b) => b.name).join(", ");
+  const possible = p.possibleBrands.map((b) => b.name).join(", ");
+  return [
+    STATUS_LABELS[statusOf(p)] ?? statusOf(p),
+    p.owner && shortName(p.owner.name),
+    [brands, possible && `(possibly ${possible})`].filter(Boolean).join(" "),
+    p.referenceOnly ? "reference only" : "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 function Conflicts({ plantId }: { plantId?: string }) {
@@ -159,8 +207,4 @@ function Conflicts({ plantId }: { plantId?: string }) {
       </Loaded>
     </section>
   );
-}
-
-function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 }

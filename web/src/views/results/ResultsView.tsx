@@ -5,7 +5,7 @@ import { Loaded } from "../../components/Status.js";
 import { money, percent, seconds } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
-import { type Coordinates, scenarioCoordinates } from "./coordinates.js";
+import { type Coordinates, planCoordinates } from "./coordinates.js";
 import { FlowMap } from "./FlowMap.js";
 import { namer } from "./names.js";
 import {
@@ -25,13 +25,11 @@ export function ResultsView({ runId }: { runId: string }) {
   const state = useAsync(
     async (signal) => {
       const run = await api.run(runId, signal);
-      const [plan, { scenario }, coordinates] = await Promise.all([
+      const [plan, { scenario }] = await Promise.all([
         api.result(runId, signal),
         api.scenario(run.scenarioId, signal),
-        scenarioCoordinates(run.scenarioId, run.versionNumber, signal).catch(
-          (): Coordinates => ({ plants: new Map(), markets: new Map() }),
-        ),
       ]);
+      const coordinates = await planCoordinates(plan, run, signal);
       return { run, plan, scenario, coordinates };
     },
     [runId],

@@ -1,17 +1,41 @@
 import { parse } from "yaml";
 import { api } from "../../api/client.js";
-import type { ScenarioRecord } from "../../api/types.js";
+import type { Plan, ScenarioRecord } from "../../api/types.js";
 
-/**
- * Where plants and markets are, for drawing a plan on the map. The plan names ids only; the coordinates are
- * the scenario's own, read from the version's text and from the base it extends (a variant's values win).
- */
+/** Where plants and markets are, as [lon, lat], for drawing a plan on the map. */
 export interface Coordinates {
   plants: Map<string, [number, number]>;
   markets: Map<string, [number, number]>;
 }
 
-export async function scenarioCoordinates(
+/** The plan's coordinates; a stored plan older than `places` falls back on its scenario version's text. */
+export async function planCoordinates(
+  plan: Plan,
+  run: { scenarioId: string; versionNumber: number },
+  signal: AbortSignal,
+): Promise<Coordinates> {
+  if (plan.places) return fromPlaces(plan.places);
+  return scenarioCoordinates(run.scenarioId, run.versionNumber, signal).catch(
+    (): Coordinates => ({ plants: new Map(), markets: new Map() }),
+  );
+}
+
+function fromPlaces(places: NonNullable<Plan["places"]>): Coordinates {
+  return { plants: lonLatMap(places.plants), markets: lonLatMap(places.markets) };
+}
+
+/** The located entries, as [lon, lat]: the map's order. */
+function lonLatMap(byId: Record<string, { lat: number; lon: number } | null>): Map<string, [number, number]> {
+  const map = new Map<string, [number, number]>();
+  for (const [id, at] of Object.entries(byId)) if (at) map.set(id, [at.lon, at.lat]);
+  return map;
+}
+
+/**
+ * For old plans: the scenario's own coordinates, read from the version's text and from the base it extends
+ * (a variant's values win).
+ */
+async function scenarioCoordinates(
   scenarioId: string,
   versionNumber: number,
   signal: AbortSignal,
