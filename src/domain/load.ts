@@ -40,18 +40,32 @@ export async function loadScenario(pathOrBuiltin: string): Promise<Scenario> {
     ? resolveBuiltin(pathOrBuiltin, { file: pathOrBuiltin })
     : { path: pathOrBuiltin, label: pathOrBuiltin };
   const bytes = await readBytes(path);
-  return resolveLayers(readSourceDocument(bytes, label), resolve(path), dirname(resolve(path)));
+  return resolveLayers(readSourceDocument(bytes, label), resolve(path), dirname(resolve(path)), readBytes);
+}
+
+export interface ParseOptions {
+  /** folder that relative `extends` paths start from (default: the file's folder, or the working directory) */
+  baseDir?: string;
+  /** reads a base scenario by absolute path (default: from disk) — e.g. a project's scenarios held in a store */
+  readFile?: (path: string) => Promise<Uint8Array>;
 }
 
 export async function parseScenarioText(
   input: string | Uint8Array,
   file: string,
-  options: { baseDir?: string } = {},
+  options: ParseOptions = {},
 ): Promise<Scenario> {
   const doc = readSourceDocument(input, file);
   const baseDir = options.baseDir ?? (file.startsWith("<") ? process.cwd() : dirname(resolve(file)));
-  return resolveLayers(doc, file.startsWith("<") ? file : resolve(file), baseDir);
+  return resolveLayers(
+    doc,
+    file.startsWith("<") ? file : resolve(file),
+    baseDir,
+    options.readFile ?? readBytes,
+  );
 }
+
+type ReadFile = (path: string) => Promise<Uint8Array>;
 
 /** Names of the shipped scenarios, e.g. "alfa/base", usable as `builtin:alfa/base`. */
 export function listBuiltinScenarios(): string[] {
@@ -73,8 +87,13 @@ export function listBuiltinScenarios(): string[] {
   return names.sort();
 }
 
-async function resolveLayers(top: SourceDocument, key: string, baseDir: string): Promise<Scenario> {
-  const layers = await collectLayers({ doc: top, key }, baseDir, []);
+async function resolveLayers(
+  top: SourceDocument,
+  key: string,
+  baseDir: string,
+  readFile: ReadFile,
+): Promise<Scenario> {
+  const layers = await collectLayers({ doc: top, key }, baseDir, [], readFile);
   const [root, ...patches] = layers;
   if (patches.length === 0) return finish([root!.doc], validateDocument(root!.doc, Scenario), undefined);
 
@@ -106,7 +125,12 @@ function finish(
 }
 
 /** The chain from the full base scenario (first) to `layer` (last); patches are shape-checked here. */
-async function collectLayers(layer: Layer, baseDir: string, chain: Layer[]): Promise<Layer[]> {
+async function collectLayers(
+  layer: Layer,
+  baseDir: string,
+  chain: Layer[],
+  readFile: ReadFile,
+): Promise<Layer[]> {
   const data = layer.doc.data;
   const extendsValue = isRecord(data) ? data.extends : undefined;
   if (extendsValue === undefined) return [layer];
@@ -141,9 +165,11 @@ async function collectLayers(layer: Layer, baseDir: string, chain: Layer[]): Pro
       `extends forms a cycle: ${names.join(" → ")}`,
     );
   }
+  // shipped scenarios (and the bases they extend) always come from the package; others through the caller
+  const reader = target.startsWith(BUILTIN_PREFIX) ? readBytes : readFile;
   let bytes: Uint8Array;
   try {
-    bytes = await readBytes(base.path);
+    bytes = await reader(base.path);
   } catch {
     throw problem(
       here,
@@ -154,7 +180,7 @@ async function collectLayers(layer: Layer, baseDir: string, chain: Layer[]): Pro
     );
   }
   const baseLayer = { doc: readSourceDocument(bytes, base.label), key: baseKey };
-  const below = await collectLayers(baseLayer, dirname(baseKey), trail);
+  const below = await collectLayers(baseLayer, dirname(baseKey), trail, reader);
   return [...below, layer];
 }
 

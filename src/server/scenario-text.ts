@@ -1,16 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError } from "../domain/issues.js";
 import { parseScenarioText } from "../domain/load.js";
 import type { Scenario } from "../domain/scenario.js";
 import type { Store } from "../store/types.js";
 
+/** A folder that exists nowhere: stored scenarios are addressed as its files, and read from the store. */
+const PROJECT_DIR = "/portello-project";
+
 /**
  * Validates scenario text saved in the store. A stored scenario may `extends: base.yaml`, naming another
- * scenario of its project by file name, as files in one folder do: the project's latest versions are laid out
- * as files in a private temporary folder for the loader, and removed afterwards. Issues name the project's
- * file names, never the temporary folder.
+ * scenario of its project by file name, as files in one folder do: the loader reads exactly the bases the chain
+ * names, each the latest version in the store (nothing is written to disk). Issues name the project's file
+ * names, never the virtual folder.
  */
 export async function parseStoredScenario(
   store: Store,
@@ -19,25 +20,22 @@ export async function parseStoredScenario(
   projectId?: string,
 ): Promise<Scenario> {
   if (!projectId || !/^\s*["']?extends["']?\s*:/m.test(text)) return parseScenarioText(text, fileName);
-  const dir = mkdtempSync(join(tmpdir(), "portello-project-"));
+  const readFile = async (path: string): Promise<Uint8Array> => {
+    const name = path.startsWith(`${PROJECT_DIR}/`) ? path.slice(PROJECT_DIR.length + 1) : undefined;
+    const scenario = name && (await store.listScenarios(projectId)).find((s) => s.fileName === name);
+    if (!scenario) throw new Error(`no scenario '${path}' in the project`);
+    return new TextEncoder().encode((await store.getVersion(scenario.id)).content);
+  };
   try {
-    for (const scenario of await store.listScenarios(projectId)) {
-      if (scenario.fileName === fileName) continue;
-      const latest = await store.getVersion(scenario.id);
-      writeFileSync(join(dir, scenario.fileName), latest.content);
-    }
-    writeFileSync(join(dir, fileName), text);
-    return await parseScenarioText(text, join(dir, fileName), { baseDir: dir });
+    return await parseScenarioText(text, join(PROJECT_DIR, fileName), { baseDir: PROJECT_DIR, readFile });
   } catch (error) {
-    if (error instanceof ValidationError) throw withoutFolder(error, dir);
+    if (error instanceof ValidationError) throw withoutFolder(error);
     throw error;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function withoutFolder(error: ValidationError, dir: string): ValidationError {
-  const strip = (s: string) => s.split(`${dir}/`).join("");
+function withoutFolder(error: ValidationError): ValidationError {
+  const strip = (s: string) => s.split(`${PROJECT_DIR}/`).join("");
   return new ValidationError(
     error.issues.map((i) => ({
       ...i,

@@ -55,6 +55,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const s = serve({ fetch: app.fetch, port: options.port ?? 4173, hostname: host }, () => resolve(s));
     s.once("error", reject);
   });
+  // Idle keep-alive sockets must outlive the clients' own (undici: 4 s): when the server closes one first, a
+  // client reusing it at that moment gets ECONNRESET (seen in the load test with Node's default of 5 s)
+  if ("keepAliveTimeout" in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
