@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWorld, screenshot, type World } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { screenshot, worldForFile } from "./harness.js";
 
 /** The atlas in real Chromium: the map, a plant's answer with its sources, the conflicts. */
 
-let world: World;
-
-beforeAll(async () => {
-  world = await openWorld();
-}, 180_000);
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = worldForFile();
 
 describe("atlas", () => {
   it("opens the atlas, clicks Cassino on the map and reads that it builds Giulia and Stelvio", async () => {
-    const { page } = world;
+    const { page } = world();
     await page.goto("/#/atlas");
     await page.getByRole("spinbutton", { name: "Year" }).fill("2026");
     const map = page.getByRole("img", { name: /^Atlas map/ });

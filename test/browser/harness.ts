@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 
 /**
@@ -66,6 +67,18 @@ export async function openWorld(): Promise<World> {
       if (errors.length > 0) throw new Error(`errors in the page:\n${errors.join("\n")}`);
     },
   };
+}
+
+/** A world opened before a test file's tests and closed after them: call at the file's top level. */
+export function worldForFile(): () => World {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await openWorld();
+  }, 180_000);
+  afterAll(async () => {
+    await world?.close();
+  });
+  return () => world!;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

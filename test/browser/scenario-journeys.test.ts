@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWorld, screenshot, type World } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { screenshot, type World, worldForFile } from "./harness.js";
 
 /** Journeys through the scenario editor, runs and comparison, in real Chromium against a real server. */
 
-let world: World;
-
-beforeAll(async () => {
-  world = await openWorld();
-}, 180_000);
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = worldForFile();
 
 const BELVIDERE = "Reopen Belvidere for the E-segment";
 
 describe("scenario editor, run and compare", () => {
   it("changes Belvidere's reopen cost, runs both versions and compares their NPV", async () => {
-    const { page } = world;
+    const { page } = world();
     await page.goto("/#/scenarios");
 
     // the base case opens with its tables and validates
@@ -31,7 +23,7 @@ describe("scenario editor, run and compare", () => {
     await page.getByRole("link", { name: "Scenarios" }).first().click();
     await page.getByRole("link", { name: BELVIDERE }).click();
     await page.getByRole("button", { name: "Run version 1" }).click();
-    await waitForDone(page);
+    await watchStatuses(page);
     await screenshot(page, "02-run-version-1");
 
     // raise the reopen cost in the plants table: the text changes in place, validation follows
@@ -89,7 +81,7 @@ describe("scenario editor, run and compare", () => {
   }, 300_000);
 
   it("shows an inline validation message with its line for a bad edit", async () => {
-    const { page } = world;
+    const { page } = world();
     await page.goto("/#/scenarios");
     await page.getByRole("link", { name: BELVIDERE }).click();
     const text = page.getByLabel("Scenario text (YAML)");
@@ -125,10 +117,6 @@ async function watchStatuses(page: World["page"]): Promise<string[]> {
     await page.waitForTimeout(100);
   }
   throw new Error(`the run did not finish: ${seen.join(" → ")}`);
-}
-
-async function waitForDone(page: World["page"]): Promise<void> {
-  await watchStatuses(page);
 }
 
 /** "−€1,234.5m" → -1234.5 */

@@ -1,81 +1,16 @@
+import type { Source } from "../../../src/domain/provenance.js";
+import type { History, HistoryEntry } from "../../../src/atlas/history.js";
 import type { PlantAt as AtlasPlant } from "../../../src/atlas/plants.js";
-import { ApiError } from "./client.js";
+import type { BuildRow, FactRow, WhereAnswer } from "../../../src/atlas/where.js";
+import { get } from "./client.js";
 
 /**
- * The atlas endpoints (/api/atlas/where, history, conflicts, sources, plants; see docs/api.md).
- * Shapes follow src/atlas/where.ts, history.ts and the server's conflict view; a plant at a year is the
- * server's own type (src/atlas/plants.ts), imported for its shape only.
+ * The atlas endpoints (/api/atlas/where, history, conflicts, sources, plants; see docs/api.md). Sources, the
+ * answers of src/atlas/where.ts and history.ts, and a plant at a year (src/atlas/plants.ts) are the server's
+ * own types, imported for their shape only; a conflict is the server's JSON view of one.
  */
 
-export type { AtlasPlant };
-
-export interface Source {
-  id: string;
-  url: string;
-  title: string;
-  publisher: string;
-  date: string;
-  dateIsApproximate?: boolean;
-  kind: string;
-  note?: string;
-}
-
-export interface BuildRow {
-  programId: string;
-  program: string;
-  brand: string;
-  plantId: string;
-  plant: string;
-  span: string;
-  status: string;
-  claimId: string;
-  sources: Source[];
-  note?: string;
-  quote?: string;
-}
-
-export interface FactRow {
-  property: string;
-  value: string;
-  span: string;
-  status: string;
-  claimId: string;
-  sources: Source[];
-  note?: string;
-  quote?: string;
-  statedBy?: string;
-}
-
-export interface WhereAnswer {
-  query: string;
-  year: number;
-  asOf: string;
-  beyondData: boolean;
-  subject: { kind: "brand" | "plant" | "program"; id: string; name: string };
-  builds: BuildRow[];
-  possibly: BuildRow[];
-  outlook: BuildRow[];
-  otherYears: BuildRow[];
-  facts: FactRow[];
-}
-
-export interface HistoryEntry {
-  span: string;
-  property: string;
-  program?: string;
-  value: string;
-  status: string;
-  disputed: boolean;
-  claimId: string;
-  sources: Source[];
-  note?: string;
-  quote?: string;
-}
-
-export interface History {
-  subject: { kind: "brand" | "plant"; id: string; name: string };
-  entries: HistoryEntry[];
-}
+export type { AtlasPlant, BuildRow, FactRow, History, HistoryEntry, Source, WhereAnswer };
 
 export interface ConflictClaim {
   id: string;
@@ -99,14 +34,6 @@ export interface Conflict {
 }
 
 const q = encodeURIComponent;
-
-async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal });
-  const body = (await response.json()) as T & { detail?: string };
-  if (!response.ok)
-    throw new ApiError(response.status, undefined, body.detail ?? `GET ${path}: ${response.status}`);
-  return body;
-}
 
 export const atlasApi = {
   where: (query: string, year: number, signal?: AbortSignal) =>

@@ -45,7 +45,7 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   return json as T;
 }
 
-const get = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
+export const get = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
 const post = <T>(path: string, body: unknown, signal?: AbortSignal) => request<T>("POST", path, body, signal);
 const q = encodeURIComponent;
 

@@ -1,43 +1,21 @@
 /**
- * Shapes of the HTTP API's answers (see docs/api.md and src/server/schemas.ts). The plan, the comparison and
- * the scenario diff are the server's own types, imported for their shape only.
+ * Shapes of the HTTP API's answers (see docs/api.md and src/server/schemas.ts). The stored records (projects,
+ * scenarios, versions, runs), the plan, the comparison and the scenario diff are the server's own types,
+ * imported for their shape only.
  */
 export type { Plan } from "../../../src/plan/types.js";
 export type { PlanComparison, ComparedKpi, DecisionDifference } from "../../../src/analysis/compare.js";
 export type { ScenarioDiff, EntityChange, FieldChange } from "../../../src/analysis/scenario-diff.js";
+export type {
+  Project,
+  Run,
+  RunStatus,
+  ScenarioRecord,
+  ScenarioVersion as Version,
+  VersionSummary,
+} from "../../../src/store/types.js";
 import type { ScenarioDiff } from "../../../src/analysis/scenario-diff.js";
-
-export interface Project {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  builtin: boolean;
-  createdAt: string;
-}
-
-export interface ScenarioRecord {
-  id: string;
-  projectId: string;
-  name: string;
-  fileName: string;
-  latestVersion: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface VersionSummary {
-  scenarioId: string;
-  number: number;
-  contentHash: string;
-  note: string;
-  restoredFrom?: number;
-  createdAt: string;
-}
-
-export interface Version extends VersionSummary {
-  content: string;
-}
+import type { ProgressEntry as StoredProgressEntry, RunStatus } from "../../../src/store/types.js";
 
 export interface ValidationIssue {
   file: string;
@@ -63,26 +41,8 @@ export interface DiffResponse {
   diff: ScenarioDiff;
 }
 
-export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-
-export interface Run {
-  id: string;
-  scenarioId: string;
-  versionNumber: number;
-  solver: string;
-  options: Record<string, unknown>;
-  status: RunStatus;
-  failureReason?: string;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  timings: Record<string, number>;
-}
-
-export interface ProgressEntry {
-  seq: number;
-  at: string;
-  kind: "status" | "progress" | string;
+/** A line of a run's progress log, with the fields the app reads from its data. */
+export interface ProgressEntry extends StoredProgressEntry {
   data: {
     status?: RunStatus;
     elapsedSeconds?: number;

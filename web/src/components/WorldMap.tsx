@@ -130,6 +130,28 @@ export function WorldMap({ title, points, lines = [], view = "fit", height = 480
   );
 }
 
+const VIEW_LABELS: [MapView, string][] = [
+  ["world", "World"],
+  ["europe", "Europe"],
+  ["italy", "Italy close-up"],
+  ["americas", "North America"],
+  ["fit", "Fit"],
+];
+
+/** Buttons choosing the map's frame. */
+export function MapViewPicker({ view, onChange }: { view: MapView; onChange: (v: MapView) => void }) {
+  return (
+    <fieldset className="segmented">
+      <legend className="sr-only">Map view</legend>
+      {VIEW_LABELS.map(([v, label]) => (
+        <button key={v} type="button" aria-pressed={view === v} onClick={() => onChange(v)}>
+          {label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
 function MapDot({ point, projection }: { point: MapPoint; projection: GeoProjection }) {
   const xy = projection([point.lon, point.lat]);
   if (!xy) return null;

@@ -16,6 +16,11 @@ export const STATUS_LABELS: Record<string, string> = {
   unknown: "status not sourced",
 };
 
+/** A plant status's colour; a status without one gets the "not sourced" grey. */
+export function statusColor(status: string): string {
+  return STATUS_COLORS[status] ?? STATUS_COLORS.unknown!;
+}
+
 /** A few brands' house colours; others get one from the palette. */
 const BRAND_COLORS: Record<string, string> = {
   "alfa-romeo": "#b3122e",

@@ -1,3 +1,4 @@
+import { ChartFrame } from "./ChartFrame.js";
 import { truncate } from "./truncate.js";
 export interface Bar {
   label: string;
@@ -21,14 +22,7 @@ export function BarChart({
   const x = (v: number) => labelW + ((v - lo) / (hi - lo || 1)) * barW;
   const height = bars.length * rowH + 8;
   return (
-    <svg
-      className="chart"
-      style={{ maxWidth: labelW + barW + valueW }}
-      viewBox={`0 0 ${labelW + barW + valueW} ${height}`}
-      role="img"
-      aria-label={title}
-    >
-      <title>{title}</title>
+    <ChartFrame title={title} width={labelW + barW + valueW} height={height}>
       <line x1={x(0)} x2={x(0)} y1={0} y2={height} className="axis" />
       {bars.map((b, i) => {
         const y = i * rowH + 4;
@@ -45,6 +39,6 @@ export function BarChart({
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }

@@ -1,3 +1,4 @@
+import { ChartFrame } from "./ChartFrame.js";
 import { truncate } from "./truncate.js";
 import { utilisationColor } from "../../lib/colors.js";
 import { percent } from "../../lib/format.js";
@@ -29,14 +30,7 @@ export function HeatMap({
   const width = labelW + columns.length * cellW;
   const height = headH + rows.length * cellH;
   return (
-    <svg
-      className="chart"
-      style={{ maxWidth: width }}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label={title}
-    >
-      <title>{title}</title>
+    <ChartFrame title={title} width={width} height={height}>
       {columns.map((year, j) => (
         <text key={year} x={labelW + j * cellW + cellW / 2} y={15} textAnchor="middle" className="label">
           {year}
@@ -89,6 +83,6 @@ export function HeatMap({
           })}
         </g>
       ))}
-    </svg>
+    </ChartFrame>
   );
 }

@@ -1,3 +1,4 @@
+import { ChartFrame } from "./ChartFrame.js";
 import { truncate } from "./truncate.js";
 
 export interface TimelineBar {
@@ -34,14 +35,7 @@ export function Timeline({
     return n;
   });
   return (
-    <svg
-      className="chart"
-      style={{ maxWidth: width }}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label={title}
-    >
-      <title>{title}</title>
+    <ChartFrame title={title} width={width} height={height}>
       {years.map((year, j) => (
         <g key={year}>
           <line x1={labelW + j * yearW} x2={labelW + j * yearW} y1={headH - 4} y2={height} className="grid" />
@@ -81,6 +75,6 @@ export function Timeline({
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }

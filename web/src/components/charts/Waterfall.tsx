@@ -1,3 +1,4 @@
+import { ChartFrame } from "./ChartFrame.js";
 import { money } from "../../lib/format.js";
 
 export interface WaterfallStep {
@@ -27,14 +28,7 @@ export function Waterfall({
   const x = (v: number) => labelW + ((v - lo) / (hi - lo || 1)) * barW;
   const height = rows.length * rowH + 10;
   return (
-    <svg
-      className="chart"
-      style={{ maxWidth: labelW + barW + valueW }}
-      viewBox={`0 0 ${labelW + barW + valueW} ${height}`}
-      role="img"
-      aria-label={title}
-    >
-      <title>{title}</title>
+    <ChartFrame title={title} width={labelW + barW + valueW} height={height}>
       <line x1={x(0)} x2={x(0)} y1={0} y2={height} className="axis" />
       {rows.map((r, i) => {
         const y = i * rowH + 4;
@@ -68,7 +62,7 @@ export function Waterfall({
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }
 

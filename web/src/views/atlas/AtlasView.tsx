@@ -2,11 +2,10 @@ import { useMemo, useState } from "react";
 import { type AtlasPlant, atlasApi } from "../../api/atlas.js";
 import { Legend } from "../../components/charts/Legend.js";
 import { Loaded } from "../../components/Status.js";
-import { type MapPoint, type MapView, WorldMap } from "../../components/WorldMap.js";
-import { brandColor, STATUS_COLORS, STATUS_LABELS } from "../../lib/colors.js";
+import { type MapPoint, type MapView, MapViewPicker, WorldMap } from "../../components/WorldMap.js";
+import { brandColor, STATUS_COLORS, STATUS_LABELS, statusColor } from "../../lib/colors.js";
 import { link, navigate } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
-import { MapViewPicker } from "../results/FlowMap.js";
 import { ConflictList } from "./ConflictList.js";
 import { PlantDetail } from "./PlantDetail.js";
 import { WhereSearch } from "./WhereSearch.js";
@@ -90,7 +89,7 @@ function PlantMap({
         title="Status"
         items={statuses.map((s) => ({
           label: STATUS_LABELS[s] ?? s,
-          color: STATUS_COLORS[s] ?? STATUS_COLORS.unknown!,
+          color: statusColor(s),
         }))}
       />
       <Legend
@@ -129,7 +128,7 @@ function mapPoint(p: AtlasPlant & { lat: number; lon: number }, selected: boolea
     label: shortName(p.name),
     lon: p.lon,
     lat: p.lat,
-    fill: STATUS_COLORS[statusOf(p)] ?? STATUS_COLORS.unknown!,
+    fill: statusColor(statusOf(p)),
     stroke: p.alfaRomeo ? ALFA_RING : undefined,
     radius: p.alfaRomeo ? 9 : 6,
     hollow: p.referenceOnly,
@@ -153,10 +152,7 @@ function PlantList({ label, plants, selected }: { label: string; plants: AtlasPl
             aria-pressed={p.id === selected}
             onClick={() => navigate(link("atlas", "plant", p.id))}
           >
-            <span
-              className="dot"
-              style={{ background: STATUS_COLORS[statusOf(p)] ?? STATUS_COLORS.unknown }}
-            />
+            <span className="dot" style={{ background: statusColor(statusOf(p)) }} />
             {p.name}
             <span className="muted small">{plantSummary(p)}</span>
           </button>

@@ -42,7 +42,7 @@ function WhereAnswers({ query, year }: { query: string; year: number }) {
               <h3>
                 {a.subject.name} in {year}
               </h3>
-              {[...a.builds, ...a.possibly].length === 0 && (
+              {a.builds.length + a.possibly.length === 0 && (
                 <p className="muted">No production sourced for {year}.</p>
               )}
               <ul>

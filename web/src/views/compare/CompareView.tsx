@@ -1,4 +1,5 @@
 import { api } from "../../api/client.js";
+import { runsWithNames } from "../../api/queries.js";
 import type { ComparedKpi, PlanComparison, Run } from "../../api/types.js";
 import { BarChart } from "../../components/charts/BarChart.js";
 import { Loaded } from "../../components/Status.js";
@@ -6,15 +7,13 @@ import { PALETTE } from "../../lib/colors.js";
 import { money, moneyDelta, percent, vehicles } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
-import { allScenarios } from "../run/RunsView.js";
 import { RunPicker } from "./RunPicker.js";
 
 /** Two to four plans side by side: KPIs with their differences, the decisions that differ, and charts. */
 export function CompareView({ runIds }: { runIds: string[] }) {
   const state = useAsync(
     async (signal) => {
-      const [runs, scenarios] = await Promise.all([api.runs(undefined, signal), allScenarios(signal)]);
-      const names = new Map(scenarios.map((s) => [s.id, s.name]));
+      const { runs, names } = await runsWithNames(signal);
       const comparison = runIds.length >= 2 ? await api.compare(runIds, signal) : undefined;
       return { runs, names, comparison };
     },
@@ -96,7 +95,7 @@ function Comparison({
                 key={label}
                 title={`NPV components, ${label} minus ${columns[0]}`}
                 bars={breakdown
-                  .map((k) => ({ label: k.label, value: k.values[j + 1]! - k.values[0]!, color: "" }))
+                  .map((k) => ({ label: k.label, value: k.values[j + 1]! - k.values[0]! }))
                   .filter((b) => Math.abs(b.value) >= 1e4)
                   .map((b) => ({ ...b, color: b.value >= 0 ? "#2f855a" : "#c0392b" }))}
                 format={(v) => moneyDelta(v, currency)}

@@ -44,7 +44,8 @@ export function RunPicker({
         </thead>
         <tbody>
           {[...succeeded].reverse().map((r) => {
-            const label = `${names.get(r.scenarioId) ?? r.scenarioId}, version ${r.versionNumber}`;
+            const scenario = names.get(r.scenarioId) ?? r.scenarioId;
+            const label = `${scenario}, version ${r.versionNumber}`;
             return (
               <tr key={r.id}>
                 <td>
@@ -56,7 +57,7 @@ export function RunPicker({
                     onChange={() => toggle(r.id)}
                   />
                 </td>
-                <td>{names.get(r.scenarioId) ?? r.scenarioId}</td>
+                <td>{scenario}</td>
                 <td className="num">{r.versionNumber}</td>
                 <td>{dateTime(r.finishedAt)}</td>
               </tr>

@@ -1,8 +1,13 @@
 import { useMemo, useState } from "react";
 import type { Plan } from "../../api/types.js";
 import { Legend } from "../../components/charts/Legend.js";
-import { type MapLine, type MapPoint, type MapView, WorldMap } from "../../components/WorldMap.js";
-import { colorScale } from "../../lib/colors.js";
+import {
+  type MapLine,
+  type MapPoint,
+  type MapView,
+  MapViewPicker,
+  WorldMap,
+} from "../../components/WorldMap.js";
 import { kVehicles } from "../../lib/format.js";
 import type { Coordinates } from "./coordinates.js";
 import { type Namer, years } from "./names.js";
@@ -12,14 +17,15 @@ export function FlowMap({
   plan,
   coordinates,
   names,
+  plantColor,
 }: {
   plan: Plan;
   coordinates: Coordinates;
   names: Namer;
+  plantColor: (plant: string) => string;
 }) {
   const [year, setYear] = useState<number | "all">("all");
   const [view, setView] = useState<MapView>("fit");
-  const plantColor = useMemo(() => colorScale(plan.plantYears.map((p) => p.plant)), [plan]);
 
   const { points, lines, missing } = useMemo(() => {
     const volumes = new Map<string, { plant: string; market: string; volume: number }>();
@@ -101,25 +107,5 @@ export function FlowMap({
         <p className="muted small">Not on the map (market without coordinates): {missing.join("; ")}.</p>
       )}
     </div>
-  );
-}
-
-export function MapViewPicker({ view, onChange }: { view: MapView; onChange: (v: MapView) => void }) {
-  const views: [MapView, string][] = [
-    ["world", "World"],
-    ["europe", "Europe"],
-    ["italy", "Italy close-up"],
-    ["americas", "North America"],
-    ["fit", "Fit"],
-  ];
-  return (
-    <fieldset className="segmented">
-      <legend className="sr-only">Map view</legend>
-      {views.map(([v, label]) => (
-        <button key={v} type="button" aria-pressed={view === v} onClick={() => onChange(v)}>
-          {label}
-        </button>
-      ))}
-    </fieldset>
   );
 }

@@ -2,6 +2,7 @@ import { type MouseEvent, type ReactNode, useMemo } from "react";
 import { api } from "../../api/client.js";
 import type { Plan, Run, ScenarioRecord } from "../../api/types.js";
 import { Loaded } from "../../components/Status.js";
+import { colorScale } from "../../lib/colors.js";
 import { money, percent, seconds } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
@@ -20,6 +21,16 @@ import {
   UtilisationHeatMap,
 } from "./sections.js";
 
+/** The page's sections, as the jump links name them. */
+const SECTIONS = [
+  ["map", "Flows"],
+  ["timeline", "Allocations"],
+  ["utilisation", "Utilisation"],
+  ["npv", "NPV"],
+  ["landed", "Landed cost"],
+  ["why", "Why"],
+];
+
 /** A solved plan: the headline, the map of flows, the decisions over time, the money, and why. */
 export function ResultsView({ runId }: { runId: string }) {
   const state = useAsync(
@@ -29,7 +40,7 @@ export function ResultsView({ runId }: { runId: string }) {
         api.result(runId, signal),
         api.scenario(run.scenarioId, signal),
       ]);
-      const coordinates = await planCoordinates(plan, run, signal);
+      const coordinates = await planCoordinates(plan, scenario, run.versionNumber, signal);
       return { run, plan, scenario, coordinates };
     },
     [runId],
@@ -49,15 +60,9 @@ function Results({
   coordinates: Coordinates;
 }) {
   const names = useMemo(() => namer(plan), [plan]);
+  // one colour per plant, the same on the map and in the timeline
+  const plantColor = useMemo(() => colorScale(plan.plantYears.map((p) => p.plant)), [plan]);
   const c = plan.scenario.currency;
-  const sections = [
-    ["map", "Flows"],
-    ["timeline", "Allocations"],
-    ["utilisation", "Utilisation"],
-    ["npv", "NPV"],
-    ["landed", "Landed cost"],
-    ["why", "Why"],
-  ];
   return (
     <div className="results">
       <p className="crumbs">
@@ -85,17 +90,17 @@ function Results({
       </div>
       <Infeasibility plan={plan} />
       <nav className="section-nav" aria-label="Result sections">
-        {sections.map(([id, label]) => (
+        {SECTIONS.map(([id, label]) => (
           <a key={id} href={`#/results/${run.id}`} onClick={(e) => jump(e, `section-${id}`)}>
             {label}
           </a>
         ))}
       </nav>
       <Section id="map" title="Flows plant → market">
-        <FlowMap plan={plan} coordinates={coordinates} names={names} />
+        <FlowMap plan={plan} coordinates={coordinates} names={names} plantColor={plantColor} />
       </Section>
       <Section id="timeline" title="Allocation timeline">
-        <AllocationTimeline plan={plan} names={names} />
+        <AllocationTimeline plan={plan} names={names} plantColor={plantColor} />
         <h3>Plant decisions</h3>
         <PlantEvents plan={plan} names={names} />
         <h3>Unmet demand</h3>

@@ -11,11 +11,12 @@ export interface Coordinates {
 /** The plan's coordinates; a stored plan older than `places` falls back on its scenario version's text. */
 export async function planCoordinates(
   plan: Plan,
-  run: { scenarioId: string; versionNumber: number },
+  scenario: ScenarioRecord,
+  versionNumber: number,
   signal: AbortSignal,
 ): Promise<Coordinates> {
   if (plan.places) return fromPlaces(plan.places);
-  return scenarioCoordinates(run.scenarioId, run.versionNumber, signal).catch(
+  return scenarioCoordinates(scenario, versionNumber, signal).catch(
     (): Coordinates => ({ plants: new Map(), markets: new Map() }),
   );
 }
@@ -36,16 +37,15 @@ function lonLatMap(byId: Record<string, { lat: number; lon: number } | null>): M
  * (a variant's values win).
  */
 async function scenarioCoordinates(
-  scenarioId: string,
+  scenario: ScenarioRecord,
   versionNumber: number,
   signal: AbortSignal,
 ): Promise<Coordinates> {
   const coordinates: Coordinates = { plants: new Map(), markets: new Map() };
-  const version = await api.version(scenarioId, versionNumber, signal);
+  const version = await api.version(scenario.id, versionNumber, signal);
   const doc = readDoc(version.content);
   if (typeof doc.extends === "string") {
-    const { scenario } = await api.scenario(scenarioId, signal);
-    const siblings: ScenarioRecord[] = await api.scenarios(scenario.projectId, signal);
+    const siblings = await api.scenarios(scenario.projectId, signal);
     const base = siblings.find((s) => s.fileName === doc.extends);
     if (base) collect(readDoc((await api.scenario(base.id, signal)).version.content), coordinates);
   }

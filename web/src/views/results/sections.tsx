@@ -3,20 +3,26 @@ import { HeatMap } from "../../components/charts/HeatMap.js";
 import { Legend } from "../../components/charts/Legend.js";
 import { Timeline } from "../../components/charts/Timeline.js";
 import { Waterfall } from "../../components/charts/Waterfall.js";
-import { colorScale } from "../../lib/colors.js";
 import { money, perVehicle, vehicles } from "../../lib/format.js";
 import { type Namer, years } from "./names.js";
 
 /** The pieces of the results page; each takes the plan and the display names. */
 
-export function AllocationTimeline({ plan, names }: { plan: Plan; names: Namer }) {
-  const color = colorScale(plan.plantYears.map((p) => p.plant));
+export function AllocationTimeline({
+  plan,
+  names,
+  plantColor,
+}: {
+  plan: Plan;
+  names: Namer;
+  plantColor: (plant: string) => string;
+}) {
   const programs = [...new Set(plan.allocations.map((a) => a.program))];
   const bars = plan.allocations.map((a) => ({
     row: a.program,
     from: a.fromYear,
     to: a.toYear,
-    color: color(a.plant),
+    color: plantColor(a.plant),
     label: names.plant(a.plant),
     detail: `${names.program(a.program)} at ${names.plant(a.plant)}, ${a.fromYear}–${a.toYear}: ${vehicles(a.volume)} vehicles${
       a.newTooling
@@ -33,7 +39,7 @@ export function AllocationTimeline({ plan, names }: { plan: Plan; names: Namer }
         years={years(plan)}
         bars={bars}
       />
-      <Legend title="Plant" items={plants.map((p) => ({ label: names.plant(p), color: color(p) }))} />
+      <Legend title="Plant" items={plants.map((p) => ({ label: names.plant(p), color: plantColor(p) }))} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { ChartFrame } from "../../components/charts/ChartFrame.js";
 import { money, seconds } from "../../lib/format.js";
 import type { SolverPoint } from "./useRunEvents.js";
 
@@ -17,14 +18,7 @@ export function ProgressChart({ points, currency }: { points: SolverPoint[]; cur
       .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.elapsedSeconds).toFixed(1)},${y(p[key]!).toFixed(1)}`)
       .join(" ");
   return (
-    <svg
-      className="chart"
-      style={{ maxWidth: w }}
-      viewBox={`0 0 ${w} ${h}`}
-      role="img"
-      aria-label="Incumbent and bound over time"
-    >
-      <title>Incumbent and bound over time</title>
+    <ChartFrame title="Incumbent and bound over time" width={w} height={h}>
       <text x={padL - 6} y={y(hi) + 4} textAnchor="end" className="label">
         {money(hi, currency)}
       </text>
@@ -37,6 +31,6 @@ export function ProgressChart({ points, currency }: { points: SolverPoint[]; cur
       </text>
       <path d={line("bound")} className="line-bound" fill="none" />
       <path d={line("incumbent")} className="line-incumbent" fill="none" />
-    </svg>
+    </ChartFrame>
   );
 }

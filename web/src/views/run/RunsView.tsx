@@ -1,5 +1,5 @@
-import { api } from "../../api/client.js";
-import type { Run, ScenarioRecord } from "../../api/types.js";
+import { runsWithNames } from "../../api/queries.js";
+import type { Run } from "../../api/types.js";
 import { Loaded } from "../../components/Status.js";
 import { dateTime, seconds } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
@@ -8,8 +8,8 @@ import { useAsync } from "../../lib/use-async.js";
 /** Every run, newest first, with the way to its progress or results. */
 export function RunsView() {
   const state = useAsync(async (signal) => {
-    const [runs, scenarios] = await Promise.all([api.runs(undefined, signal), allScenarios(signal)]);
-    return { runs: [...runs].reverse(), names: new Map(scenarios.map((s) => [s.id, s.name])) };
+    const { runs, names } = await runsWithNames(signal);
+    return { runs: [...runs].reverse(), names };
   }, []);
   return (
     <div>
@@ -27,11 +27,6 @@ export function RunsView() {
       </Loaded>
     </div>
   );
-}
-
-export async function allScenarios(signal: AbortSignal): Promise<ScenarioRecord[]> {
-  const projects = await api.projects(signal);
-  return (await Promise.all(projects.map((p) => api.scenarios(p.id, signal)))).flat();
 }
 
 function RunTable({ runs, names }: { runs: Run[]; names: Map<string, string> }) {

@@ -12,8 +12,6 @@ export interface SolverPoint {
 export interface RunEvents {
   status: RunStatus | "connecting";
   points: SolverPoint[];
-  /** the run as recorded when it ended */
-  ended?: Run;
   failureReason?: string;
 }
 
@@ -38,7 +36,6 @@ export function useRunEvents(runId: string): RunEvents {
       setEvents((prev) => ({
         ...prev,
         status: run.status,
-        ended: run,
         ...(run.failureReason ? { failureReason: run.failureReason } : {}),
       }));
     });

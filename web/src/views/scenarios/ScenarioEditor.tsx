@@ -67,30 +67,24 @@ function Editor({ scenario, version, versions, siblings }: EditorData) {
     el.scrollTop = Math.max(0, (line - 5) * 18);
   };
 
-  const save = async () => {
-    setBusy("save");
+  /** Saving and running both go on to another page; a failure stays here, with the buttons free again. */
+  const act = async (kind: "save" | "run", action: () => Promise<string>) => {
+    setBusy(kind);
     setActionError(undefined);
     try {
+      navigate(await action());
+    } catch (error) {
+      setActionError(error as Error);
+      setBusy(undefined);
+    }
+  };
+  const save = () =>
+    act("save", async () => {
       const saved = await api.saveVersion(scenario.id, text, version.number, note.trim() || undefined);
-      navigate(link("scenarios", scenario.id, "v", saved.number));
-    } catch (error) {
-      setActionError(error as Error);
-    } finally {
-      setBusy(undefined);
-    }
-  };
-
-  const run = async () => {
-    setBusy("run");
-    setActionError(undefined);
-    try {
-      const started = await api.startRun(scenario.id, version.number);
-      navigate(link("runs", started.id));
-    } catch (error) {
-      setActionError(error as Error);
-      setBusy(undefined);
-    }
-  };
+      return link("scenarios", scenario.id, "v", saved.number);
+    });
+  const run = () =>
+    act("run", async () => link("runs", (await api.startRun(scenario.id, version.number)).id));
 
   const valid = validation.status === "ready" && validation.value.valid;
   return (

@@ -1,4 +1,4 @@
-import { api } from "../../api/client.js";
+import { projectsWithScenarios } from "../../api/queries.js";
 import type { Project, ScenarioRecord } from "../../api/types.js";
 import { Loaded } from "../../components/Status.js";
 import { dateTime } from "../../lib/format.js";
@@ -7,12 +7,7 @@ import { useAsync } from "../../lib/use-async.js";
 
 /** Every project and its scenarios: the base case first, then its variants. */
 export function ScenarioList() {
-  const state = useAsync(async (signal) => {
-    const projects = await api.projects(signal);
-    return Promise.all(
-      projects.map(async (p) => ({ project: p, scenarios: await api.scenarios(p.id, signal) })),
-    );
-  }, []);
+  const state = useAsync(projectsWithScenarios, []);
   return (
     <div>
       <h1>Scenarios</h1>
