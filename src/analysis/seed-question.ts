@@ -171,8 +171,7 @@ export function seedVariations(): SeedVariation[] {
   const euDutyCite = (s: Scenario) => s.duties.find((d) => d.id === "eu-mfn-on-us-cars")?.cite.rate;
   const chinaCite = (s: Scenario) => s.duties.find((d) => d.id === "china-mfn")?.cite.rate;
   const discountCite = (s: Scenario) => s.cite.discountRate;
-  const eDemand = (factor: number) => (s: Scenario) =>
-    withDemandScaled(QUESTION_PROGRAM, ["us", "china"], factor)(s);
+  const eDemand = (factor: number) => withDemandScaled(QUESTION_PROGRAM, ["us", "china"], factor);
   return [
     {
       id: "us-duty-eu-0",

@@ -116,7 +116,7 @@ export function withDutyRate(dutyIds: string[], rate: number): (s: Scenario) => 
     });
 }
 
-/** Multiplies the demand of a program in the given markets (rows with shares are scaled where they name them). */
+/** Multiplies the demand of a program in the given markets: rows of one market only (rows split by `shares` stay). */
 export function withDemandScaled(
   program: string,
   markets: string[],

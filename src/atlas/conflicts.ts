@@ -1,7 +1,7 @@
 import { type ClaimValue, PROPERTIES, propertyBase } from "../domain/atlas.js";
 import { type AtlasClaim, type AtlasIndex, handsOver, knownInterval } from "./claims.js";
 import { subjectName } from "./describe.js";
-import { type Interval, intersect, periodRange } from "./time.js";
+import { formatDay, type Interval, intersect, periodRange } from "./time.js";
 import { judge, type Verdict } from "./verdict.js";
 
 /**
@@ -105,8 +105,7 @@ export function valuesAgree(a: ClaimValue, b: ClaimValue): boolean {
 
 /** A conflict as plain JSON (CLI --json and the HTTP API): day-number intervals become ISO dates, or null. */
 export function conflictToJson(c: Conflict) {
-  const day = (n: number) =>
-    Number.isFinite(n) ? new Date(n * 86_400_000).toISOString().slice(0, 10) : null;
+  const day = (n: number) => formatDay(n) || null;
   return {
     subject: c.subject,
     subjectName: c.subjectName,

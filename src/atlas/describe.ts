@@ -1,6 +1,7 @@
-import type { ClaimValue } from "../domain/atlas.js";
+import { type ClaimValue, PROPERTIES, propertyBase } from "../domain/atlas.js";
 import { formatNumber } from "./format-number.js";
-import type { AtlasIndex } from "./claims.js";
+import type { AtlasClaim, AtlasIndex } from "./claims.js";
+import { formatSpan } from "./time.js";
 
 /** The display name of a subject reference such as "plant:cassino". */
 export function subjectName(subject: string, index: AtlasIndex): string {
@@ -30,4 +31,10 @@ export function describeProperty(property: string, index: AtlasIndex): string {
   const [base, qualifier] = property.split(":");
   if (base === "buildsBrand") return `builds ${index.brands.get(qualifier ?? "")?.name ?? qualifier}`;
   return base ?? property;
+}
+
+/** A claim's dates as the sources give them ("2016–2027", "since 2022-05"); "-" for a timeless property. */
+export function describeSpan(claim: AtlasClaim): string {
+  if (PROPERTIES[propertyBase(claim.property)]?.timeless) return "-";
+  return formatSpan(claim.from, claim.to, claim.endUnknown);
 }

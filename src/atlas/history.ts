@@ -1,10 +1,9 @@
-import { type ClaimStatus, PROPERTIES, propertyBase } from "../domain/atlas.js";
+import type { ClaimStatus } from "../domain/atlas.js";
 import type { Source } from "../domain/provenance.js";
 import { type AtlasClaim, type AtlasIndex, knownInterval } from "./claims.js";
-import { describeProperty, describeValue } from "./describe.js";
+import { describeProperty, describeSpan, describeValue } from "./describe.js";
 import { claimSources } from "./evidence.js";
 import { type Candidate, resolveQuery } from "./match.js";
-import { formatSpan } from "./time.js";
 import { disputedClaims } from "./where.js";
 
 export interface HistoryEntry {
@@ -69,9 +68,7 @@ function entry(index: AtlasIndex, claim: AtlasClaim, disputed: boolean): History
   const isBuild = claim.property === "producedAt";
   const program = isBuild ? index.programs.get(claim.subject.slice("program:".length)) : undefined;
   return {
-    span: PROPERTIES[propertyBase(claim.property)]?.timeless
-      ? "-"
-      : formatSpan(claim.from, claim.to, claim.endUnknown),
+    span: describeSpan(claim),
     property: isBuild ? "builds" : describeProperty(claim.property, index),
     program: program?.name,
     value: isBuild ? (program?.name ?? claim.subject) : describeValue(claim.property, claim.value, index),

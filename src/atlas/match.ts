@@ -11,6 +11,16 @@ export interface Candidate {
   name: string;
 }
 
+/** Why a query has no single answer, in the words of both the CLI and the API: the candidates, or a guess. */
+export function notFoundMessage(query: string, ambiguous: Candidate[], suggestion?: string): string {
+  if (ambiguous.length) {
+    const list = ambiguous.map((c) => `  ${c.kind} ${c.id}: ${c.name}`).join("\n");
+    return `'${query}' matches ${ambiguous.length} entries; ask for one by name or id:\n${list}`;
+  }
+  const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
+  return `nothing in the atlas matches '${query}'${hint}`;
+}
+
 export type Resolution =
   | { found: "brand"; brand: Brand }
   | { found: "group"; group: Group }

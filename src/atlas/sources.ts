@@ -32,3 +32,8 @@ export function listSources(index: AtlasIndex, kind?: Source["kind"]): SourceUse
       entities: entityCount.get(source.id) ?? 0,
     }));
 }
+
+/** A source with its counts as plain JSON (CLI --json and the HTTP API). */
+export function sourceToJson(use: SourceUse) {
+  return { ...use.source, claims: use.claims, entities: use.entities };
+}

@@ -1,27 +1,14 @@
-import {
-  type AtlasPlant,
-  type AtlasProgram,
-  type ClaimStatus,
-  PROPERTIES,
-  propertyBase,
-} from "../domain/atlas.js";
+import type { AtlasPlant, AtlasProgram, ClaimStatus } from "../domain/atlas.js";
 import type { Source } from "../domain/provenance.js";
 import { type AtlasClaim, type AtlasIndex, knownInterval, subjectOf } from "./claims.js";
 import { findConflicts } from "./conflicts.js";
-import { describeValue } from "./describe.js";
+import { describeSpan, describeValue } from "./describe.js";
 import { claimSources } from "./evidence.js";
 import { type Candidate, resolveQuery } from "./match.js";
 import { formatSpan, intersect, type Interval, periodRange, yearRange } from "./time.js";
 
-/** One line of an answer: a program built at a plant, with its dates and its sources. */
-export interface BuildRow {
-  programId: string;
-  program: string;
-  brand: string;
-  plantId: string;
-  plant: string;
-  /** the dates as the sources give them, e.g. "since 2016", "2016–2027" */
-  span: string;
+/** What a row says of the claim behind it: how established it is, and its sources. */
+interface ClaimEvidence {
   status: ClaimStatus;
   claimId: string;
   sources: Source[];
@@ -29,16 +16,22 @@ export interface BuildRow {
   quote?: string;
 }
 
+/** One line of an answer: a program built at a plant, with its dates and its sources. */
+export interface BuildRow extends ClaimEvidence {
+  programId: string;
+  program: string;
+  brand: string;
+  plantId: string;
+  plant: string;
+  /** the dates as the sources give them, e.g. "since 2016", "2016–2027" */
+  span: string;
+}
+
 /** A dated statement about a program or plant (a start of production, an owner, a capacity). */
-export interface FactRow {
+export interface FactRow extends ClaimEvidence {
   property: string;
   value: string;
   span: string;
-  status: ClaimStatus;
-  claimId: string;
-  sources: Source[];
-  note?: string;
-  quote?: string;
   statedBy?: string;
   /** another claim disagrees: see `portello conflicts` */
   disputed: boolean;
@@ -194,8 +187,14 @@ function buildRow(index: AtlasIndex, claim: AtlasClaim): BuildRow {
     program: program.name,
     brand: index.brands.get(program.brand)?.name ?? program.brand,
     plantId: String(claim.value),
-    plant: plant ? plantLabel(plant) : String(claim.value),
+    plant: plant?.name ?? String(claim.value),
     span: claim.status === "fact" ? formatSpan(claim.from, claim.to, claim.endUnknown) : planSpan(claim),
+    ...evidence(index, claim),
+  };
+}
+
+function evidence(index: AtlasIndex, claim: AtlasClaim): ClaimEvidence {
+  return {
     status: claim.status,
     claimId: claim.id,
     sources: claimSources(claim, index),
@@ -217,22 +216,13 @@ function statementSpan(claim: AtlasClaim): string {
   return claim.to ? `${stated}, dropped ${claim.to}` : `${stated}, current`;
 }
 
-export function plantLabel(plant: AtlasPlant): string {
-  return plant.name;
-}
-
 function factRow(index: AtlasIndex, claim: AtlasClaim): FactRow {
-  const timeless = PROPERTIES[propertyBase(claim.property)]?.timeless === true;
   return {
     property: claim.property,
     value: describeValue(claim.property, claim.value, index),
-    span: timeless ? "-" : formatSpan(claim.from, claim.to, claim.endUnknown),
+    span: describeSpan(claim),
     disputed: disputedClaims(index).has(claim.id),
-    status: claim.status,
-    claimId: claim.id,
-    sources: claimSources(claim, index),
-    note: claim.note,
-    quote: claim.quote,
+    ...evidence(index, claim),
     statedBy: claim.statedBy,
   };
 }

@@ -136,21 +136,6 @@ export class RowBuilder {
     this.value = grow(this.value, n);
   }
 
-  private meta(
-    r: number,
-    kind: RowKind,
-    program: number,
-    plant: number,
-    market: number,
-    year: number,
-    lower: number,
-    upper: number,
-  ): void {
-    this.lower[r] = lower;
-    this.upper[r] = upper;
-    this.index.set(r, kind, program, plant, market, year);
-  }
-
   /** Starts a row; its entries follow with `push`. */
   begin(
     kind: RowKind,
@@ -163,7 +148,7 @@ export class RowBuilder {
   ): number {
     const r = this.numRows++;
     this.ensureRows(this.numRows);
-    this.meta(r, kind, program, plant, market, year, lower, upper);
+    this.describe(r, kind, program, plant, market, year, lower, upper);
     this.rowStart[this.numRows] = this.nnz;
     return r;
   }
@@ -200,7 +185,7 @@ export class RowBuilder {
     return { first, cursor };
   }
 
-  /** Sets bounds and domain indices of a row reserved by `block`. */
+  /** Sets bounds and domain indices of a row (`begin` does it for its row; `block`'s rows need it). */
   describe(
     r: number,
     kind: RowKind,
@@ -211,7 +196,9 @@ export class RowBuilder {
     lower: number,
     upper: number,
   ): void {
-    this.meta(r, kind, program, plant, market, year, lower, upper);
+    this.lower[r] = lower;
+    this.upper[r] = upper;
+    this.index.set(r, kind, program, plant, market, year);
   }
 
   finish() {

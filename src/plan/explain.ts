@@ -39,12 +39,12 @@ async function explainAllocation(plan: Plan, ctx: ExplainContext, allocation: Pl
   const subject = program.name;
   const decision = `built at ${plant.name} ${allocation.fromYear}–${allocation.toYear}`;
   const head = `${program.name} → ${plant.name}`;
-  const columns = columnsWhere(ctx.program, (j) => isColumn(ctx.program, j, ColKind.allocate, p, s));
 
   const forcedBy = forcedAllocation(ctx.scenario, program.id, plant.id);
   if (forcedBy) {
     return { subject, decision, drivers: [], text: `${head}: ${forcedBy}, so no alternative was weighed` };
   }
+  const columns = columnsWhere(ctx.program, (j) => isColumn(ctx.program, j, ColKind.allocate, p, s));
   const alternative = await solveWithout(ctx, columns);
   if (!alternative) {
     const hingesOn = allocationHinges(ctx.scenario, program.id, [plant.id], [plan]);
@@ -256,6 +256,7 @@ type Driver = Explanation["drivers"][number];
 function allocationDrivers(chosen: Plan, alternative: Plan, program: string): Driver[] {
   const a = programUnitCosts(chosen, program);
   const b = programUnitCosts(alternative, program);
+  const measured = driversOf(chosen, alternative);
   const tooling = (plan: Plan) =>
     plan.allocations.filter((x) => x.program === program).reduce((sum, x) => sum + (x.toolingCost ?? 0), 0);
   return [
@@ -263,40 +264,34 @@ function allocationDrivers(chosen: Plan, alternative: Plan, program: string): Dr
     { label: "logistics per vehicle", chosen: a.logistics, alternative: b.logistics },
     { label: "duty per vehicle", chosen: a.duty, alternative: b.duty },
     { label: "vehicles built", chosen: a.volume, alternative: b.volume },
-    { label: "tooling", chosen: tooling(chosen), alternative: tooling(alternative) },
-    {
-      label: "openings",
-      chosen: eventCost(chosen, ["reopen", "build"]),
-      alternative: eventCost(alternative, ["reopen", "build"]),
-    },
-    {
-      label: "platform conversion",
-      chosen: eventCost(chosen, ["platform"]),
-      alternative: eventCost(alternative, ["platform"]),
-    },
+    measured("tooling", tooling),
+    measured("openings", openings),
+    measured("platform conversion", (plan) => eventCost(plan, ["platform"])),
   ];
 }
 
 function plantDrivers(chosen: Plan, alternative: Plan, plant: string): Driver[] {
+  const measured = driversOf(chosen, alternative);
   const built = (plan: Plan) => plan.flows.reduce((sum, f) => sum + f.volume, 0);
   const atPlant = (plan: Plan) =>
     plan.flows.filter((f) => f.plant === plant).reduce((sum, f) => sum + f.volume, 0);
   const unmet = (plan: Plan) => plan.unmet.reduce((sum, u) => sum + u.volume, 0);
   return [
-    { label: "vehicles built at the plant", chosen: atPlant(chosen), alternative: atPlant(alternative) },
-    { label: "vehicles built in all", chosen: built(chosen), alternative: built(alternative) },
-    { label: "unmet demand", chosen: unmet(chosen), alternative: unmet(alternative) },
-    {
-      label: "openings",
-      chosen: eventCost(chosen, ["reopen", "build"]),
-      alternative: eventCost(alternative, ["reopen", "build"]),
-    },
-    {
-      label: "closures",
-      chosen: eventCost(chosen, ["close"]),
-      alternative: eventCost(alternative, ["close"]),
-    },
+    measured("vehicles built at the plant", atPlant),
+    measured("vehicles built in all", built),
+    measured("unmet demand", unmet),
+    measured("openings", openings),
+    measured("closures", (plan) => eventCost(plan, ["close"])),
   ];
+}
+
+/** A driver measured the same way on both plans. */
+function driversOf(chosen: Plan, alternative: Plan) {
+  return (label: string, measure: (plan: Plan) => number): Driver => ({
+    label,
+    chosen: measure(chosen),
+    alternative: measure(alternative),
+  });
 }
 
 function programUnitCosts(plan: Plan, program: string) {
@@ -318,6 +313,10 @@ function programUnitCosts(plan: Plan, program: string) {
 
 function eventCost(plan: Plan, kinds: string[]): number {
   return plan.plantEvents.filter((e) => kinds.includes(e.event)).reduce((sum, e) => sum + e.cost, 0);
+}
+
+function openings(plan: Plan): number {
+  return eventCost(plan, ["reopen", "build"]);
 }
 
 /** "; variable cost €31,000 vs €29,500 per vehicle, …": only the drivers that differ. */

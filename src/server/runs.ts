@@ -202,7 +202,8 @@ export class RunManager {
   }
 }
 
-function withoutPlan(run: Run & { plan?: unknown }): Run {
+/** A run as listed and streamed: the plan, possibly large, is read separately. */
+export function withoutPlan(run: Run & { plan?: unknown }): Run {
   const { plan: _plan, ...rest } = run;
   return rest;
 }

@@ -22,7 +22,7 @@ export async function parseStoredScenario(
   if (!projectId || !/^\s*["']?extends["']?\s*:/m.test(text)) return parseScenarioText(text, fileName);
   const readFile = async (path: string): Promise<Uint8Array> => {
     const name = path.startsWith(`${PROJECT_DIR}/`) ? path.slice(PROJECT_DIR.length + 1) : undefined;
-    const scenario = name && (await store.listScenarios(projectId)).find((s) => s.fileName === name);
+    const scenario = name && (await store.findScenarioByFileName(projectId, name));
     if (!scenario) throw new Error(`no scenario '${path}' in the project`);
     return new TextEncoder().encode((await store.getVersion(scenario.id)).content);
   };

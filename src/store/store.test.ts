@@ -7,7 +7,7 @@ import { openPgliteStore } from "./pglite-store.js";
 import { openPostgresStore } from "./postgres-store.js";
 import { seedBuiltinProjects } from "./seed.js";
 import { type SqlStore, contentHash } from "./sql-store.js";
-import { type Store, StoreError } from "./types.js";
+import { StoreError } from "./types.js";
 
 /** A backend under test: opens a store on the same data every time it is called, until cleanup. */
 interface Backend {

@@ -3,8 +3,8 @@ import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
 import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
 import { history } from "../../atlas/history.js";
 import { BUILT_IN_ATLAS, loadAtlas } from "../../atlas/load.js";
-import type { Candidate } from "../../atlas/match.js";
-import { listSources } from "../../atlas/sources.js";
+import { type Candidate, notFoundMessage } from "../../atlas/match.js";
+import { listSources, sourceToJson } from "../../atlas/sources.js";
 import { where } from "../../atlas/where.js";
 import { SourceKind } from "../../domain/provenance.js";
 import { ExitCode } from "../exit-codes.js";
@@ -78,7 +78,7 @@ export function registerAtlasCommands(program: Command): void {
             `unknown source kind '${opts.kind}': use one of ${SourceKind.options.join(", ")}`,
           );
         const uses = listSources(await loadIndex(opts.atlas), kind?.data);
-        if (opts.json) printJson(uses.map((u) => ({ ...u.source, claims: u.claims, entities: u.entities })));
+        if (opts.json) printJson(uses.map(sourceToJson));
         else process.stdout.write(`${renderSources(uses)}\n`);
         return undefined;
       }),
@@ -97,13 +97,8 @@ function parseYear(text: string | undefined): number {
   return year;
 }
 
+/** An ambiguous query is invalid input; one that names nothing is not found. */
 function notFound(query: string, ambiguous: Candidate[], suggestion?: string): UserError {
-  if (ambiguous.length) {
-    const list = ambiguous.map((c) => `  ${c.kind} ${c.id}: ${c.name}`).join("\n");
-    return new UserError(
-      `'${query}' matches ${ambiguous.length} entries; ask for one by name or id:\n${list}`,
-    );
-  }
-  const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
-  return new UserError(`nothing in the atlas matches '${query}'${hint}`, ExitCode.notFound);
+  const message = notFoundMessage(query, ambiguous, suggestion);
+  return ambiguous.length ? new UserError(message) : new UserError(message, ExitCode.notFound);
 }

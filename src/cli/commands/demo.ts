@@ -144,7 +144,7 @@ export function renderReport(a: SeedAnswer): string {
   out.push(
     a.sensitivity.robust
       ? "No single change tried moves the answer."
-      : `The answer changes under ${a.sensitivity.runs.filter((r) => r.flips).length} of ${a.sensitivity.runs.length} changes: it is close.`,
+      : `The answer changes under ${flips.length} of ${a.sensitivity.runs.length} changes: it is close.`,
   );
 
   section("WHAT THE RESULT HINGES ON");

@@ -3,9 +3,9 @@ import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
 import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
 import { history } from "../../atlas/history.js";
 import { loadAtlas } from "../../atlas/load.js";
-import type { Candidate } from "../../atlas/match.js";
+import { type Candidate, notFoundMessage } from "../../atlas/match.js";
 import { plantsAt } from "../../atlas/plants.js";
-import { listSources } from "../../atlas/sources.js";
+import { listSources, sourceToJson } from "../../atlas/sources.js";
 import { where } from "../../atlas/where.js";
 import { SourceKind } from "../../domain/provenance.js";
 import { HttpProblem } from "../problem.js";
@@ -104,14 +104,7 @@ export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex>
       query: z.object({ kind: SourceKind.optional() }),
       responses: { 200: { description: "the sources", schema: AnyJson } },
     },
-    async (c, { query }) =>
-      c.json(
-        listSources(await loadIndex(), query.kind).map((u) => ({
-          ...u.source,
-          claims: u.claims,
-          entities: u.entities,
-        })),
-      ),
+    async (c, { query }) => c.json(listSources(await loadIndex(), query.kind).map(sourceToJson)),
   );
 }
 
@@ -129,15 +122,7 @@ function builtInIndex(): () => Promise<AtlasIndex> {
   };
 }
 
-/** The CLI's wording: ambiguous queries list the candidates; unknown ones suggest the closest name. */
+/** The CLI's wording: an ambiguous query is a bad request (400); one that names nothing is not found (404). */
 function notFound(query: string, ambiguous: Candidate[], suggestion?: string): HttpProblem {
-  if (ambiguous.length) {
-    const list = ambiguous.map((c) => `  ${c.kind} ${c.id}: ${c.name}`).join("\n");
-    return new HttpProblem(
-      400,
-      `'${query}' matches ${ambiguous.length} entries; ask for one by name or id:\n${list}`,
-    );
-  }
-  const hint = suggestion ? ` — did you mean '${suggestion}'?` : "";
-  return new HttpProblem(404, `nothing in the atlas matches '${query}'${hint}`);
+  return new HttpProblem(ambiguous.length ? 400 : 404, notFoundMessage(query, ambiguous, suggestion));
 }

@@ -3,10 +3,10 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { comparePlans } from "../../analysis/compare.js";
 import type { Plan } from "../../plan/types.js";
-import { FINISHED_STATUSES, type Run, type Store } from "../../store/types.js";
+import { FINISHED_STATUSES, type ProgressEntry, type Run, type Store } from "../../store/types.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
-import type { RunEvent, RunManager } from "../runs.js";
+import { type RunEvent, type RunManager, withoutPlan } from "../runs.js";
 import { parseStoredScenario } from "../scenario-text.js";
 import {
   AnyJson,
@@ -82,10 +82,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       params: RunParams,
       responses: { 200: { description: "the run", schema: RunOut } },
     },
-    async (c, { params }) => {
-      const { plan: _plan, ...run } = await store.getRun(params.runId);
-      return c.json(run);
-    },
+    async (c, { params }) => c.json(withoutPlan(await store.getRun(params.runId))),
   );
 
   api.add(
@@ -204,15 +201,16 @@ function followRun(c: Context, store: Store, runs: RunManager, runId: string): R
     });
     const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), KEEPALIVE_MS);
     const sendEnd = (run: Run) => stream.writeSSE({ event: "end", data: JSON.stringify(run) });
+    const send = async (entry: ProgressEntry) => {
+      await stream.writeSSE({ id: String(entry.seq), event: entry.kind, data: JSON.stringify(entry) });
+      lastSeq = entry.seq;
+    };
     const sendStored = async () => {
-      for (const entry of await store.getProgress(runId, lastSeq)) {
-        await stream.writeSSE({ id: String(entry.seq), event: entry.kind, data: JSON.stringify(entry) });
-        lastSeq = entry.seq;
-      }
+      for (const entry of await store.getProgress(runId, lastSeq)) await send(entry);
     };
     try {
       await sendStored();
-      const { plan: _plan, ...run } = await store.getRun(runId);
+      const run = withoutPlan(await store.getRun(runId));
       if (FINISHED_STATUSES.includes(run.status)) {
         await sendStored();
         await sendEnd(run);
@@ -232,13 +230,7 @@ function followRun(c: Context, store: Store, runs: RunManager, runId: string): R
           await sendEnd(event.run);
           return;
         }
-        if (event.entry.seq <= lastSeq) continue;
-        await stream.writeSSE({
-          id: String(event.entry.seq),
-          event: event.entry.kind,
-          data: JSON.stringify(event.entry),
-        });
-        lastSeq = event.entry.seq;
+        if (event.entry.seq > lastSeq) await send(event.entry);
       }
     } finally {
       clearInterval(keepAlive);

@@ -229,19 +229,16 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
     async (c, { params, query }) => {
       const from = await store.getScenario(params.scenarioId);
       const to = query.against ? await store.getScenario(query.against) : from;
-      const [a, b] = [
-        await versionData(store, from, query.from),
-        await versionData(store, to, query.to ?? to.latestVersion),
-      ];
+      const toNumber = query.to ?? to.latestVersion;
+      const a = await versionData(store, from, query.from);
+      const b = await versionData(store, to, toNumber);
+      // resolved: both sides after `extends:`; otherwise the raw documents (one side does not validate)
+      const resolved = a.resolved && b.resolved;
       return c.json({
         from: { scenarioId: from.id, number: query.from },
-        to: { scenarioId: to.id, number: query.to ?? to.latestVersion },
-        // resolved: both sides after `extends:`; otherwise the raw documents (one side does not validate)
-        resolved: a.resolved && b.resolved,
-        diff: diffScenarios(
-          a.resolved && b.resolved ? a.data : a.raw,
-          a.resolved && b.resolved ? b.data : b.raw,
-        ),
+        to: { scenarioId: to.id, number: toNumber },
+        resolved,
+        diff: resolved ? diffScenarios(a.data, b.data) : diffScenarios(a.raw, b.raw),
       });
     },
   );
