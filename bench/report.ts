@@ -46,7 +46,7 @@ function solveCell(r: PortelloResult, timeLimit: number): string {
 
 function portelloTable(results: SizeResult[], info: RunInfo): string[] {
   const lines = [
-    "| size | rows | columns | nonzeros | build ms | hand-off ms | toMps ms | bytes / nnz | heap MiB | peak RSS build MiB | HiGHS solve s | HiGHS gap | peak RSS end MiB |",
+    "| size | rows | columns | nonzeros | build ms | hand-off ms | MPS file ms | bytes / nnz | heap MiB | peak RSS build MiB | HiGHS solve s | HiGHS gap | peak RSS end MiB |",
     "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const { size, portello: r } of results) {
@@ -62,7 +62,7 @@ function portelloTable(results: SizeResult[], info: RunInfo): string[] {
 
 function pulpTable(results: SizeResult[]): string[] {
   const lines = [
-    "| size | columns | same rows / cols / nnz | PuLP build s | PuLP writeMPS s | PuLP peak RSS MiB | Portello build + hand-off s | PuLP build ÷ Portello | Portello build + toMps s | PuLP build + writeMPS ÷ Portello build + toMps |",
+    "| size | columns | same rows / cols / nnz | PuLP build s | PuLP writeMPS s | PuLP peak RSS MiB | Portello build + hand-off s | PuLP build ÷ Portello | Portello build + MPS file s | PuLP build + writeMPS ÷ Portello build + MPS file |",
     "|---|--:|:-:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const { size, portello: r, pulp: p, pulpError } of results) {
@@ -125,7 +125,7 @@ function crossCheck(results: SizeResult[]): string[] {
   ];
   if (c) {
     lines.push(
-      `| Portello toMps → CBC | ${c.result} | ${fixed(c.objective, 2)} | ${relDiff(highs, c.objective).toExponential(1)} |`,
+      `| Portello MPS file → CBC | ${c.result} | ${fixed(c.objective, 2)} | ${relDiff(highs, c.objective).toExponential(1)} |`,
     );
   }
   return lines;
@@ -134,7 +134,7 @@ function crossCheck(results: SizeResult[]): string[] {
 function notes(results: SizeResult[], info: RunInfo): string[] {
   const lines: string[] = info.failures.map((f) => `- ${f}`);
   for (const { size, portello: r, cbc: c, pulpError } of results) {
-    if (r.mpsError) lines.push(`- ${size}: toMps failed after ${fixed(r.mpsMs / 1000, 1)} s: ${r.mpsError}.`);
+    if (r.mpsError) lines.push(`- ${size}: writing the MPS file failed after ${fixed(r.mpsMs / 1000, 1)} s: ${r.mpsError}.`);
     if (r.solve?.status === "time-limit")
       lines.push(`- ${size}: HiGHS hit the ${info.timeLimit} s time limit.`);
     else if (r.solve && r.solve.status !== "optimal") {

@@ -1,9 +1,19 @@
 import { spawn } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { MathProgram } from "../model/program.js";
-import { positionalNames, writeMps } from "./lp-format.js";
+import { emitMps, positionalNames } from "./lp-format.js";
+import { inBatches } from "./text-sink.js";
 import type { Solution, SolveOptions, SolveProgress, SolveStatus, SolverAdapter } from "./types.js";
 
 /**
@@ -37,13 +47,20 @@ export class CbcSolver implements SolverAdapter {
     try {
       const modelFile = join(dir, "model.mps");
       const solutionFile = join(dir, "solution.txt");
-      writeFileSync(modelFile, writeMps(program, positionalNames(program)));
+      writeMpsFile(modelFile, program);
       const args = [modelFile];
       if (program.sense === "maximize") args.push("-max");
-      if (options.timeLimitSeconds !== undefined) args.push("-sec", String(options.timeLimitSeconds));
+      // wall-clock seconds, as the other adapters measure (CBC's default is CPU time)
+      if (options.timeLimitSeconds !== undefined)
+        args.push("-timeMode", "elapsed", "-sec", String(options.timeLimitSeconds));
       args.push("-ratio", String(options.mipRelGap ?? 1e-4), "-solve", "-solu", solutionFile);
       const run = await runCbc(executable, args, options, seconds);
       if (run.cancelled) return emptySolution("cancelled", seconds());
+      if (run.overran)
+        return {
+          ...emptySolution("time-limit", seconds()),
+          message: `cbc ran past its ${options.timeLimitSeconds} s limit (it checks it only after the root LP) and was stopped`,
+        };
       let text: string;
       try {
         text = readFileSync(solutionFile, "utf8");
@@ -54,6 +71,20 @@ export class CbcSolver implements SolverAdapter {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+}
+
+/** The program as MPS with positional names, streamed to the file (no single string holds a large model). */
+function writeMpsFile(path: string, program: MathProgram): void {
+  const fd = openSync(path, "w");
+  try {
+    const names = positionalNames(program);
+    inBatches(
+      (emit) => emitMps(program, names, emit),
+      (batch) => writeSync(fd, batch),
+    );
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -78,6 +109,8 @@ function emptySolution(status: SolveStatus, seconds: number): Solution {
 
 interface CbcRun {
   cancelled: boolean;
+  /** stopped by us: CBC looks at its time limit only once its root LP is solved (seen at 100k columns) */
+  overran: boolean;
   /** the end of CBC's output, for error messages */
   tail: string;
 }
@@ -92,7 +125,19 @@ function runCbc(
   return new Promise((resolve, reject) => {
     const child = spawn(executable, args, { stdio: ["ignore", "pipe", "pipe"] });
     let cancelled = false;
+    let overran = false;
     let tail = "";
+    const limit = options.timeLimitSeconds;
+    const guard =
+      limit === undefined
+        ? undefined
+        : setTimeout(
+            () => {
+              overran = true;
+              child.kill("SIGTERM");
+            },
+            (limit + Math.max(10, limit / 2)) * 1000,
+          );
     let pending = "";
     const onAbort = () => {
       cancelled = true;
@@ -116,8 +161,9 @@ function runCbc(
     });
     child.on("error", reject);
     child.on("close", () => {
+      clearTimeout(guard);
       options.signal?.removeEventListener("abort", onAbort);
-      resolve({ cancelled, tail });
+      resolve({ cancelled, overran, tail });
     });
   });
 }

@@ -40,12 +40,25 @@ function modelName(built: BuiltModel): string {
 
 /** The model as free MPS with its domain names (`x[giulia-next,cassino,us,2030]`). */
 export function toMps(built: BuiltModel, name = modelName(built)): string {
+  return writeMps(built.program, domainNames(built, name));
+}
+
+/** Streams the model as free MPS with its domain names into `emit` (see emitMps). */
+export function emitDomainMps(
+  built: BuiltModel,
+  emit: (text: string) => void,
+  name = modelName(built),
+): void {
+  emitMps(built.program, domainNames(built, name), emit);
+}
+
+function domainNames(built: BuiltModel, name: string): { name: string; rows: string[]; cols: string[] } {
   const { program } = built;
-  return writeMps(program, {
+  return {
     name,
     rows: Array.from({ length: program.numRows }, (_, i) => rowName(built, i)),
     cols: Array.from({ length: program.numCols }, (_, j) => columnName(built, j)),
-  });
+  };
 }
 
 /** Short positional names (`c0`, `r0`) for solvers that only need the numbers back. */
@@ -56,14 +69,29 @@ export function positionalNames(program: MathProgram): { rows: string[]; cols: s
   };
 }
 
+/** The model as free MPS text: fine for small models; large ones go through `emitMps` to a file. */
 export function writeMps(
   program: MathProgram,
   names: { name?: string; rows: string[]; cols: string[] },
 ): string {
+  const out: string[] = [];
+  emitMps(program, names, (text) => out.push(text));
+  return out.join("");
+}
+
+/**
+ * Streams the model as free MPS, a few lines at a time, into `emit`. Nothing holds the whole text: beyond
+ * ~1M columns it is longer than the longest string V8 can make (the benchmark's toMps failed there).
+ */
+export function emitMps(
+  program: MathProgram,
+  names: { name?: string; rows: string[]; cols: string[] },
+  emit: (text: string) => void,
+): void {
   const { rows, cols } = names;
-  const out: string[] = [`NAME ${(names.name ?? "portello").replace(/\s/g, "_")} FREE\n`];
-  if (program.sense === "maximize") out.push("OBJSENSE\n    MAX\n");
-  out.push("ROWS\n N  obj\n");
+  emit(`NAME ${(names.name ?? "portello").replace(/\s/g, "_")} FREE\n`);
+  if (program.sense === "maximize") emit("OBJSENSE\n    MAX\n");
+  emit("ROWS\n N  obj\n");
   const ranges: string[] = [];
   const rhs: string[] = [];
   for (let i = 0; i < program.numRows; i++) {
@@ -72,36 +100,37 @@ export function writeMps(
     const loFinite = Number.isFinite(lo);
     const upFinite = Number.isFinite(up);
     const type = lo === up ? "E" : loFinite ? "G" : upFinite ? "L" : "N";
-    out.push(` ${type}  ${rows[i]}\n`);
+    emit(` ${type}  ${rows[i]}\n`);
     const bound = type === "L" ? up : lo;
     if (type !== "N" && bound !== 0) rhs.push(`    rhs  ${rows[i]}  ${num(bound)}\n`);
     if (type === "G" && upFinite) ranges.push(`    rng  ${rows[i]}  ${num(up - lo)}\n`);
   }
-  out.push("COLUMNS\n");
+  emit("COLUMNS\n");
   const { colStart, rowIndex, value } = transpose(program);
   let inInteger = false;
   for (let j = 0; j < program.numCols; j++) {
     const integer = program.integrality[j] === 1;
     if (integer !== inInteger) {
-      out.push(`    MARKER  'MARKER'  '${integer ? "INTORG" : "INTEND"}'\n`);
+      emit(`    MARKER  'MARKER'  '${integer ? "INTORG" : "INTEND"}'\n`);
       inInteger = integer;
     }
     const cost = program.colCost[j]!;
     // a column must appear at least once to exist
-    if (cost !== 0 || colStart[j] === colStart[j + 1]) out.push(`    ${cols[j]}  obj  ${num(cost)}\n`);
+    if (cost !== 0 || colStart[j] === colStart[j + 1]) emit(`    ${cols[j]}  obj  ${num(cost)}\n`);
     for (let k = colStart[j]!; k < colStart[j + 1]!; k++) {
-      out.push(`    ${cols[j]}  ${rows[rowIndex[k]!]}  ${num(value[k]!)}\n`);
+      emit(`    ${cols[j]}  ${rows[rowIndex[k]!]}  ${num(value[k]!)}\n`);
     }
   }
-  if (inInteger) out.push("    MARKER  'MARKER'  'INTEND'\n");
+  if (inInteger) emit("    MARKER  'MARKER'  'INTEND'\n");
   // MPS convention (HiGHS, CPLEX): the objective row's right-hand side is minus the constant term
   if (program.objectiveOffset !== 0) rhs.push(`    rhs  obj  ${num(-program.objectiveOffset)}\n`);
-  out.push("RHS\n", ...rhs);
-  if (ranges.length > 0) out.push("RANGES\n", ...ranges);
-  out.push("BOUNDS\n");
-  for (let j = 0; j < program.numCols; j++) out.push(...mpsBounds(program, j, cols[j]!));
-  out.push("ENDATA\n");
-  return out.join("");
+  emit("RHS\n");
+  for (const line of rhs) emit(line);
+  if (ranges.length > 0) emit("RANGES\n");
+  for (const line of ranges) emit(line);
+  emit("BOUNDS\n");
+  for (let j = 0; j < program.numCols; j++) for (const line of mpsBounds(program, j, cols[j]!)) emit(line);
+  emit("ENDATA\n");
 }
 
 function mpsBounds(program: MathProgram, j: number, name: string): string[] {

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { loadScenario } from "../../domain/load.js";
 import { buildModel } from "../../model/build.js";
-import { toLp, toMps } from "../../solver/lp-format.js";
+import { emitDomainMps, toLp } from "../../solver/lp-format.js";
 import { ExitCode } from "../exit-codes.js";
 import { runCommand, UserError } from "../output.js";
-import { writeOutput } from "./write-output.js";
+import { writeOutput, writeOutputPieces } from "./write-output.js";
 
 /** `portello export <scenario> --mps | --lp`: the model for any other solver. */
 export function registerExportCommand(program: Command): void {
@@ -25,7 +25,13 @@ export function registerExportCommand(program: Command): void {
           throw new UserError("give exactly one of --mps or --lp", ExitCode.usage);
         }
         const built = buildModel(await loadScenario(file));
-        writeOutput(options.mps ? toMps(built, modelName(file)) : toLp(built), options.out, options.force);
+        if (options.mps)
+          writeOutputPieces(
+            (emit) => emitDomainMps(built, emit, modelName(file)),
+            options.out,
+            options.force,
+          );
+        else writeOutput(toLp(built), options.out, options.force);
         return ExitCode.ok;
       }),
     );
