@@ -134,7 +134,10 @@ function crossCheck(results: SizeResult[]): string[] {
 function notes(results: SizeResult[], info: RunInfo): string[] {
   const lines: string[] = info.failures.map((f) => `- ${f}`);
   for (const { size, portello: r, cbc: c, pulpError } of results) {
-    if (r.mpsError) lines.push(`- ${size}: writing the MPS file failed after ${fixed(r.mpsMs / 1000, 1)} s: ${r.mpsError}.`);
+    if (r.mpsError)
+      lines.push(
+        `- ${size}: writing the MPS file failed after ${fixed(r.mpsMs / 1000, 1)} s: ${r.mpsError}.`,
+      );
     if (r.solve?.status === "time-limit")
       lines.push(`- ${size}: HiGHS hit the ${info.timeLimit} s time limit.`);
     else if (r.solve && r.solve.status !== "optimal") {
