@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install-system-deps.sh
-npx tsc -p tsconfig.json --noEmit
+npx tsc -p tsconfig.test.json            # src, tests, benchmark and scripts
+npx tsc -p web/tsconfig.json --noEmit    # the web app
 npx biome check .
 # the store suite runs against a real PostgreSQL server too
 PORTELLO_TEST_DATABASE_URL="$(bash scripts/start-postgres.sh)"

@@ -448,7 +448,7 @@ describe("limits and auth", () => {
     const none = await guarded.request("/api/projects", body);
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect((await none.json()).detail).toMatch(/Authorization: Bearer/);
+    expect(((await none.json()) as { detail: string }).detail).toMatch(/Authorization: Bearer/);
     const wrong = await guarded.request("/api/projects", {
       ...body,
       headers: { ...body.headers, authorization: "Bearer nope" },

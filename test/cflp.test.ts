@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +8,8 @@ import { buildModel } from "../src/model/build.js";
 import { solveScenario } from "../src/plan/solve.js";
 import { HighsSolver } from "../src/solver/highs.js";
 
-const DIR = "/work/shared/benchmarks/cflp";
+// OR-Library instances and published optima, copied from shared/benchmarks/cflp (see SOURCES.md there)
+const DIR = fileURLToPath(new URL("./fixtures/cflp/", import.meta.url));
 
 /** capopt.txt: "cap41       1040444.375" after a header line. */
 function publishedOptima(): Map<string, number> {

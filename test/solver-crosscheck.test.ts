@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cflpToScenario, parseCflp } from "../src/domain/formats/cflp.js";
@@ -9,7 +10,10 @@ import { toLp, toMps } from "../src/solver/lp-format.js";
 import { smallNetwork, twoPlants } from "./model-fixtures.js";
 
 const cflp = (name: string) =>
-  cflpToScenario(parseCflp(readFileSync(`/work/shared/benchmarks/cflp/${name}.txt`, "utf8")), { id: name });
+  cflpToScenario(
+    parseCflp(readFileSync(fileURLToPath(new URL(`./fixtures/cflp/${name}.txt`, import.meta.url)), "utf8")),
+    { id: name },
+  );
 
 const scenarios: [string, () => Scenario][] = [
   ["two plants (profit)", () => twoPlants()],

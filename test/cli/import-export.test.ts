@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -5,8 +6,11 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { highsRuntime } from "../../src/solver/highs.js";
 
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CAP41 = fileURLToPath(new URL("../fixtures/cflp/cap41.txt", import.meta.url));
+
 const portello = (...args: string[]) =>
-  spawnSync("node", ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: "/work/main", encoding: "utf8" });
+  spawnSync("node", ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, encoding: "utf8" });
 
 const dir = mkdtempSync(join(tmpdir(), "portello-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("portello import cflp / export", () => {
   it("imports an OR-Library instance whose exported MPS and LP solve to the published optimum", async () => {
     const yaml = join(dir, "cap41.yaml");
-    const imported = portello("import", "cflp", "/work/shared/benchmarks/cflp/cap41.txt", "--out", yaml);
+    const imported = portello("import", "cflp", CAP41, "--out", yaml);
     expect(imported.stderr).toBe("");
     expect(imported.status).toBe(0);
     const highs = await highsRuntime();
@@ -35,18 +39,11 @@ describe("portello import cflp / export", () => {
   it("never overwrites a file without --force", () => {
     const out = join(dir, "existing.yaml");
     writeFileSync(out, "keep me");
-    const refused = portello("import", "cflp", "/work/shared/benchmarks/cflp/cap41.txt", "--out", out);
+    const refused = portello("import", "cflp", CAP41, "--out", out);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("exists; add --force");
     expect(readFileSync(out, "utf8")).toBe("keep me");
-    const forced = portello(
-      "import",
-      "cflp",
-      "/work/shared/benchmarks/cflp/cap41.txt",
-      "--out",
-      out,
-      "--force",
-    );
+    const forced = portello("import", "cflp", CAP41, "--out", out, "--force");
     expect(forced.status).toBe(0);
     expect(readFileSync(out, "utf8")).toContain("id: cap41");
   });

@@ -19,10 +19,11 @@ export function registerImportCommands(program: Command): void {
         "candidate plants, customers markets served in full",
     )
     .argument("<file>", "the OR-Library instance file")
-    .option("--out <file.yaml>", "write the scenario here instead of to stdout")
+    .option("--out <file>", "write the scenario here instead of to stdout")
+    .option("--json", "write the scenario as JSON instead of YAML")
     .option("--force", "overwrite --out if it exists")
     .option("--year <year>", "the planning year", "2030")
-    .action((file: string, options: { out?: string; force?: boolean; year: string }) =>
+    .action((file: string, options: { out?: string; force?: boolean; json?: boolean; year: string }) =>
       runCommand(() => {
         const year = Number(options.year);
         if (!Number.isInteger(year) || year < 1900 || year > 2200) {
@@ -31,14 +32,13 @@ export function registerImportCommands(program: Command): void {
             ExitCode.usage,
           );
         }
-        const text = readInput(file);
+        const input = readInput(file);
         const id = basename(file, extname(file));
-        const scenario = cflpScenarioInput(parseCflp(text, file), { id, year });
-        writeOutput(
-          toYaml(scenario, `Imported by \`portello import cflp ${basename(file)}\``),
-          options.out,
-          options.force,
-        );
+        const scenario = cflpScenarioInput(parseCflp(input, file), { id, year });
+        const text = options.json
+          ? `${JSON.stringify(scenario, null, 2)}\n`
+          : toYaml(scenario, `Imported by \`portello import cflp ${basename(file)}\``);
+        writeOutput(text, options.out, options.force);
         return ExitCode.ok;
       }),
     );
