@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type BuiltModel, buildModel } from "../src/model/build.js";
@@ -6,7 +6,7 @@ import type { MathProgram } from "../src/model/program.js";
 import { toModelData } from "../src/solver/highs-run.js";
 import { HighsSolver, highsRuntime } from "../src/solver/highs.js";
 import { emitDomainMps } from "../src/solver/lp-format.js";
-import { inBatches } from "../src/solver/text-sink.js";
+import { writeTextFile } from "../src/solver/text-sink.js";
 import { exportTables } from "./export-tables.js";
 import { SIZES, generateScenario } from "./generate.js";
 
@@ -104,18 +104,7 @@ async function main(): Promise<void> {
   let mpsError: string | undefined;
   const mpsStarted = performance.now();
   try {
-    const fd = openSync(join(values.dir, "model.mps"), "w");
-    try {
-      inBatches(
-        (emit) => emitDomainMps(built!, emit),
-        (batch) => {
-          mpsBytes += Buffer.byteLength(batch);
-          writeSync(fd, batch);
-        },
-      );
-    } finally {
-      closeSync(fd);
-    }
+    mpsBytes = writeTextFile(join(values.dir, "model.mps"), (emit) => emitDomainMps(built!, emit));
   } catch (error) {
     mpsError = error instanceof Error ? error.message : String(error);
   }

@@ -1,19 +1,10 @@
 import { spawn } from "node:child_process";
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { MathProgram } from "../model/program.js";
 import { emitMps, positionalNames } from "./lp-format.js";
-import { inBatches } from "./text-sink.js";
+import { writeTextFile } from "./text-sink.js";
 import type { Solution, SolveOptions, SolveProgress, SolveStatus, SolverAdapter } from "./types.js";
 
 /**
@@ -76,16 +67,8 @@ export class CbcSolver implements SolverAdapter {
 
 /** The program as MPS with positional names, streamed to the file (no single string holds a large model). */
 function writeMpsFile(path: string, program: MathProgram): void {
-  const fd = openSync(path, "w");
-  try {
-    const names = positionalNames(program);
-    inBatches(
-      (emit) => emitMps(program, names, emit),
-      (batch) => writeSync(fd, batch),
-    );
-  } finally {
-    closeSync(fd);
-  }
+  const names = positionalNames(program);
+  writeTextFile(path, (emit) => emitMps(program, names, emit));
 }
 
 function findExecutable(binary: string): string | undefined {

@@ -1,3 +1,5 @@
+import { closeSync, openSync, writeSync } from "node:fs";
+
 /** Text produced piece by piece (e.g. MPS lines), handed on in batches of about a megabyte. */
 export type TextProducer = (emit: (text: string) => void) => void;
 
@@ -19,4 +21,21 @@ export function inBatches(produce: TextProducer, write: (batch: string) => void)
     if (size >= BATCH_CHARS) flush();
   });
   flush();
+}
+
+/**
+ * Writes the produced text to a file in batches and returns the bytes written. `flag` as for fs.openSync:
+ * "w" replaces the file, "wx" fails with EEXIST where it exists.
+ */
+export function writeTextFile(path: string, produce: TextProducer, flag: "w" | "wx" = "w"): number {
+  const fd = openSync(path, flag);
+  let bytes = 0;
+  try {
+    inBatches(produce, (batch) => {
+      bytes += writeSync(fd, batch);
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }

@@ -1,5 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
-import { type TextProducer, inBatches } from "../../solver/text-sink.js";
+import { type TextProducer, inBatches, writeTextFile } from "../../solver/text-sink.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError } from "../output.js";
 
@@ -18,19 +17,13 @@ export function writeOutputPieces(
     inBatches(produce, (batch) => process.stdout.write(batch));
     return;
   }
-  let fd: number;
   try {
     // "wx" fails if the file exists, so nothing is ever overwritten by accident (and no race with a check)
-    fd = openSync(file, force ? "w" : "wx");
+    writeTextFile(file, produce, force ? "w" : "wx");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST")
       throw new UserError(`${file} exists; add --force to overwrite it`, ExitCode.invalidInput);
     throw new UserError(`cannot write ${file}: ${(error as Error).message}`, ExitCode.failure);
-  }
-  try {
-    inBatches(produce, (batch) => writeSync(fd, batch));
-  } finally {
-    closeSync(fd);
   }
 }
