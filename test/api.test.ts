@@ -298,8 +298,8 @@ describe("scenarios and versions", () => {
       summary: { id: "tiny", plants: 2, programs: 1, markets: 2 },
     });
     const bad = await call("/api/validate", json({ content: "portello: 1\nid: x\n", fileName: "x.yaml" }));
-    expect(bad.status).toBe(200);
-    expect(bad.body.valid).toBe(false);
+    // invalid text is a 422 problem with every issue, as a refused save is
+    expectProblem(bad, 422);
     expect(bad.body.issues[0].text).toMatch(/^x\.yaml/);
     expect((await call(`/api/scenarios/${scenarioId}/versions/2/validation`)).body.valid).toBe(true);
   });
@@ -318,7 +318,7 @@ describe("scenarios and versions", () => {
       "/api/validate",
       json({ content: variant.replace("base.yaml", "gone.yaml"), project: "alfa-romeo" }),
     );
-    expect(orphan.body.valid).toBe(false);
+    expectProblem(orphan, 422);
     expect(orphan.body.issues[0].message).toMatch(/base scenario not found: 'gone.yaml'/);
     expect(orphan.body.issues[0].message).not.toContain("portello-project");
     // across scenarios: the variant against its base, resolved

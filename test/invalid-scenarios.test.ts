@@ -316,7 +316,7 @@ describe("mutated scenarios", () => {
   // deterministic pseudo-random byte edits of valid files: each result is valid or a ValidationError
   it("never fail with anything but a ValidationError", async () => {
     const { readFileSync } = await import("node:fs");
-    const { parseScenarioText } = await import("../src/domain/load.js");
+    const { fileResolver, parseScenarioText } = await import("../src/domain/load.js");
     const sources = [readFileSync(BASE), readFileSync("test/fixtures/scenarios/valid/tariff-shock.yaml")];
     const alphabet = Buffer.from(":-[]{}\"' \n\t#,0123456789e.&*!|>?%@`xyz\u00ff");
     let seed = 42;
@@ -330,7 +330,7 @@ describe("mutated scenarios", () => {
       for (let edits = 1 + next(4); edits > 0; edits--)
         bytes[next(bytes.length)] = alphabet[next(alphabet.length)]!;
       try {
-        await parseScenarioText(bytes, "test/fixtures/scenarios/valid/mutated.yaml");
+        await parseScenarioText(bytes, "test/fixtures/scenarios/valid/mutated.yaml", fileResolver());
       } catch (error) {
         expect(error).toBeInstanceOf(ValidationError);
         for (const issue of (error as ValidationError).issues)

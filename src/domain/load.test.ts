@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ValidationError, type ValidationIssue } from "./issues.js";
-import { listBuiltinScenarios, loadScenario, parseScenarioText } from "./load.js";
+import {
+  builtinResolver,
+  fileResolver,
+  listBuiltinScenarios,
+  loadScenario,
+  parseScenarioText,
+} from "./load.js";
 
 const VALID = "test/fixtures/scenarios/valid";
 
@@ -57,7 +63,7 @@ plants:
     fixedCost: 90000000
     cite: { fixedCost: { assumption: "raised for energy prices after 2025" } }
 `;
-    const s = await parseScenarioText(text, `${VALID}/cite-patch.yaml`);
+    const s = await parseScenarioText(text, `${VALID}/cite-patch.yaml`, fileResolver());
     expect(Object.keys(s.plants[0]!.cite).sort()).toEqual(["capacityPerShift", "fixedCost"]);
   });
 
@@ -67,11 +73,11 @@ plants:
   - id: cassino
     maxShifts: 9
 `;
-    const inPatch = await issuesOf(parseScenarioText(patch, "<request>", { baseDir: VALID }));
+    const inPatch = await issuesOf(parseScenarioText(patch, "<request>", fileResolver(VALID)));
     expect(inPatch[0]).toMatchObject({ file: "<request>", line: 4, path: "plants[0].maxShifts" });
 
     const inBase = await issuesOf(
-      parseScenarioText("extends: base.yaml\nhorizon: { end: 2026 }\n", "<request>", { baseDir: VALID }),
+      parseScenarioText("extends: base.yaml\nhorizon: { end: 2026 }\n", "<request>", fileResolver(VALID)),
     );
     // the horizon now ends before giulia-bev's demand starts: the demand lives in the base file
     expect(inBase.every((i) => i.file.endsWith("base.yaml"))).toBe(true);
@@ -85,13 +91,31 @@ lanes:
 policies:
   - { id: p1, kind: keep-open, plant: melfi }
 `;
-    const issues = await issuesOf(parseScenarioText(patch, "<request>", { baseDir: VALID }));
+    const issues = await issuesOf(parseScenarioText(patch, "<request>", fileResolver(VALID)));
     expect(issues.map((i) => i.path)).toEqual(["lanes[1].from", "lanes[1].to", "policies[1].plant"]);
   });
 
   it("refuses unknown built-in scenarios with the list of known ones", async () => {
     const issues = await issuesOf(loadScenario("builtin:no/such"));
     expect(issues[0]!.message).toContain("unknown built-in scenario 'builtin:no/such'");
+  });
+
+  it("resolves builtin: names only among the shipped ones: no traversal out of data/scenarios", async () => {
+    for (const name of ["builtin:../../package", "builtin:alfa/../../../package", "builtin:/etc/passwd"]) {
+      const top = await issuesOf(loadScenario(name));
+      expect(top[0]!.message).toContain(`unknown built-in scenario '${name}'`);
+      const patch = `portello: 1\nextends: ${name}\nid: x\n`;
+      const inPatch = await issuesOf(parseScenarioText(patch, "<request>", fileResolver(VALID)));
+      expect(inPatch[0]).toMatchObject({ file: "<request>", line: 2, path: "extends" });
+      expect(inPatch[0]!.message).not.toMatch(/dependencies|root:/);
+    }
+    // relative names inside a built-in stay among the built-ins
+    expect(await builtinResolver.resolve("../../../package.json", "builtin:alfa/base")).toMatchObject({
+      notFound: true,
+    });
+    expect(await builtinResolver.resolve("base.yaml", "builtin:alfa/reopen-belvidere")).toMatchObject({
+      origin: "builtin:alfa/base",
+    });
   });
 
   // active once the shipped Alfa Romeo scenarios exist in data/scenarios/alfa/

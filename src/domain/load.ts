@@ -1,6 +1,13 @@
-import { readdirSync } from "node:fs";
-import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import {
+  type BaseScenario,
+  type BaseSource,
+  BUILTIN_PREFIX,
+  builtinResolver,
+  type ExtendsResolver,
+  fileResolver,
+} from "./extends.js";
 import {
   readBytes,
   readSourceDocument,
@@ -13,89 +20,94 @@ import { applyPatch, mergedLocator, startMerge } from "./merge.js";
 import { checkReferences } from "./references.js";
 import { Scenario } from "./scenario.js";
 import { ScenarioPatch } from "./scenario-patch.js";
-import { didYouMean } from "./suggest.js";
 import { issuesFromZod } from "./zod-issues.js";
 
+export { listBuiltinScenarios, fileResolver, builtinResolver } from "./extends.js";
+export type { BaseNotFound, BaseScenario, BaseSource, ExtendsResolver } from "./extends.js";
+
 /**
- * Loading a scenario: read the file, follow `extends` down to a full base scenario, apply the patches
+ * Loading a scenario: parse the text, follow `extends` down to a full base scenario, apply the patches
  * from the base up, validate the merged result against the full schema, then check its references.
- * `builtin:<name>` names a scenario shipped in data/scenarios/ (works from src/ and dist/).
+ * Bases come only from the resolver the caller passes (and `builtin:` names from the shipped built-ins):
+ * the loader itself reads nothing, so a server's loader cannot be made to read the server's disk.
  */
 
-const BUILTIN_PREFIX = "builtin:";
-const BUILTIN_DIR = fileURLToPath(new URL("../../data/scenarios/", import.meta.url));
-const SCENARIO_EXTENSIONS = [".yaml", ".yml", ".json"];
 /** Deeper chains are almost certainly a mistake, and bound the work a hostile input can cause. */
 const MAX_EXTENDS_DEPTH = 16;
 
-/** One file of an `extends` chain: its parsed document and its key for cycle detection. */
+/** One document of an `extends` chain: its parsed content and its origin (for cycles and relative names). */
 interface Layer {
   doc: SourceDocument;
-  /** absolute path, or the builtin's path */
-  key: string;
+  origin: string;
 }
 
+/** A base the chain read, with the hash of its exact text: a run records these to be repeated. */
+export interface ResolvedBase {
+  label: string;
+  source: BaseSource;
+  /** SHA-256 of the base's text, hex */
+  contentHash: string;
+}
+
+export interface ResolvedScenario {
+  scenario: Scenario;
+  /** the bases of the `extends` chain, the full base scenario first */
+  bases: ResolvedBase[];
+}
+
+/** The top document: its text, the name issues give it, and its origin for the resolver. */
+export interface ScenarioText {
+  text: string | Uint8Array;
+  file: string;
+  /** default: `file` */
+  origin?: string;
+}
+
+/** CLI: a scenario file on disk, or a shipped one by `builtin:<name>`; its bases are files next to it. */
 export async function loadScenario(pathOrBuiltin: string): Promise<Scenario> {
-  const { path, label } = pathOrBuiltin.startsWith(BUILTIN_PREFIX)
-    ? resolveBuiltin(pathOrBuiltin, { file: pathOrBuiltin })
-    : { path: pathOrBuiltin, label: pathOrBuiltin };
-  const bytes = await readBytes(path);
-  return resolveLayers(readSourceDocument(bytes, label), resolve(path), dirname(resolve(path)), readBytes);
+  if (pathOrBuiltin.startsWith(BUILTIN_PREFIX)) {
+    const found = await builtinResolver.resolve(pathOrBuiltin, "");
+    if ("notFound" in found)
+      throw problem(
+        { file: pathOrBuiltin },
+        "",
+        found.expected,
+        `'${pathOrBuiltin}'`,
+        `unknown built-in scenario '${pathOrBuiltin}'${found.detail}`,
+      );
+    return (
+      await resolveScenario({ text: found.text, file: found.label, origin: found.origin }, builtinResolver)
+    ).scenario;
+  }
+  const text = await readBytes(pathOrBuiltin);
+  const top = { text, file: pathOrBuiltin, origin: resolve(pathOrBuiltin) };
+  return (await resolveScenario(top, fileResolver())).scenario;
 }
 
-export interface ParseOptions {
-  /** folder that relative `extends` paths start from (default: the file's folder, or the working directory) */
-  baseDir?: string;
-  /** reads a base scenario by absolute path (default: from disk) — e.g. a project's scenarios held in a store */
-  readFile?: (path: string) => Promise<Uint8Array>;
-}
-
+/** Scenario text whose `extends` the resolver answers (for text without a file: file "<stdin>", "<request>"). */
 export async function parseScenarioText(
   input: string | Uint8Array,
   file: string,
-  options: ParseOptions = {},
+  resolver: ExtendsResolver,
 ): Promise<Scenario> {
-  const doc = readSourceDocument(input, file);
-  const baseDir = options.baseDir ?? (file.startsWith("<") ? process.cwd() : dirname(resolve(file)));
-  return resolveLayers(
-    doc,
-    file.startsWith("<") ? file : resolve(file),
-    baseDir,
-    options.readFile ?? readBytes,
+  const origin = file.startsWith("<") ? file : resolve(file);
+  return (await resolveScenario({ text: input, file, origin }, resolver)).scenario;
+}
+
+/** The scenario and the exact bases it was built from. */
+export async function resolveScenario(
+  top: ScenarioText,
+  resolver: ExtendsResolver,
+): Promise<ResolvedScenario> {
+  const layers = await collectLayers(
+    { doc: readSourceDocument(top.text, top.file), origin: top.origin ?? top.file },
+    [],
+    resolver,
   );
-}
-
-type ReadFile = (path: string) => Promise<Uint8Array>;
-
-/** Names of the shipped scenarios, e.g. "alfa/base", usable as `builtin:alfa/base`. */
-export function listBuiltinScenarios(): string[] {
-  const names: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return; // no data directory (e.g. a trimmed install): no builtins
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory()) walk(resolve(dir, entry.name), `${prefix}${entry.name}/`);
-      else if (SCENARIO_EXTENSIONS.includes(extname(entry.name)))
-        names.push(`${prefix}${entry.name.slice(0, -extname(entry.name).length)}`);
-    }
-  };
-  walk(BUILTIN_DIR, "");
-  return names.sort();
-}
-
-async function resolveLayers(
-  top: SourceDocument,
-  key: string,
-  baseDir: string,
-  readFile: ReadFile,
-): Promise<Scenario> {
-  const layers = await collectLayers({ doc: top, key }, baseDir, [], readFile);
+  const bases = layers.slice(0, -1).map((layer) => layer.base!);
   const [root, ...patches] = layers;
-  if (patches.length === 0) return finish([root!.doc], validateDocument(root!.doc, Scenario), undefined);
+  if (patches.length === 0)
+    return { scenario: finish([root!.doc], validateDocument(root!.doc, Scenario), undefined), bases };
 
   validateDocument(root!.doc, Scenario); // a base is a full scenario: its own errors point into it
   const merged = startMerge(root!.doc.data as Record<string, unknown>);
@@ -111,7 +123,7 @@ async function resolveLayers(
     throw new ValidationError(
       sortIssues(issuesFromZod(result.error, { schema: Scenario, data: merged.data, locate })),
     );
-  return finish(docs, result.data, locate);
+  return { scenario: finish(docs, result.data, locate), bases };
 }
 
 function finish(
@@ -126,11 +138,10 @@ function finish(
 
 /** The chain from the full base scenario (first) to `layer` (last); patches are shape-checked here. */
 async function collectLayers(
-  layer: Layer,
-  baseDir: string,
+  layer: Layer & { base?: ResolvedBase },
   chain: Layer[],
-  readFile: ReadFile,
-): Promise<Layer[]> {
+  resolver: ExtendsResolver,
+): Promise<(Layer & { base?: ResolvedBase })[]> {
   const data = layer.doc.data;
   const extendsValue = isRecord(data) ? data.extends : undefined;
   if (extendsValue === undefined) return [layer];
@@ -147,16 +158,16 @@ async function collectLayers(
     );
 
   const target = String(extendsValue);
-  const base = target.startsWith(BUILTIN_PREFIX)
-    ? resolveBuiltin(target, here)
-    : {
-        path: isAbsolute(target) ? target : resolve(baseDir, target),
-        label: displayPath(isAbsolute(target) ? target : resolve(baseDir, target)),
-      };
-  const baseKey = resolve(base.path);
-  const loop = trail.findIndex((l) => l.key === baseKey);
+  // shipped scenarios (and the bases they extend) always come from the package, by name
+  const inBuiltins = target.startsWith(BUILTIN_PREFIX) || layer.origin.startsWith(BUILTIN_PREFIX);
+  const found = await (inBuiltins ? builtinResolver : resolver).resolve(target, layer.origin);
+  if ("notFound" in found) {
+    const what = target.startsWith(BUILTIN_PREFIX) ? "unknown built-in scenario" : "base scenario not found:";
+    throw problem(here, "extends", found.expected, `'${target}'`, `${what} '${target}'${found.detail}`);
+  }
+  const loop = trail.findIndex((l) => l.origin === found.origin);
   if (loop >= 0) {
-    const names = [...trail.slice(loop).map((l) => l.doc.file), base.label];
+    const names = [...trail.slice(loop).map((l) => l.doc.file), found.label];
     throw problem(
       here,
       "extends",
@@ -165,57 +176,23 @@ async function collectLayers(
       `extends forms a cycle: ${names.join(" → ")}`,
     );
   }
-  // shipped scenarios (and the bases they extend) always come from the package; others through the caller
-  const reader = target.startsWith(BUILTIN_PREFIX) ? readBytes : readFile;
-  let bytes: Uint8Array;
-  try {
-    bytes = await reader(base.path);
-  } catch {
-    throw problem(
-      here,
-      "extends",
-      "the path of an existing scenario file, relative to this file",
-      `'${target}'`,
-      `base scenario not found: '${target}' (looked for ${displayPath(base.path)})`,
-    );
-  }
-  const baseLayer = { doc: readSourceDocument(bytes, base.label), key: baseKey };
-  const below = await collectLayers(baseLayer, dirname(baseKey), trail, reader);
+  const baseLayer = {
+    doc: readSourceDocument(found.text, found.label),
+    origin: found.origin,
+    base: resolvedBase(found),
+  };
+  const below = await collectLayers(baseLayer, trail, resolver);
   return [...below, layer];
 }
 
-function resolveBuiltin(
-  name: string,
-  at: { file: string; line?: number; column?: number },
-): { path: string; label: string } {
-  const short = name.slice(BUILTIN_PREFIX.length);
-  const known = listBuiltinScenarios();
-  if (!known.includes(short)) {
-    const hint =
-      didYouMean(short, known) ||
-      (known.length ? ` (available: ${known.join(", ")})` : " (none are installed)");
-    throw problem(
-      at,
-      at.line ? "extends" : "",
-      "the name of a built-in scenario",
-      `'${name}'`,
-      `unknown built-in scenario '${name}'${hint}`,
-    );
-  }
-  const file = SCENARIO_EXTENSIONS.map((ext) => resolve(BUILTIN_DIR, `${short}${ext}`)).find((p) =>
-    readdirSync(dirname(p)).includes(p.slice(dirname(p).length + 1)),
-  )!;
-  return { path: file, label: name };
+function resolvedBase(found: BaseScenario): ResolvedBase {
+  const contentHash = createHash("sha256").update(found.text).digest("hex");
+  return { label: found.label, source: found.source, contentHash };
 }
 
 function positionOf(doc: SourceDocument): { line?: number; column?: number } {
   const { line, column } = doc.locate(["extends"], "value");
   return { line, column };
-}
-
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
 function problem(

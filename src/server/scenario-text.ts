@@ -1,47 +1,92 @@
-import { join } from "node:path";
-import { ValidationError } from "../domain/issues.js";
-import { parseScenarioText } from "../domain/load.js";
+import {
+  type BaseNotFound,
+  type BaseScenario,
+  type ExtendsResolver,
+  type ResolvedBase,
+  type ResolvedScenario,
+  resolveScenario,
+} from "../domain/load.js";
 import type { Scenario } from "../domain/scenario.js";
 import type { Store } from "../store/types.js";
 
-/** A folder that exists nowhere: stored scenarios are addressed as its files, and read from the store. */
-const PROJECT_DIR = "/portello-project";
-
 /**
- * Validates scenario text saved in the store. A stored scenario may `extends: base.yaml`, naming another
- * scenario of its project by file name, as files in one folder do: the loader reads exactly the bases the chain
- * names, each the latest version in the store (nothing is written to disk). Issues name the project's file
- * names, never the virtual folder.
+ * Scenario text held by the server (posted or stored). Its `extends` reaches only scenarios of its own
+ * project — by file name, as files in one folder do — and the shipped `builtin:` scenarios: the resolver
+ * asks the store, never the disk, whatever the syntax of the document.
  */
+export interface StoredScenarioText {
+  content: string;
+  fileName: string;
+  /** the project whose scenarios `extends` may name; without one only built-ins resolve */
+  projectId?: string;
+  /** a run's recorded bases: each name resolves to the version recorded, not the latest */
+  pinned?: readonly ResolvedBase[];
+}
+
+export async function resolveStoredScenario(
+  store: Store,
+  input: StoredScenarioText,
+): Promise<ResolvedScenario> {
+  const top = { text: input.content, file: input.fileName, origin: originOf(input.fileName) };
+  return resolveScenario(top, projectResolver(store, input.projectId, input.pinned));
+}
+
 export async function parseStoredScenario(
   store: Store,
-  text: string,
+  content: string,
   fileName: string,
   projectId?: string,
 ): Promise<Scenario> {
-  if (!projectId || !/^\s*["']?extends["']?\s*:/m.test(text)) return parseScenarioText(text, fileName);
-  const readFile = async (path: string): Promise<Uint8Array> => {
-    const name = path.startsWith(`${PROJECT_DIR}/`) ? path.slice(PROJECT_DIR.length + 1) : undefined;
-    const scenario = name && (await store.findScenarioByFileName(projectId, name));
-    if (!scenario) throw new Error(`no scenario '${path}' in the project`);
-    return new TextEncoder().encode((await store.getVersion(scenario.id)).content);
-  };
-  try {
-    return await parseScenarioText(text, join(PROJECT_DIR, fileName), { baseDir: PROJECT_DIR, readFile });
-  } catch (error) {
-    if (error instanceof ValidationError) throw withoutFolder(error);
-    throw error;
-  }
+  return (await resolveStoredScenario(store, { content, fileName, projectId })).scenario;
 }
 
-function withoutFolder(error: ValidationError): ValidationError {
-  const strip = (s: string) => s.split(`${PROJECT_DIR}/`).join("");
-  return new ValidationError(
-    error.issues.map((i) => ({
-      ...i,
-      file: strip(i.file),
-      message: strip(i.message),
-      found: i.found && strip(i.found),
-    })),
-  );
+function originOf(fileName: string): string {
+  return `project:${fileName}`;
+}
+
+/** The project's scenarios by exact file name (`./` allowed): the latest version, or the pinned one. */
+function projectResolver(
+  store: Store,
+  projectId: string | undefined,
+  pinned: readonly ResolvedBase[] | undefined,
+): ExtendsResolver {
+  return {
+    async resolve(target): Promise<BaseScenario | BaseNotFound> {
+      const expected = "the file name of a scenario of this project, or builtin:<name>";
+      if (projectId === undefined)
+        return {
+          notFound: true,
+          expected,
+          detail: ": without a project, only built-in scenarios (builtin:<name>) can be extended",
+        };
+      const fileName = target.startsWith("./") ? target.slice(2) : target;
+      const at = pinned
+        ? await pinnedVersion(store, pinned, fileName)
+        : await latestVersion(store, projectId, fileName);
+      if (at === undefined) {
+        const names = (await store.listScenarios(projectId)).map((s) => s.fileName);
+        const shown = names.slice(0, 20).join(", ") + (names.length > 20 ? ", …" : "");
+        const detail = pinned
+          ? ": the run did not record a base of that name"
+          : `: no scenario of this project has that file name${names.length ? ` (its scenarios: ${shown})` : ""}`;
+        return { notFound: true, expected, detail };
+      }
+      return {
+        origin: originOf(fileName),
+        label: fileName,
+        text: at.content,
+        source: { kind: "stored", scenarioId: at.scenarioId, version: at.number, fileName },
+      };
+    },
+  };
+}
+
+async function latestVersion(store: Store, projectId: string, fileName: string) {
+  const scenario = await store.findScenarioByFileName(projectId, fileName);
+  return scenario && store.getVersion(scenario.id);
+}
+
+async function pinnedVersion(store: Store, pinned: readonly ResolvedBase[], fileName: string) {
+  const pin = pinned.find((b) => b.source.kind === "stored" && b.source.fileName === fileName)?.source;
+  return pin?.kind === "stored" ? store.getVersion(pin.scenarioId, pin.version) : undefined;
 }

@@ -220,7 +220,13 @@ storeContract("PGlite (embedded)", async () => pgliteBackend());
 const postgresUrl = process.env.PORTELLO_TEST_DATABASE_URL;
 if (postgresUrl) storeContract("PostgreSQL server", () => postgresBackend(postgresUrl));
 else {
+  // a missing database is a failure, never a silent skip: the PostgreSQL backend would go untested
   describe("Store contract: PostgreSQL server", () => {
-    it.skip("needs PORTELLO_TEST_DATABASE_URL (scripts/test.sh sets it from scripts/start-postgres.sh)", () => {});
+    it("has a database to run against", () => {
+      expect.fail(
+        "PORTELLO_TEST_DATABASE_URL is not set: run the tests with `npm test` (scripts/test.sh starts PostgreSQL), " +
+          'or export PORTELLO_TEST_DATABASE_URL="$(bash scripts/start-postgres.sh)"',
+      );
+    });
   });
 }

@@ -1,9 +1,10 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { diffScenarios } from "../../analysis/scenario-diff.js";
-import { ValidationError, formatIssue } from "../../domain/issues.js";
+import { ValidationError } from "../../domain/issues.js";
 import { slugify } from "../../store/sql-store.js";
 import type { ScenarioRecord, Store } from "../../store/types.js";
+import { Problem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { parseStoredScenario } from "../scenario-text.js";
 import {
@@ -24,6 +25,16 @@ import {
   VersionParams,
   VersionSummaryOut,
 } from "../schemas.js";
+
+/** Validation answers: a valid scenario's summary, or (like a refused save) a 422 problem with every issue. */
+const VALIDATION_RESPONSES = {
+  200: { description: "valid: its summary", schema: ValidationOut },
+  422: {
+    description: "invalid: problem details with every issue",
+    schema: Problem,
+    contentType: "application/problem+json",
+  },
+};
 
 /** Projects, scenarios and their versions: every save validates the text, then appends a version. */
 export function scenarioRoutes(api: ApiRouter, store: Store): void {
@@ -190,7 +201,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       summary: "Validate a stored version as it resolves today (its `extends:` base may have changed)",
       tag,
       params: VersionParams,
-      responses: { 200: { description: "valid, or the issues", schema: ValidationOut } },
+      responses: VALIDATION_RESPONSES,
     },
     async (c, { params }) => {
       const scenario = await store.getScenario(params.scenarioId);
@@ -207,7 +218,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       summary: "Validate scenario text without saving it",
       tag,
       body: ValidateBody,
-      responses: { 200: { description: "valid, or the issues", schema: ValidationOut } },
+      responses: VALIDATION_RESPONSES,
     },
     async (c, { body }) => {
       const projectId = body.project ? (await store.getProject(body.project)).id : undefined;
@@ -244,21 +255,17 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
   );
 }
 
+/** A valid scenario's summary; an invalid one throws its issues (a 422 problem, like a refused save). */
 async function validation(store: Store, content: string, fileName: string, projectId?: string) {
-  try {
-    const s = await parseStoredScenario(store, content, fileName, projectId);
-    const summary = {
-      id: s.id,
-      name: s.name,
-      plants: s.plants.length,
-      programs: s.programs.length,
-      markets: s.markets.length,
-    };
-    return { valid: true, issues: [], summary };
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    return { valid: false, issues: error.issues.map((i) => ({ ...i, text: formatIssue(i) })) };
-  }
+  const s = await parseStoredScenario(store, content, fileName, projectId);
+  const summary = {
+    id: s.id,
+    name: s.name,
+    plants: s.plants.length,
+    programs: s.programs.length,
+    markets: s.markets.length,
+  };
+  return { valid: true, issues: [], summary };
 }
 
 async function versionData(store: Store, scenario: ScenarioRecord, number: number) {

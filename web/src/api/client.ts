@@ -61,8 +61,13 @@ export const api = {
     get<Version>(`/api/scenarios/${q(id)}/versions/${n}`, signal),
   saveVersion: (id: string, content: string, baseVersion: number, note?: string) =>
     post<Version>(`/api/scenarios/${q(id)}/versions`, { content, baseVersion, ...(note ? { note } : {}) }),
+  /** Invalid text is a 422 problem listing the issues: here it becomes the validation's result. */
   validate: (content: string, fileName: string, project: string, signal?: AbortSignal) =>
-    post<Validation>("/api/validate", { content, fileName, project }, signal),
+    post<Validation>("/api/validate", { content, fileName, project }, signal).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 422 && error.problem?.issues)
+        return { valid: false, issues: error.problem.issues } satisfies Validation;
+      throw error;
+    }),
   /** the diff from version `from` of `scenarioId` to version `to` of `against` (default: the same scenario) */
   diff: (scenarioId: string, from: number, to: number, against?: string, signal?: AbortSignal) =>
     get<DiffResponse>(
