@@ -101,10 +101,12 @@ function sourceDays(claim: Claim, index: AtlasIndex): number[] {
  *   else unknown (-∞);
  * - end: `to`; for `endUnknown`, the end of `from` (all we know); for an open fact, the dataset's
  *   date (a fact says nothing about the future); for an open plan, +∞.
- * Timeless properties (a founding date, a platform) hold always.
+ * Timeless properties (a founding date, a platform) hold always; a claim with neither date sourced
+ * (`endUnknown` without `from` or `to`: "built there at some time") is certain at no time.
  */
 export function knownInterval(claim: Claim, index: AtlasIndex): Interval {
   if (PROPERTIES[propertyBase(claim.property)]?.timeless) return { start: -Infinity, end: Infinity };
+  if (claim.endUnknown && !claim.from && !claim.to) return NEVER_KNOWN;
   const earliestSource = sourceDays(claim, index)[0];
   const from = claim.from ? periodRange(claim.from) : undefined;
   const to = claim.to ? periodRange(claim.to) : undefined;
@@ -118,9 +120,16 @@ export function knownInterval(claim: Claim, index: AtlasIndex): Interval {
   return { start, end };
 }
 
-/** Two claims hand over when one ends on the very period the other starts with ("to: 1986", "from: 1986"). */
+/** The empty interval: overlaps nothing, sorts after every dated claim. */
+const NEVER_KNOWN: Interval = { start: Infinity, end: -Infinity };
+
+/**
+ * Two claims hand over when one ends on the very period the other starts with ("to: 1986", "from: 1986"),
+ * having started before it (two claims for the same year, "2022 to 2022", do not hand over).
+ */
 export function handsOver(a: Claim, b: Claim): boolean {
-  return (a.to !== undefined && a.to === b.from) || (b.to !== undefined && b.to === a.from);
+  const over = (x: Claim, y: Claim) => x.to !== undefined && x.to === y.from && x.from !== y.from;
+  return over(a, b) || over(b, a);
 }
 
 export function subjectOf(claim: Claim): { kind: SubjectKind; id: string } {

@@ -34,8 +34,11 @@ export interface SideClaim {
 export function findConflicts(index: AtlasIndex): Conflict[] {
   const groups = new Map<string, AtlasClaim[]>();
   for (const claim of index.claims) {
-    if (PROPERTIES[propertyBase(claim.property)]?.cardinality !== "one") continue;
-    const key = `${claim.subject}|${claim.property}`;
+    const spec = PROPERTIES[propertyBase(claim.property)];
+    if (spec?.cardinality !== "one") continue;
+    // a quantity over a period is compared only with claims for the very same period
+    const period = spec.periodic ? `|${claim.from}|${claim.to}` : "";
+    const key = `${claim.subject}|${claim.property}${period}`;
     groups.set(key, [...(groups.get(key) ?? []), claim]);
   }
   const conflicts: Conflict[] = [];

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../domain/issues.js";
+import { findConflicts } from "./conflicts.js";
+import { judges, selectClaims } from "./disputes.js";
 import { BUILT_IN_ATLAS, loadAtlas } from "./load.js";
 import { listSources } from "./sources.js";
 import { builtInIndex } from "./test-helpers.js";
@@ -49,7 +51,9 @@ describe("the built-in Alfa Romeo atlas", () => {
   });
 
   it("cites every source it lists at least once", async () => {
-    const unused = listSources(await builtInIndex()).filter((u) => u.claims + u.entities === 0);
+    const unused = listSources(await builtInIndex()).filter(
+      (u) => u.claims + u.entities + u.judgements === 0,
+    );
     expect(unused.map((u) => u.source.id)).toEqual([]);
   });
 
@@ -90,5 +94,22 @@ describe("atlas validation", () => {
     const messages = error.issues.map((i) => `${i.path}: ${i.message}`).join("\n");
     expect(messages).toMatch(/value.*tychy/);
     expect(messages).toMatch(/property.*floorAreaSqFt/);
+  });
+});
+
+describe("judgements", () => {
+  it("name conflicts the rule finds, and recorded sides that select claims", async () => {
+    const index = await builtInIndex();
+    const conflicts = findConflicts(index);
+    for (const judgement of index.atlas.judgements) {
+      for (const selector of judgement.conflicts)
+        expect(
+          conflicts.some((c) => judges(selector, c)),
+          `${judgement.id}: ${selector.subject} ${selector.property}`,
+        ).toBe(true);
+      for (const side of judgement.sides)
+        for (const selector of side.claims)
+          expect(selectClaims(index, selector).length, `${judgement.id}: ${side.label}`).toBeGreaterThan(0);
+    }
   });
 });

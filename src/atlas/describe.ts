@@ -30,6 +30,10 @@ export function describeValue(property: string, value: ClaimValue, index: AtlasI
 export function describeProperty(property: string, index: AtlasIndex): string {
   const [base, qualifier] = property.split(":");
   if (base === "buildsBrand") return `builds ${index.brands.get(qualifier ?? "")?.name ?? qualifier}`;
+  if (qualifier) {
+    const named = index.atlas.markets.find((m) => m.id === qualifier) ?? index.brands.get(qualifier);
+    return `${base} (${named?.name ?? qualifier})`;
+  }
   return base ?? property;
 }
 

@@ -23,10 +23,11 @@ describe("plantsAt", () => {
     expect(plant("spartanburg", 2026)).toMatchObject({ referenceOnly: true, brands: [{ id: "bmw" }] });
   });
 
-  it("1965: Portello and Arese are the active Alfa Romeo plants, owned by Alfa and IRI", () => {
+  it("1965: Portello and Arese are the active Alfa Romeo plants, both owned by the state through IRI", () => {
     const alfa = plantsAt(index, 1965).filter((p) => p.alfaRomeo);
     expect(alfa.map((p) => p.id).sort()).toEqual(["arese", "portello"]);
-    expect(plant("portello", 1965)).toMatchObject({ status: "active", owner: { id: "alfa" } });
+    // FACTS.md §1.1: Alfa Romeo, state-owned via IRI 1933–1986
+    expect(plant("portello", 1965)).toMatchObject({ status: "active", owner: { id: "iri" } });
     expect(plant("arese", 1965)).toMatchObject({
       status: "active",
       owner: { id: "iri", name: expect.stringMatching(/^IRI/) },

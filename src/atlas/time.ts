@@ -89,6 +89,6 @@ function isFirstOfYear(date: Date): boolean {
 export function formatSpan(from: string | undefined, to: string | undefined, endUnknown?: boolean): string {
   if (from && to) return from === to ? from : `${from}–${to}`;
   if (from) return endUnknown ? `from ${from} (end not sourced)` : `since ${from}`;
-  if (to) return `until ${to}`;
-  return "dates not given";
+  if (to) return `until ${to} (start not sourced)`;
+  return endUnknown ? "dates not sourced" : "dates not given";
 }

@@ -1,9 +1,9 @@
 import type { AtlasPlant, AtlasProgram, ClaimStatus } from "../domain/atlas.js";
 import type { Source } from "../domain/provenance.js";
 import { type AtlasClaim, type AtlasIndex, knownInterval, subjectOf } from "./claims.js";
-import { findConflicts } from "./conflicts.js";
+import { findConflicts, valuesAgree } from "./conflicts.js";
 import { describeSpan, describeValue } from "./describe.js";
-import { claimSources } from "./evidence.js";
+import { claimRank, claimSources, latestSourceDay } from "./evidence.js";
 import { type Candidate, resolveQuery } from "./match.js";
 import { formatSpan, intersect, type Interval, periodRange, yearRange } from "./time.js";
 
@@ -120,7 +120,7 @@ function productionRows(index: AtlasIndex, programs: AtlasProgram[], year: numbe
     otherYears: [] as BuildRow[],
   };
   for (const claim of claims) {
-    const row = buildRow(index, claim);
+    const row = buildRow(index, claim, year);
     if (claim.status !== "fact") {
       if (statedBy(index, claim, year)) rows.outlook.push(row);
       continue;
@@ -139,18 +139,30 @@ function productionRows(index: AtlasIndex, programs: AtlasProgram[], year: numbe
 }
 
 /**
- * Whether a fact holds in a year. An open fact is assumed to go on after the dataset's date; a fact
- * whose end the sources do not give "possibly" holds after its start while its plant is not closed,
- * and never in the dataset's current year (it says the value stopped).
+ * Whether a fact holds in a year. An open fact is assumed to go on after the dataset's date. A fact
+ * with a date missing "possibly" holds where the sources leave room for it:
+ * - end not sourced ("from 1972", `endUnknown`): after its start, never in the dataset's current year;
+ * - start not sourced ("until 2011-10"): before its end, from the plant's opening;
+ * - neither date sourced (`endUnknown` without `from`): over the plant's life until its sources' date;
+ * and never while the plant is closed or is sourced as building none of the program's brand.
  */
 export function holdsAt(index: AtlasIndex, claim: AtlasClaim, year: number): "yes" | "possibly" | "no" {
   const interval = knownInterval(claim, index);
   const open = !claim.to && !claim.endUnknown;
   const asked = yearRange(year);
   if (intersect(open ? { ...interval, end: Infinity } : interval, asked)) return "yes";
-  if (!claim.endUnknown || interval.start > asked.end) return "no";
-  if (year >= Number(index.atlas.asOf.slice(0, 4))) return "no";
-  return plantClosedIn(index, plantOf(claim), asked) ? "no" : "possibly";
+  if (!claim.endUnknown && !(claim.to && !claim.from)) return "no";
+  const possible = possibleInterval(index, claim, interval);
+  if (!intersect(possible, asked)) return "no";
+  if (claim.endUnknown && year >= Number(index.atlas.asOf.slice(0, 4))) return "no";
+  return excludedIn(index, claim, asked) ? "no" : "possibly";
+}
+
+/** The widest time a claim with a date missing may have held, before the plant's state is checked. */
+function possibleInterval(index: AtlasIndex, claim: AtlasClaim, known: Interval): Interval {
+  const start = claim.from ? known.start : plantOpened(index, plantOf(claim));
+  if (claim.to) return { start, end: known.end };
+  return { start, end: claim.from ? Infinity : latestSourceDay(claim, index) };
 }
 
 /** The plant a claim is about: the value of a production claim, else the plant it is stated of. */
@@ -158,15 +170,28 @@ function plantOf(claim: AtlasClaim): string {
   return claim.property === "producedAt" ? String(claim.value) : subjectOf(claim).id;
 }
 
-function plantClosedIn(index: AtlasIndex, plantId: string, asked: Interval): boolean {
-  return index.claims.some(
-    (c) =>
-      c.subject === `plant:${plantId}` &&
-      c.property === "status" &&
-      c.value === "closed" &&
-      c.status === "fact" &&
-      intersect({ ...knownInterval(c, index), end: Infinity }, asked) !== undefined,
-  );
+/** The earliest opening the sources give the plant; -∞ when none does. */
+function plantOpened(index: AtlasIndex, plantId: string): number {
+  const starts = index.claims
+    .filter((c) => c.subject === `plant:${plantId}` && c.property === "opened" && c.status === "fact")
+    .map((c) => periodRange(String(c.value))?.start ?? -Infinity);
+  return starts.length ? Math.min(...starts) : -Infinity;
+}
+
+/** The plant is closed in the year, or a fact says it built none of the program's brand all year. */
+function excludedIn(index: AtlasIndex, claim: AtlasClaim, asked: Interval): boolean {
+  const plantId = plantOf(claim);
+  const brand = claim.property === "producedAt" ? index.programs.get(subjectOf(claim).id)?.brand : undefined;
+  return index.claims.some((c) => {
+    if (c.subject !== `plant:${plantId}` || c.status !== "fact") return false;
+    const span = knownInterval(c, index);
+    const held = !c.to && !c.endUnknown ? { ...span, end: Infinity } : span;
+    if (c.property === "status" && c.value === "closed")
+      return intersect({ ...span, end: Infinity }, asked) !== undefined;
+    if (brand && c.property === `buildsBrand:${brand}` && c.value === false)
+      return held.start <= asked.start && held.end >= asked.end;
+    return false;
+  });
 }
 
 /** A plan counts once a source has stated it, until the time it covers has passed. */
@@ -179,7 +204,7 @@ function statedBy(index: AtlasIndex, claim: AtlasClaim, year: number): boolean {
   return published <= asked.end && ends >= asked.start;
 }
 
-function buildRow(index: AtlasIndex, claim: AtlasClaim): BuildRow {
+function buildRow(index: AtlasIndex, claim: AtlasClaim, year: number): BuildRow {
   const program = index.programs.get(claim.subject.slice("program:".length))!;
   const plant = index.plants.get(String(claim.value));
   return {
@@ -188,9 +213,39 @@ function buildRow(index: AtlasIndex, claim: AtlasClaim): BuildRow {
     brand: index.brands.get(program.brand)?.name ?? program.brand,
     plantId: String(claim.value),
     plant: plant?.name ?? String(claim.value),
-    span: claim.status === "fact" ? formatSpan(claim.from, claim.to, claim.endUnknown) : planSpan(claim),
+    span:
+      claim.status === "fact"
+        ? formatSpan(claim.from, claim.to, claim.endUnknown)
+        : planSpan(claim, plannedStart(index, program, year)),
     ...evidence(index, claim),
   };
+}
+
+/**
+ * The start of production the sources state for a program as of the year: the statements current
+ * then; where they disagree, the value the conflict's verdict prefers. The same statements are listed
+ * under the program (`where Giulia`), so a brand's or a plant's answer gives the same date.
+ */
+export function plannedStart(index: AtlasIndex, program: AtlasProgram, year: number): string | undefined {
+  const current = index.claims.filter(
+    (c) => c.subject === `program:${program.id}` && c.property === "sop" && statedBy(index, c, year),
+  );
+  if (current.length === 0) return undefined;
+  const preferred = findConflicts(index).find(
+    (c) =>
+      c.subject === `program:${program.id}` &&
+      c.property === "sop" &&
+      c.verdict.preferred !== undefined &&
+      c.sides.every((side) => side.claims.some((x) => current.includes(x.claim))),
+  )?.verdict.preferred;
+  const agreeing = preferred === undefined ? current : current.filter((c) => valuesAgree(c.value, preferred));
+  const strongest = [...agreeing].sort(
+    (a, b) =>
+      claimRank(b, index) - claimRank(a, index) || latestSourceDay(b, index) - latestSourceDay(a, index),
+  )[0];
+  const values = new Set(current.map((c) => String(c.value)));
+  const value = String((strongest ?? current[0]!).value);
+  return values.size > 1 && preferred === undefined ? [...values].sort().join(" or ") : value;
 }
 
 function evidence(index: AtlasIndex, claim: AtlasClaim): ClaimEvidence {
@@ -203,11 +258,12 @@ function evidence(index: AtlasIndex, claim: AtlasClaim): ClaimEvidence {
   };
 }
 
-/** A plan's dates are the future it describes: "from 2027-12", or none given. */
-function planSpan(claim: AtlasClaim): string {
+/** A plan's dates are the future it describes: "from 2027-12", the program's stated start, or none given. */
+function planSpan(claim: AtlasClaim, stated: string | undefined): string {
   if (claim.from && claim.to) return `${claim.from}–${claim.to}`;
   if (claim.from) return `from ${claim.from}`;
-  return claim.to ? `until ${claim.to}` : "no date given";
+  if (claim.to) return `until ${claim.to}`;
+  return stated ? `from ${stated} (stated start of production)` : "no date given";
 }
 
 /** When a statement about a future date was current: "stated 2023-11, dropped 2025-06-10". */

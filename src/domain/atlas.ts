@@ -63,6 +63,10 @@ const factFields = {
     .optional()
     .describe("true where the value stopped holding but the sources give no end date"),
   approximate: z.boolean().optional().describe("true where from/to were inferred, not printed by the source"),
+  arithmetic: z
+    .string()
+    .optional()
+    .describe("where the value is arithmetic on sourced figures, not a published one: the calculation"),
   status: ClaimStatus.default("fact"),
   sources: z.array(z.string().min(1)).min(1).describe("ids of the sources stating it"),
   quote: z.string().optional().describe("the source's own words, where they matter"),
@@ -147,14 +151,30 @@ export const AtlasProgram = z.strictObject({
 });
 export type AtlasProgram = z.infer<typeof AtlasProgram>;
 
+/** A sales market (a country or a region) that `sales:<market>` claims name. */
+export const Market = z.strictObject({
+  id: AtlasId,
+  name: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]).describe("other names a query may use, e.g. USA"),
+  note: z.string().optional(),
+});
+export type Market = z.infer<typeof Market>;
+
 /** The vocabulary of properties: which subjects carry them, the value they take, and how many at once. */
 export interface PropertySpec {
   subjects: readonly SubjectKind[];
-  value: "group" | "plant" | "plantStatus" | "period" | "count" | "text" | "boolean";
+  value: "group" | "plant" | "plantStatus" | "period" | "count" | "number" | "text" | "boolean";
   /** "one": a single value at a time, so differing overlapping claims conflict; "many": a set */
   cardinality: "one" | "many";
   /** a value that does not change over time (a date, a place): claims conflict whatever their dates */
   timeless?: boolean;
+  /**
+   * a quantity over a period (sales in 2024, output in the first half of 2025): `from` and `to` give
+   * the period, and only claims for the very same period can conflict
+   */
+  periodic?: boolean;
+  /** what follows the colon: `buildsBrand:<brand>`, `sales:<market>`; required unless optional */
+  qualifier?: { kind: "brand" | "market"; optional?: boolean };
   description: string;
 }
 
@@ -213,11 +233,90 @@ export const PROPERTIES: Record<string, PropertySpec> = {
     timeless: true,
     description: "floor area, sq ft",
   },
+  capacityPerDay: {
+    subjects: ["plant"],
+    value: "count",
+    cardinality: "one",
+    description: "vehicles a day at the stated shift pattern",
+  },
   workforce: { subjects: ["plant"], value: "count", cardinality: "one", description: "employees" },
+  siteAreaSqm: {
+    subjects: ["plant"],
+    value: "count",
+    cardinality: "one",
+    timeless: true,
+    description: "site area, m²",
+  },
+  coveredAreaSqm: {
+    subjects: ["plant"],
+    value: "count",
+    cardinality: "one",
+    timeless: true,
+    description: "covered (built-up) area, m²",
+  },
+  output: {
+    subjects: ["plant"],
+    value: "count",
+    cardinality: "one",
+    periodic: true,
+    qualifier: { kind: "brand", optional: true },
+    description: "vehicles built over the period (output:<brand> for one brand's share)",
+  },
+  outputChangePct: {
+    subjects: ["plant"],
+    value: "number",
+    cardinality: "one",
+    periodic: true,
+    description: "change of output against the same period a year earlier, %",
+  },
+  cumulativeOutput: {
+    subjects: ["plant", "program"],
+    value: "count",
+    cardinality: "one",
+    qualifier: { kind: "brand", optional: true },
+    description: "vehicles built up to the claim's date (cumulativeOutput:<brand> for one brand)",
+  },
+  exportSharePct: {
+    subjects: ["plant"],
+    value: "number",
+    cardinality: "one",
+    periodic: true,
+    description: "share of the period's output exported, %",
+  },
+  investmentEur: {
+    subjects: ["plant", "group"],
+    value: "count",
+    cardinality: "one",
+    description: "investment committed, euros",
+  },
+  investmentUsd: {
+    subjects: ["plant", "group"],
+    value: "count",
+    cardinality: "one",
+    description: "investment committed, US dollars",
+  },
+  ceo: { subjects: ["brand", "group"], value: "text", cardinality: "one", description: "chief executive" },
+  sales: {
+    subjects: ["brand", "program"],
+    value: "count",
+    cardinality: "one",
+    periodic: true,
+    qualifier: { kind: "market" },
+    description: "sales:<market> — vehicles sold (registered) in the market over the period",
+  },
+  salesChangePct: {
+    subjects: ["brand", "program"],
+    value: "number",
+    cardinality: "one",
+    periodic: true,
+    qualifier: { kind: "market" },
+    description: "salesChangePct:<market> — change of sales against the same period a year earlier, %",
+  },
   buildsBrand: {
     subjects: ["plant"],
     value: "boolean",
     cardinality: "one",
+    qualifier: { kind: "brand" },
     description: "buildsBrand:<brand> — whether the plant builds cars of that brand",
   },
   producedAt: {
@@ -228,6 +327,12 @@ export const PROPERTIES: Record<string, PropertySpec> = {
   },
   sop: { subjects: ["program"], value: "period", cardinality: "one", description: "start of production" },
   eop: { subjects: ["program"], value: "period", cardinality: "one", description: "end of production" },
+  powertrain: {
+    subjects: ["program"],
+    value: "text",
+    cardinality: "one",
+    description: "the powertrains offered, where sources disagree or they changed",
+  },
   platform: {
     subjects: ["program"],
     value: "text",
@@ -242,6 +347,43 @@ export function propertyBase(property: string): string {
   return property.split(":")[0]!;
 }
 
+/** Picks claims: every claim on the subject and property, optionally only those with this value or period. */
+export const ClaimSelector = z.strictObject({
+  subject: SubjectRef,
+  property: z.string().min(1),
+  value: ClaimValue.optional(),
+  from: PartialDate.optional(),
+});
+export type ClaimSelector = z.infer<typeof ClaimSelector>;
+
+export const JudgedVerdict = z.strictObject({
+  outcome: z.enum(["by-dates", "resolved", "unresolved"]),
+  preferred: ClaimValue.optional().describe("the value to use, where one is preferred"),
+  reason: z.string().min(10),
+});
+
+/**
+ * A dispute a reference lists. `conflicts`: the ones the general rule finds (checked by the tests),
+ * optionally judged here where the rule's weighing misses a point (a target is not a capacity).
+ * `sides`: a dispute the rule cannot see (a figure against its neighbours), recorded with a verdict.
+ * Neither: listed by the reference but not a disagreement between claims; `verdict.reason` says why.
+ */
+export const Judgement = z.strictObject({
+  id: AtlasId,
+  reference: z.string().min(1).describe("where the reference lists it, e.g. 'FACTS.md §7.3'"),
+  title: z.string().min(1),
+  conflicts: z
+    .array(ClaimSelector.pick({ subject: true, property: true, from: true }))
+    .default([])
+    .describe("conflicts the rule finds; `from` picks one period of a periodic property"),
+  sides: z
+    .array(z.strictObject({ label: z.string().min(1), claims: z.array(ClaimSelector).min(1) }))
+    .default([]),
+  verdict: JudgedVerdict.optional(),
+  sources: z.array(z.string().min(1)).default([]).describe("sources of the judgement itself"),
+});
+export type Judgement = z.infer<typeof Judgement>;
+
 const AtlasShape = z.strictObject({
   title: z.string().min(1),
   asOf: PartialDate.describe("date of the newest source the dataset was written from"),
@@ -250,7 +392,12 @@ const AtlasShape = z.strictObject({
   brands: z.array(Brand).default([]),
   plants: z.array(AtlasPlant).default([]),
   programs: z.array(AtlasProgram).default([]),
+  markets: z.array(Market).default([]).describe("the markets sales claims name"),
   claims: z.array(Claim).default([]).describe("claims about any subject, e.g. those of seed articles"),
+  judgements: z
+    .array(Judgement)
+    .default([])
+    .describe("disputes a reference lists, tied to the conflicts the rule finds or recorded with a verdict"),
 });
 
 /** The atlas document: its shape, then every reference inside it (sources, ids, properties, values). */
@@ -258,6 +405,8 @@ export const Atlas = AtlasShape.superRefine((atlas, ctx) => {
   for (const problem of referenceProblems(atlas)) ctx.addIssue({ code: "custom", ...problem });
 });
 export type Atlas = z.infer<typeof Atlas>;
+
+type Ids = Record<SubjectKind | "market", Set<string>>;
 
 interface Problem {
   path: (string | number)[];
@@ -272,6 +421,7 @@ export function referenceProblems(atlas: z.infer<typeof AtlasShape>): Problem[] 
     brand: new Set(atlas.brands.map((b) => b.id)),
     plant: new Set(atlas.plants.map((p) => p.id)),
     program: new Set(atlas.programs.map((p) => p.id)),
+    market: new Set(atlas.markets.map((m) => m.id)),
   };
   const sourceIds = new Set(atlas.sources.map((s) => s.id));
   const unique = (kind: string, list: { id: string }[], key: string) => {
@@ -286,6 +436,8 @@ export function referenceProblems(atlas: z.infer<typeof AtlasShape>): Problem[] 
   unique("brand", atlas.brands, "brands");
   unique("plant", atlas.plants, "plants");
   unique("program", atlas.programs, "programs");
+  unique("market", atlas.markets, "markets");
+  unique("judgement", atlas.judgements, "judgements");
 
   const checkSources = (list: string[], path: (string | number)[]) =>
     list.forEach((id, i) => {
@@ -323,15 +475,34 @@ export function referenceProblems(atlas: z.infer<typeof AtlasShape>): Problem[] 
       problems.push({ path: ["claims", i, "subject"], message: `an existing ${kind}${hint(id, ids[kind])}` });
     checkFact(claim, kind, ["claims", i]);
   });
+  atlas.judgements.forEach((judgement, i) => {
+    checkSources(judgement.sources, ["judgements", i, "sources"]);
+    const selectors = [
+      ...judgement.conflicts.map((c, j) => [c, ["conflicts", j]] as const),
+      ...judgement.sides.flatMap((side, j) =>
+        side.claims.map((c, k) => [c, ["sides", j, "claims", k]] as const),
+      ),
+    ];
+    for (const [selector, where] of selectors) {
+      const [kind, id] = selector.subject.split(":") as [SubjectKind, string];
+      if (!ids[kind].has(id))
+        problems.push({
+          path: ["judgements", i, ...where, "subject"],
+          message: `an existing ${kind}${hint(id, ids[kind])}`,
+        });
+    }
+    if (judgement.sides.length > 0 && !judgement.verdict)
+      problems.push({ path: ["judgements", i, "verdict"], message: "a verdict for a recorded dispute" });
+    if (judgement.conflicts.length === 0 && judgement.sides.length === 0 && !judgement.verdict)
+      problems.push({
+        path: ["judgements", i, "verdict"],
+        message: "a verdict saying why it is no conflict",
+      });
+  });
   return problems;
 }
 
-function factProblems(
-  fact: Fact,
-  kind: SubjectKind,
-  ids: Record<SubjectKind, Set<string>>,
-  path: (string | number)[],
-): Problem[] {
+function factProblems(fact: Fact, kind: SubjectKind, ids: Ids, path: (string | number)[]): Problem[] {
   const [base, qualifier] = fact.property.split(":") as [string, string | undefined];
   const spec = PROPERTIES[base];
   if (!spec)
@@ -341,8 +512,17 @@ function factProblems(
   const problems: Problem[] = [];
   if (!spec.subjects.includes(kind))
     problems.push({ path: [...path, "property"], message: `a property of a ${spec.subjects.join(" or ")}` });
-  if (base === "buildsBrand" && (!qualifier || !ids.brand.has(qualifier)))
-    problems.push({ path: [...path, "property"], message: "buildsBrand:<an existing brand id>" });
+  if (spec.qualifier) {
+    const known = spec.qualifier.kind === "brand" ? ids.brand : ids.market;
+    if (qualifier === undefined ? !spec.qualifier.optional : !known.has(qualifier))
+      problems.push({
+        path: [...path, "property"],
+        message: `${base}:<an existing ${spec.qualifier.kind} id>${qualifier ? hint(qualifier, known) : ""}`,
+      });
+  } else if (qualifier !== undefined)
+    problems.push({ path: [...path, "property"], message: `'${base}' without a ':' qualifier` });
+  if (spec.periodic && (!fact.from || !fact.to))
+    problems.push({ path: [...path, "to"], message: "a period: both 'from' and 'to' (e.g. 2024 to 2024)" });
   const valueProblem = checkValue(spec, fact.value, ids);
   if (valueProblem) problems.push({ path: [...path, "value"], message: valueProblem });
   if (fact.from && fact.to && fact.to < fact.from.slice(0, fact.to.length))
@@ -350,11 +530,7 @@ function factProblems(
   return problems;
 }
 
-function checkValue(
-  spec: PropertySpec,
-  value: ClaimValue,
-  ids: Record<SubjectKind, Set<string>>,
-): string | undefined {
+function checkValue(spec: PropertySpec, value: ClaimValue, ids: Ids): string | undefined {
   switch (spec.value) {
     case "group":
       return typeof value === "string" && ids.group.has(value)
@@ -372,6 +548,8 @@ function checkValue(
         : "a period as YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM(-DD)";
     case "count":
       return typeof value === "number" && Number.isFinite(value) && value >= 0 ? undefined : "a number ≥ 0";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) ? undefined : "a number";
     case "boolean":
       return typeof value === "boolean" ? undefined : "true or false";
     case "text":

@@ -1,4 +1,6 @@
-import type { Conflict } from "../../atlas/conflicts.js";
+import { type Dispute, referencesCovered } from "../../atlas/disputes.js";
+import { formatNumber } from "../../atlas/format-number.js";
+import type { SalesRow } from "../../atlas/sales.js";
 import { describeProperty, describeValue } from "../../atlas/describe.js";
 import { citeSource } from "../../atlas/evidence.js";
 import type { AtlasIndex } from "../../atlas/claims.js";
@@ -60,7 +62,7 @@ export function renderWhere(answers: WhereAnswer[]): string {
   );
   const possibly = all((a) => a.possibly);
   if (possibly.length)
-    section("Started earlier, end of production not sourced (may still be built):", buildTable(possibly));
+    section(`Dates not fully sourced (may have been built in ${first.year}):`, buildTable(possibly));
   const outlook = all((a) => a.outlook);
   if (outlook.length)
     section("Planned, announced, reported or speculated (not facts):", buildTable(outlook, true));
@@ -93,23 +95,35 @@ export function renderHistory(history: History): string {
   return lines.join("\n");
 }
 
-export function renderConflicts(conflicts: Conflict[], index: AtlasIndex): string {
+export function renderConflicts(disputes: Dispute[], index: AtlasIndex): string {
   const asOfEnd = periodRange(index.atlas.asOf)!.end;
+  const conflicts = disputes.filter((d) => d.kind !== "not-a-conflict");
+  const detected = disputes.filter((d) => d.kind === "detected").length;
   const out = [
-    `${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"} between sources (atlas data as of ${index.atlas.asOf})`,
+    `${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"} between sources (atlas data as of ${index.atlas.asOf}): ` +
+      `${detected} found by the rule, ${conflicts.length - detected} recorded with a judged verdict`,
   ];
-  conflicts.forEach((c, i) => {
-    const when = c.window ? formatInterval(c.window, asOfEnd) : "a fact that does not change over time";
-    out.push("", `${i + 1}. ${c.subjectName} — ${describeProperty(c.property, index)} (${when})`);
+  conflicts.forEach((d, i) => {
+    const c = d.conflict;
+    const when = c.window
+      ? formatInterval(c.window, asOfEnd)
+      : d.kind === "recorded"
+        ? "recorded"
+        : "a fact that does not change over time";
+    const ref = d.reference ? ` [${d.reference}: ${d.title}]` : "";
+    out.push("", `${i + 1}. ${c.subjectName} — ${describeProperty(c.property, index)} (${when})${ref}`);
     c.sides.forEach((side, s) => {
       const inWindow = side.claims.filter((x) => x.inWindow);
-      const values = [...new Set(inWindow.map((x) => describeValue(c.property, x.claim.value, index)))];
-      out.push(`   ${s === 0 ? "A" : "B"}: ${values.join(" / ")}`);
+      const values =
+        d.kind === "recorded"
+          ? [String(side.value)]
+          : [...new Set(inWindow.map((x) => describeValue(c.property, x.claim.value, index)))];
+      out.push(`   ${String.fromCharCode(65 + s)}: ${values.join(" / ")}`);
       for (const { claim } of inWindow) {
         const words = claim.quote ? ` "${claim.quote}"` : "";
         const span = claim.from || claim.to ? ` [${claim.from ?? "?"}–${claim.to ?? ""}]` : "";
         out.push(
-          `      ${claim.status !== "fact" ? `(${claim.status}) ` : ""}${describeValue(c.property, claim.value, index)}${span}${words}`,
+          `      ${claim.status !== "fact" ? `(${claim.status}) ` : ""}${describeValue(claim.property, claim.value, index)}${span}${words}`,
         );
         for (const id of claim.sources) {
           const src = index.sources.get(id)!;
@@ -120,11 +134,45 @@ export function renderConflicts(conflicts: Conflict[], index: AtlasIndex): strin
     const label = { "by-dates": "resolved by dates", resolved: "resolved", unresolved: "unresolved" }[
       c.verdict.outcome
     ];
+    const judged = d.ruleVerdict || d.kind === "recorded" ? ", judged" : "";
     const preferred =
       c.verdict.preferred !== undefined ? `: ${describeValue(c.property, c.verdict.preferred, index)}` : "";
-    out.push(`   Verdict (${label})${preferred}`, `      ${c.verdict.reason}`);
+    out.push(`   Verdict (${label}${judged})${preferred}`, `      ${c.verdict.reason}`);
+    if (d.ruleVerdict)
+      out.push(`      (the general rule alone: ${d.ruleVerdict.outcome}; ${d.ruleVerdict.reason})`);
   });
+  const notConflicts = disputes.filter((d) => d.kind === "not-a-conflict");
+  if (notConflicts.length) {
+    out.push("", "Listed by the reference, but not a disagreement between claims:");
+    for (const d of notConflicts) out.push(`   [${d.reference}] ${d.title}: ${d.conflict.verdict.reason}`);
+  }
+  const covered = referencesCovered(disputes);
+  if (covered.length) out.push("", `Reference disputes covered (${covered.length}): ${covered.join(", ")}`);
   return out.join("\n");
+}
+
+export function renderSales(rows: SalesRow[], query: string, asOf: string): string {
+  if (rows.length === 0) return `No sales figures for '${query}' in the atlas (data as of ${asOf}).`;
+  const value = (r: SalesRow) =>
+    (r.measure === "units" ? formatNumber(r.value) : `${r.value > 0 ? "+" : ""}${r.value}%`) +
+    (r.arithmetic ? " (derived)" : "") +
+    (r.disputed ? " *" : "");
+  const lines = [
+    `Sales of ${query} (atlas data as of ${asOf}); % = change against the same period a year earlier`,
+    "",
+    table(
+      ["Period", "Market", "Model", "Sales", "Sources"],
+      rows.map((r) => [
+        r.period.label,
+        r.market.name,
+        r.subject.kind === "brand" ? "(brand)" : r.subject.name,
+        value(r),
+        cite(r.sources) + (r.arithmetic ? ` — ${r.arithmetic}` : ""),
+      ]),
+    ),
+  ];
+  if (rows.some((r) => r.disputed)) lines.push("", DISPUTED_NOTE);
+  return lines.join("\n");
 }
 
 export function renderSources(uses: SourceUse[]): string {

@@ -1,17 +1,18 @@
 import type { Command } from "commander";
 import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
-import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
+import { disputeToJson, listDisputes } from "../../atlas/disputes.js";
 import { history } from "../../atlas/history.js";
 import { BUILT_IN_ATLAS, loadAtlas } from "../../atlas/load.js";
 import { type Candidate, notFoundMessage } from "../../atlas/match.js";
+import { sales } from "../../atlas/sales.js";
 import { listSources, sourceToJson } from "../../atlas/sources.js";
 import { where } from "../../atlas/where.js";
 import { SourceKind } from "../../domain/provenance.js";
 import { ExitCode } from "../exit-codes.js";
 import { printJson, runCommand, UserError } from "../output.js";
-import { renderConflicts, renderHistory, renderSources, renderWhere } from "./atlas-render.js";
+import { renderConflicts, renderHistory, renderSales, renderSources, renderWhere } from "./atlas-render.js";
 
-/** `portello where | history | conflicts | sources`: questions to the sourced atlas of the network. */
+/** `portello where | history | sales | conflicts | sources`: questions to the sourced atlas of the network. */
 export function registerAtlasCommands(program: Command): void {
   program
     .command("where")
@@ -50,16 +51,45 @@ export function registerAtlasCommands(program: Command): void {
     );
 
   program
+    .command("sales")
+    .description("sales volumes of a brand or a model by market and period, with sources")
+    .argument("<query...>", "a brand or a model, e.g. 'Alfa Romeo', Tonale")
+    .option("--market <market>", "one market, by id or name: US, Europe, China, world, …")
+    .option("--year <year>", "only periods in that year")
+    .option("--json", "print the figures as JSON")
+    .option("--atlas <file>", "an atlas file other than the built-in Alfa Romeo one")
+    .action((words: string[], opts: { market?: string; year?: string; json?: boolean; atlas?: string }) =>
+      runCommand(async () => {
+        const query = words.join(" ");
+        const index = await loadIndex(opts.atlas);
+        const year = opts.year === undefined ? undefined : parseYear(opts.year, "--year");
+        const result = sales(index, query, { market: opts.market, year });
+        if (!result.found) {
+          if (result.unknownMarket !== undefined)
+            throw new UserError(
+              `unknown market '${result.unknownMarket}': use one of ${index.atlas.markets.map((m) => m.id).join(", ")}`,
+            );
+          throw notFound(query, result.ambiguous, result.suggestion);
+        }
+        if (opts.json) printJson(result.rows);
+        else process.stdout.write(`${renderSales(result.rows, query, index.atlas.asOf)}\n`);
+        return undefined;
+      }),
+    );
+
+  program
     .command("conflicts")
-    .description("claims that disagree (same subject and property, overlapping time), with a verdict each")
+    .description(
+      "claims that disagree (same subject and property, overlapping time) and the disputes the atlas records, with a verdict each",
+    )
     .option("--json", "print the conflicts as JSON")
     .option("--atlas <file>", "an atlas file other than the built-in Alfa Romeo one")
     .action((opts: { json?: boolean; atlas?: string }) =>
       runCommand(async () => {
         const index = await loadIndex(opts.atlas);
-        const conflicts = findConflicts(index);
-        if (opts.json) printJson(conflicts.map(conflictToJson));
-        else process.stdout.write(`${renderConflicts(conflicts, index)}\n`);
+        const disputes = listDisputes(index);
+        if (opts.json) printJson(disputes.map(disputeToJson));
+        else process.stdout.write(`${renderConflicts(disputes, index)}\n`);
         return undefined;
       }),
     );
@@ -89,11 +119,11 @@ async function loadIndex(file?: string): Promise<AtlasIndex> {
   return indexAtlas(await loadAtlas(file ?? BUILT_IN_ATLAS));
 }
 
-function parseYear(text: string | undefined): number {
+function parseYear(text: string | undefined, option = "--at"): number {
   if (text === undefined) return new Date().getFullYear();
   const year = Number(text);
   if (!/^\d{4}$/.test(text.trim()) || year < 1800 || year > 2200)
-    throw new UserError(`--at expects a year between 1800 and 2200, such as 1965; got '${text}'`);
+    throw new UserError(`${option} expects a year between 1800 and 2200, such as 1965; got '${text}'`);
   return year;
 }
 

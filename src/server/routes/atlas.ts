@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { type AtlasIndex, indexAtlas } from "../../atlas/claims.js";
-import { conflictToJson, findConflicts } from "../../atlas/conflicts.js";
+import { disputeToJson, listDisputes } from "../../atlas/disputes.js";
 import { history } from "../../atlas/history.js";
 import { loadAtlas } from "../../atlas/load.js";
 import { type Candidate, notFoundMessage } from "../../atlas/match.js";
 import { plantsAt } from "../../atlas/plants.js";
+import { sales } from "../../atlas/sales.js";
 import { listSources, sourceToJson } from "../../atlas/sources.js";
 import { where } from "../../atlas/where.js";
 import { SourceKind } from "../../domain/provenance.js";
@@ -20,7 +21,7 @@ const Query = z
   .describe("e.g. Giulia, Cassino");
 
 /**
- * The sourced atlas of the built-in network: the same queries as `portello where/history/conflicts/sources`,
+ * The sourced atlas of the built-in network: the same queries as `portello where/history/sales/conflicts/sources`,
  * and its plants at a year for the map.
  */
 export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex> = builtInIndex()): void {
@@ -85,13 +86,44 @@ export function atlasRoutes(api: ApiRouter, loadIndex: () => Promise<AtlasIndex>
   api.add(
     {
       method: "get",
+      path: "/api/atlas/sales",
+      operationId: "atlasSales",
+      summary: "Sales volumes of a brand (with its models) or a model, by market and period, with sources",
+      tag,
+      query: z.object({
+        q: Query,
+        market: z.string().trim().min(1).max(60).optional().describe("a market id or name, e.g. US, Europe"),
+        year: z.coerce.number().int().min(1800).max(2200).optional().describe("only periods in that year"),
+      }),
+      responses: {
+        200: { description: "the figures, oldest period first; each with its sources", schema: AnyJson },
+      },
+    },
+    async (c, { query }) => {
+      const index = await loadIndex();
+      const result = sales(index, query.q, { market: query.market, year: query.year });
+      if (!result.found) {
+        if (result.unknownMarket !== undefined)
+          throw new HttpProblem(
+            400,
+            `unknown market: use one of ${index.atlas.markets.map((m) => m.id).join(", ")}`,
+          );
+        throw notFound(query.q, result.ambiguous, result.suggestion);
+      }
+      return c.json(result.rows);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
       path: "/api/atlas/conflicts",
       operationId: "atlasConflicts",
-      summary: "Claims that disagree, with a verdict each",
+      summary: "Claims that disagree and the disputes the atlas records, with a verdict each",
       tag,
       responses: { 200: { description: "the conflicts", schema: AnyJson } },
     },
-    async (c) => c.json(findConflicts(await loadIndex()).map(conflictToJson)),
+    async (c) => c.json(listDisputes(await loadIndex()).map(disputeToJson)),
   );
 
   api.add(

@@ -2,6 +2,7 @@ import { atlasApi, type BuildRow } from "../../api/atlas.js";
 import { Loaded } from "../../components/Status.js";
 import { useAsync } from "../../lib/use-async.js";
 import { Sources } from "./Sources.js";
+import { POSSIBLY } from "./WhereSearch.js";
 
 /** A plant in the atlas: what it builds in the year, what it built and will build, its history, its sources. */
 export function PlantDetail({ plantId, year }: { plantId: string; year: number }) {
@@ -39,9 +40,7 @@ export function PlantDetail({ plantId, year }: { plantId: string; year: number }
               rows={answer.builds}
               empty={`Nothing sourced for ${year}.`}
             />
-            {answer.possibly.length > 0 && (
-              <BuildList title="Possibly still (end of production not sourced)" rows={answer.possibly} />
-            )}
+            {answer.possibly.length > 0 && <BuildList title={POSSIBLY(year)} rows={answer.possibly} />}
             {answer.outlook.length > 0 && <BuildList title="Plans and reports" rows={answer.outlook} />}
             <h3>History</h3>
             <table className="data compact" aria-label="History">

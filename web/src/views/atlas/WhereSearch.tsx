@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { atlasApi } from "../../api/atlas.js";
+import { atlasApi, type BuildRow, type WhereAnswer } from "../../api/atlas.js";
 import { Loaded } from "../../components/Status.js";
 import { useAsync } from "../../lib/use-async.js";
 import { Sources } from "./Sources.js";
@@ -45,18 +45,43 @@ function WhereAnswers({ query, year }: { query: string; year: number }) {
               {a.builds.length + a.possibly.length === 0 && (
                 <p className="muted">No production sourced for {year}.</p>
               )}
-              <ul>
-                {[...a.builds, ...a.possibly, ...a.otherYears].map((r) => (
-                  <li key={r.claimId}>
-                    {a.subject.kind === "program" ? r.plant : `${r.program} at ${r.plant}`}{" "}
-                    <span className="muted">{r.span}</span> <Sources sources={r.sources} />
-                  </li>
-                ))}
-              </ul>
+              <RowList label={`Built in ${year}`} rows={a.builds} kind={a.subject.kind} />
+              <RowList label={POSSIBLY(year)} rows={a.possibly} kind={a.subject.kind} />
+              <RowList label="Plans and reports" rows={a.outlook} kind={a.subject.kind} />
+              <RowList label="In other years" rows={a.otherYears} kind={a.subject.kind} />
             </div>
           ))}
         </>
       )}
     </Loaded>
+  );
+}
+
+/** The heading of rows whose start or end the sources do not give. */
+export const POSSIBLY = (year: number) => `Dates not fully sourced (may have been built in ${year})`;
+
+function RowList({
+  label,
+  rows,
+  kind,
+}: {
+  label: string;
+  rows: BuildRow[];
+  kind: WhereAnswer["subject"]["kind"];
+}) {
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h4>{label}</h4>
+      <ul aria-label={label}>
+        {rows.map((r) => (
+          <li key={r.claimId}>
+            {kind === "program" ? r.plant : `${r.program} at ${r.plant}`}{" "}
+            <span className="muted">{r.span}</span>
+            {r.status !== "fact" && <span className="tag">{r.status}</span>} <Sources sources={r.sources} />
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
