@@ -149,8 +149,25 @@ describe("atlas", () => {
     const conflicts = (await call("/api/atlas/conflicts")).body;
     expect(conflicts.length).toBeGreaterThan(0);
     expect(conflicts[0].sides).toHaveLength(2);
+    // FACTS.md §7: all 22 items, each tied to what the atlas finds or records
+    const items = new Set(conflicts.flatMap((c: any) => (c.reference ? [c.reference] : [])));
+    expect(items.size).toBe(22);
     const press = (await call("/api/atlas/sources?kind=press")).body;
     expect(press.every((s: any) => s.kind === "press")).toBe(true);
+  });
+
+  it("gives sales by market with their sources, documented in the OpenAPI document", async () => {
+    const r = await call("/api/atlas/sales?q=Alfa%20Romeo&market=USA&year=2024");
+    expect(r.status).toBe(200);
+    const units = r.body.filter((row: any) => row.measure === "units" && row.subject.kind === "brand");
+    // FACTS.md §3.3: US 2024, 8,865 (−19%)
+    expect(units.map((row: any) => row.value)).toEqual([8865]);
+    expect(units[0]).toMatchObject({ market: { id: "us" }, period: { from: "2024", to: "2024" } });
+    expect(units[0].sources.length).toBeGreaterThan(0);
+    expectProblem(await call("/api/atlas/sales?q=Alfa%20Romeo&market=Atlantis"), 400);
+    expectProblem(await call("/api/atlas/sales?q=Nothingburger"), 404);
+    const operation = (await call("/api/openapi.json")).body.paths["/api/atlas/sales"].get;
+    expect(operation.parameters.map((p: any) => p.name).sort()).toEqual(["market", "q", "year"]);
   });
 
   it("lists the atlas's plants at a year with coordinates, status and brands", async () => {

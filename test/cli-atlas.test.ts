@@ -55,6 +55,20 @@ describe("portello where", () => {
   });
 });
 
+describe("portello sales", () => {
+  it("gives a brand's sales in a market by period, with sources; an unknown market is a usage error", () => {
+    const { code, stdout } = portello("sales", "Alfa Romeo", "--market", "US");
+    expect(code).toBe(0);
+    // FACTS.md §3.3: US 2018 23,800 (peak); 2023 10,898 incl. 2,096 Tonale
+    expect(stdout).toMatch(/2018\s+United States\s+\(brand\)\s+23,800\s+MotorBiscuit/);
+    expect(stdout).toMatch(/2023\s+United States\s+Alfa Romeo Tonale\s+2,096\s+Stellpower/);
+    expect(stdout).toMatch(/2022\s+United States\s+\(brand\)\s+12,845 \*/);
+    const bad = portello("sales", "Alfa Romeo", "--market", "Atlantis");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown market 'Atlantis': use one of world, europe/);
+  });
+});
+
 describe("portello history, conflicts, sources", () => {
   it("shows a brand's ownership over time", () => {
     const { code, stdout } = portello("history", "Alfa Romeo");
@@ -113,7 +127,7 @@ describe("portello history, conflicts, sources", () => {
   });
 
   it("prints help for each command", () => {
-    for (const command of ["where", "history", "conflicts", "sources"]) {
+    for (const command of ["where", "history", "sales", "conflicts", "sources"]) {
       const { code, stdout } = portello(command, "--help");
       expect(code).toBe(0);
       expect(stdout).toMatch(/--json/);
