@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Scenario } from "../domain/scenario.js";
+import type { ResolvedScenario } from "../domain/load.js";
 import {
   FINISHED_STATUSES,
   type ProgressEntry,
@@ -49,16 +49,24 @@ export class RunManager {
     private readonly maxConcurrent = Math.max(1, availableParallelism() - 1),
   ) {}
 
-  /** Records a queued run of a validated scenario version and schedules it. */
+  /** Records a queued run of a validated scenario version, with the bases it resolved to, and schedules it. */
   async start(
     scenarioId: string,
     versionNumber: number,
-    scenario: Scenario,
+    resolved: ResolvedScenario,
     options: RunOptions,
+    rerunOf?: string,
   ): Promise<Run> {
-    const run = await this.store.createRun({ scenarioId, versionNumber, solver: "highs", options });
+    const run = await this.store.createRun({
+      scenarioId,
+      versionNumber,
+      solver: "highs",
+      options,
+      bases: resolved.bases,
+      ...(rerunOf ? { rerunOf } : {}),
+    });
     this.active.set(run.id, { buffer: [], writes: Promise.resolve(), settled: false });
-    this.queue.push({ runId: run.id, input: { scenario, options } });
+    this.queue.push({ runId: run.id, input: { scenario: resolved.scenario, options } });
     this.log(run.id, "status", { status: "queued" });
     this.pump();
     return run;
@@ -157,9 +165,9 @@ export class RunManager {
       return;
     }
     if (active.settled) return active.writes.then(() => undefined);
-    active.settled = true;
     const detail = outcome.failureReason ? { failureReason: outcome.failureReason } : {};
     this.log(runId, "status", { status: outcome.status, ...detail });
+    active.settled = true; // the outcome is the log's last line: a finished run's log never grows
     const done = this.flush(runId).then(async () => {
       if (await this.store.finishRun(runId, outcome)) await this.emitEnd(runId);
     });
@@ -169,7 +177,7 @@ export class RunManager {
 
   private log(runId: string, kind: string, data: Record<string, unknown>): void {
     const active = this.active.get(runId);
-    if (!active) return;
+    if (!active || active.settled) return;
     active.buffer.push({ kind, data });
     active.flushTimer ??= setTimeout(() => void this.flush(runId), FLUSH_MS);
   }

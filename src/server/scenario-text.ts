@@ -7,7 +7,7 @@ import {
   resolveScenario,
 } from "../domain/load.js";
 import type { Scenario } from "../domain/scenario.js";
-import type { Store } from "../store/types.js";
+import type { ScenarioVersion, Store } from "../store/types.js";
 
 /**
  * Scenario text held by the server (posted or stored). Its `extends` reaches only scenarios of its own
@@ -29,6 +29,24 @@ export async function resolveStoredScenario(
 ): Promise<ResolvedScenario> {
   const top = { text: input.content, file: input.fileName, origin: originOf(input.fileName) };
   return resolveScenario(top, projectResolver(store, input.projectId, input.pinned));
+}
+
+/** A stored version of a scenario, resolved on the latest versions of its bases, or on `pinned` ones. */
+export async function resolveStoredVersion(
+  store: Store,
+  scenarioId: string,
+  number?: number,
+  pinned?: readonly ResolvedBase[],
+): Promise<{ version: ScenarioVersion; resolved: ResolvedScenario }> {
+  const scenario = await store.getScenario(scenarioId);
+  const version = await store.getVersion(scenario.id, number);
+  const resolved = await resolveStoredScenario(store, {
+    content: version.content,
+    fileName: scenario.fileName,
+    projectId: scenario.projectId,
+    ...(pinned ? { pinned } : {}),
+  });
+  return { version, resolved };
 }
 
 export async function parseStoredScenario(

@@ -162,6 +162,21 @@ export const RunOut = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   timings: z.record(z.string(), z.number()),
+  bases: z
+    .array(
+      z.object({
+        label: z.string().describe("the name the extends chain used, e.g. base.yaml or builtin:alfa/base"),
+        source: z
+          .record(z.string(), z.unknown())
+          .describe("stored scenario id and version, or built-in name"),
+        contentHash: z.string().describe("SHA-256 of the base's text, hex"),
+      }),
+    )
+    .optional()
+    .describe(
+      "the exact bases of the extends chain, full base first; absent on runs recorded before pinning",
+    ),
+  rerunOf: z.string().optional().describe("the run this one repeated"),
 });
 
 export const ProgressOut = z.object({

@@ -65,6 +65,38 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    // numbered 3: migration 2 is the accounts schema (users, tokens, members, audit log)
+    version: 3,
+    name: "runs pin the bases of their extends chain; finished runs are immutable",
+    sql: `
+      ALTER TABLE runs ADD COLUMN bases jsonb;
+      ALTER TABLE runs ADD COLUMN rerun_of text REFERENCES runs(id);
+      CREATE FUNCTION portello_refuse_finished_run_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'run % is finished: a finished run and its plan never change', OLD.id
+          USING ERRCODE = 'integrity_constraint_violation';
+      END;
+      $$;
+      CREATE TRIGGER runs_finished_are_immutable BEFORE UPDATE ON runs
+        FOR EACH ROW WHEN (OLD.status IN ('succeeded', 'failed', 'cancelled'))
+        EXECUTE FUNCTION portello_refuse_finished_run_change();
+      CREATE FUNCTION portello_refuse_progress_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' THEN
+          RAISE EXCEPTION 'the progress log is append-only' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF EXISTS (SELECT 1 FROM runs WHERE id = NEW.run_id AND status IN ('succeeded', 'failed', 'cancelled')) THEN
+          RAISE EXCEPTION 'run % is finished: its progress log never changes', NEW.run_id
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END;
+      $$;
+      CREATE TRIGGER run_progress_append_only BEFORE INSERT OR UPDATE ON run_progress
+        FOR EACH ROW EXECUTE FUNCTION portello_refuse_progress_change();
+    `,
+  },
 ];
 
 /** Arbitrary constant: serialises concurrent migrators on one PostgreSQL database. */
@@ -94,10 +126,19 @@ export async function applyMigrations(db: SqlDatabase): Promise<number[]> {
   return applied;
 }
 
-/** Our migrations hold no semicolons inside literals, so a plain split is exact. */
+/** Statements end at semicolons outside dollar-quoted bodies ($$ … $$ of functions); no literal holds one. */
 function splitStatements(sql: string): string[] {
   return sql
-    .split(";")
+    .split("$$")
+    .flatMap((part, i) => (i % 2 === 1 ? [`$$${part}$$`] : part.split(/(;)/)))
+    .reduce<string[]>(
+      (statements, piece) => {
+        if (piece === ";") statements.push("");
+        else statements[statements.length - 1] += piece;
+        return statements;
+      },
+      [""],
+    )
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }

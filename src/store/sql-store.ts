@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { applyMigrations } from "./migrations.js";
 import { type SqlClient, type SqlDatabase, isoTime, json, optionalIsoTime } from "./sql.js";
 import {
+  FINISHED_STATUSES,
   type NewProject,
   type NewRun,
   type NewScenario,
@@ -167,14 +168,16 @@ export class SqlStore implements Store {
   async createRun(input: NewRun): Promise<Run> {
     await this.getVersion(input.scenarioId, input.versionNumber);
     const rows = await this.db.query(
-      `INSERT INTO runs (id, scenario_id, version_number, solver, options, status)
-       VALUES ($1, $2, $3, $4, $5::jsonb, 'queued') RETURNING *`,
+      `INSERT INTO runs (id, scenario_id, version_number, solver, options, status, bases, rerun_of)
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'queued', $6::jsonb, $7) RETURNING *`,
       [
         randomUUID(),
         input.scenarioId,
         input.versionNumber,
         input.solver,
         JSON.stringify(input.options ?? {}),
+        input.bases ? JSON.stringify(input.bases) : null,
+        input.rerunOf ?? null,
       ],
     );
     return toRun(rows[0]!);
@@ -192,7 +195,7 @@ export class SqlStore implements Store {
   async listRuns(filter: { scenarioId?: string; status?: RunStatus } = {}): Promise<Run[]> {
     const rows = await this.db.query(
       `SELECT id, scenario_id, version_number, solver, options, status, failure_reason, timings,
-              created_at, started_at, finished_at
+              created_at, started_at, finished_at, bases, rerun_of
        FROM runs WHERE ($1::text IS NULL OR scenario_id = $1) AND ($2::text IS NULL OR status = $2)
        ORDER BY created_at, id`,
       [filter.scenarioId ?? null, filter.status ?? null],
@@ -212,8 +215,10 @@ export class SqlStore implements Store {
     if (entries.length === 0) return Promise.resolve([]);
     return this.db.transaction(async (tx) => {
       // the run row lock serialises writers, so sequence numbers never collide
-      const locked = await tx.query("SELECT id FROM runs WHERE id = $1 FOR UPDATE", [runId]);
+      const locked = await tx.query("SELECT status FROM runs WHERE id = $1 FOR UPDATE", [runId]);
       if (locked.length === 0) throw new StoreError("not-found", `no run "${runId}"`);
+      if (FINISHED_STATUSES.includes(String(locked[0]!.status) as RunStatus))
+        throw new StoreError("conflict", `run "${runId}" is finished: its progress log is closed`);
       const last = await tx.query<{ last: number }>(
         "SELECT COALESCE(MAX(seq), 0)::int AS last FROM run_progress WHERE run_id = $1",
         [runId],
@@ -375,6 +380,8 @@ function toRun(r: Row): Run {
   if (startedAt) run.startedAt = startedAt;
   const finishedAt = optionalIsoTime(r.finished_at);
   if (finishedAt) run.finishedAt = finishedAt;
+  if (r.bases !== null && r.bases !== undefined) run.bases = json(r.bases, []);
+  if (r.rerun_of !== null && r.rerun_of !== undefined) run.rerunOf = String(r.rerun_of);
   return run;
 }
 

@@ -7,6 +7,7 @@ import { openPgliteStore } from "./pglite-store.js";
 import { openPostgresStore } from "./postgres-store.js";
 import { seedBuiltinProjects } from "./seed.js";
 import { type SqlStore, contentHash } from "./sql-store.js";
+import type { SqlDatabase } from "./sql.js";
 import { StoreError } from "./types.js";
 
 /** A backend under test: opens a store on the same data every time it is called, until cleanup. */
@@ -162,6 +163,61 @@ function storeContract(name: string, makeBackend: () => Promise<Backend>) {
         store.createRun({ scenarioId: scenario.id, versionNumber: 5, solver: "highs" }),
       ).rejects.toMatchObject({ kind: "not-found" });
       await expect(store.getRun("missing")).rejects.toMatchObject({ kind: "not-found" });
+    });
+
+    it("keeps a run's bases; a finished run, its plan and its log never change, the database refusing it too", async () => {
+      const p = await store.createProject({ name: "Sealed" });
+      const { scenario } = await store.createScenario(p.id, { name: "S", content: YAML_V1 });
+      const bases = [
+        {
+          label: "base.yaml",
+          source: { kind: "stored" as const, scenarioId: scenario.id, version: 1, fileName: "base.yaml" },
+          contentHash: contentHash(YAML_V1),
+        },
+      ];
+      const run = await store.createRun({
+        scenarioId: scenario.id,
+        versionNumber: 1,
+        solver: "highs",
+        bases,
+      });
+      const rerun = await store.createRun({
+        scenarioId: scenario.id,
+        versionNumber: 1,
+        solver: "highs",
+        bases,
+        rerunOf: run.id,
+      });
+      expect(rerun).toMatchObject({ bases, rerunOf: run.id });
+      expect((await store.listRuns({ scenarioId: scenario.id }))[0]).toMatchObject({ bases });
+      await store.appendProgress(run.id, [{ kind: "log", data: { message: "solving" } }]);
+      const plan = { npv: 42 };
+      expect(await store.finishRun(run.id, { status: "succeeded", plan })).toBe(true);
+
+      expect(await store.finishRun(run.id, { status: "failed", failureReason: "again" })).toBe(false);
+      await expect(store.appendProgress(run.id, [{ kind: "log", data: {} }])).rejects.toMatchObject({
+        kind: "conflict",
+      });
+      // below the store, straight SQL: the triggers of migration 3
+      const db = (store as unknown as { db: SqlDatabase }).db;
+      await expect(db.query("UPDATE runs SET plan = '{}'::jsonb WHERE id = $1", [run.id])).rejects.toThrow(
+        /finished run and its plan never change/,
+      );
+      await expect(db.query("UPDATE runs SET status = 'running' WHERE id = $1", [run.id])).rejects.toThrow(
+        /never change/,
+      );
+      await expect(
+        db.query("UPDATE run_progress SET kind = 'x' WHERE run_id = $1", [run.id]),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        db.query("INSERT INTO run_progress (run_id, seq, kind) VALUES ($1, 99, 'log')", [run.id]),
+      ).rejects.toThrow(/progress log never changes/);
+      expect(await store.getRun(run.id)).toMatchObject({ status: "succeeded", plan, bases });
+      expect(await store.getProgress(run.id)).toHaveLength(1);
+      // an unfinished run still moves on; the finished one stays as it was
+      const interrupted = await store.markInterruptedRuns("restart");
+      expect(interrupted).toContain(rerun.id);
+      expect(interrupted).not.toContain(run.id);
     });
 
     it("marks queued and running runs failed at startup, leaving finished ones alone", async () => {

@@ -1,3 +1,5 @@
+import type { ResolvedBase } from "../domain/load.js";
+
 /**
  * The store: projects → scenarios → versions → runs. Versions are immutable: every save, and every restore,
  * appends a new version. Timestamps are ISO 8601 strings (UTC).
@@ -73,6 +75,13 @@ export interface Run {
   finishedAt?: string;
   /** named durations in seconds, e.g. { solve: 1.2 } */
   timings: Record<string, number>;
+  /**
+   * The exact bases of the scenario's `extends` chain (full base first): stored versions by number, built-ins
+   * by content hash. Re-running resolves to these, not to the latest. Absent on runs recorded before pinning.
+   */
+  bases?: ResolvedBase[];
+  /** the run this one re-ran */
+  rerunOf?: string;
 }
 
 /** A run with its plan (the full Plan JSON), when it has one. */
@@ -109,6 +118,9 @@ export interface NewRun {
   versionNumber: number;
   solver: string;
   options?: Record<string, unknown>;
+  /** the chain's bases as resolved for this run; without them the run cannot be re-run */
+  bases?: ResolvedBase[];
+  rerunOf?: string;
 }
 
 export interface RunOutcome {
@@ -155,7 +167,10 @@ export interface Store {
   appendProgress(runId: string, entries: Omit<ProgressEntry, "seq" | "at">[]): Promise<ProgressEntry[]>;
   /** progress entries after `afterSeq` (0 = all), in order */
   getProgress(runId: string, afterSeq?: number): Promise<ProgressEntry[]>;
-  /** records the end of a run; returns false when it had already finished (first outcome wins) */
+  /**
+   * Records the end of a run; returns false when it had already finished (first outcome wins). A finished run,
+   * its plan and its progress log never change afterwards (the database refuses it too).
+   */
   finishRun(runId: string, outcome: RunOutcome): Promise<boolean>;
   /** at startup: every queued or running run is marked failed with `reason`; returns their ids */
   markInterruptedRuns(reason: string): Promise<string[]>;

@@ -24,7 +24,13 @@ describe("scenario editor, run and compare", () => {
     await page.getByRole("link", { name: BELVIDERE }).click();
     await page.getByRole("button", { name: "Run version 1" }).click();
     await watchStatuses(page);
+    await page.getByText("On base.yaml version 1").waitFor();
     await screenshot(page, "02-run-version-1");
+
+    // re-run it exactly: a new run on the same version and base versions
+    await page.getByRole("button", { name: "Re-run exactly" }).click();
+    await page.getByText(/a re-run of/).waitFor();
+    expect((await watchStatuses(page)).at(-1)).toBe("Done");
 
     // raise the reopen cost in the plants table: the text changes in place, validation follows
     await page.getByRole("link", { name: BELVIDERE }).click();

@@ -2,12 +2,13 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { comparePlans } from "../../analysis/compare.js";
+import type { ResolvedScenario } from "../../domain/load.js";
 import type { Plan } from "../../plan/types.js";
 import { FINISHED_STATUSES, type ProgressEntry, type Run, type Store } from "../../store/types.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { type RunEvent, type RunManager, withoutPlan } from "../runs.js";
-import { parseStoredScenario } from "../scenario-text.js";
+import { resolveStoredVersion } from "../scenario-text.js";
 import {
   AnyJson,
   CompareQuery,
@@ -15,6 +16,7 @@ import {
   PlanOut,
   ProgressOut,
   RunOut,
+  type RunOptions,
   RunParams,
   RunsQuery,
   ScenarioParams,
@@ -39,17 +41,30 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       responses: { 202: { description: "the queued run", schema: RunOut } },
     },
     async (c, { params, body }) => {
-      const scenario = await store.getScenario(params.scenarioId);
-      const version = await store.getVersion(scenario.id, body.version);
-      const resolved = await parseStoredScenario(
-        store,
-        version.content,
-        scenario.fileName,
-        scenario.projectId,
+      const { version, resolved } = await resolveStoredVersion(store, params.scenarioId, body.version);
+      return queued(c, await runs.start(version.scenarioId, version.number, resolved, body.options));
+    },
+  );
+
+  api.add(
+    {
+      method: "post",
+      path: "/api/runs/:runId/rerun",
+      operationId: "rerunRun",
+      summary:
+        "Solve a run's scenario again exactly as it was: the same version, options and base versions (not the latest)",
+      tag,
+      params: RunParams,
+      responses: { 202: { description: "the queued run (rerunOf names the original)", schema: RunOut } },
+    },
+    async (c, { params }) => {
+      const original = await store.getRun(params.runId);
+      const resolved = await pinnedScenario(store, original);
+      const options = original.options as RunOptions;
+      return queued(
+        c,
+        await runs.start(original.scenarioId, original.versionNumber, resolved, options, original.id),
       );
-      const run = await runs.start(scenario.id, version.number, resolved, body.options);
-      c.header("location", `/api/runs/${run.id}`);
-      return c.json(run, 202);
     },
   );
 
@@ -169,6 +184,29 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       return c.json(comparePlans(plans));
     },
   );
+}
+
+/** 202 Accepted with the queued run and where to follow it. */
+function queued(c: Context, run: Run): Response {
+  c.header("location", `/api/runs/${run.id}`);
+  return c.json(run, 202);
+}
+
+/** The run's scenario resolved on the bases it recorded; refused when they cannot be had exactly any more. */
+async function pinnedScenario(store: Store, run: Run): Promise<ResolvedScenario> {
+  if (run.bases === undefined)
+    throw new HttpProblem(
+      409,
+      `run ${run.id} was recorded before runs kept the versions of their bases: start a new run of its scenario instead`,
+    );
+  const { resolved } = await resolveStoredVersion(store, run.scenarioId, run.versionNumber, run.bases);
+  const changed = resolved.bases.filter((b, i) => b.contentHash !== run.bases![i]?.contentHash);
+  if (changed.length > 0 || resolved.bases.length !== run.bases.length)
+    throw new HttpProblem(
+      409,
+      `run ${run.id} cannot be repeated exactly: its base ${changed.map((b) => `'${b.label}'`).join(", ") || "chain"} changed since (a built-in updated with Portello?)`,
+    );
+  return resolved;
 }
 
 async function planOf(store: Store, runId: string): Promise<unknown> {

@@ -81,6 +81,8 @@ export const api = {
   run: (id: string, signal?: AbortSignal) => get<Run>(`/api/runs/${q(id)}`, signal),
   progress: (id: string, signal?: AbortSignal) => get<ProgressEntry[]>(`/api/runs/${q(id)}/progress`, signal),
   cancelRun: (id: string) => post<Run>(`/api/runs/${q(id)}/cancel`, undefined),
+  /** the same version, options and base versions again: the same plan */
+  rerun: (id: string) => post<Run>(`/api/runs/${q(id)}/rerun`, undefined),
   result: (id: string, signal?: AbortSignal) => get<Plan>(`/api/runs/${q(id)}/result`, signal),
   compare: (runIds: string[], signal?: AbortSignal) =>
     get<PlanComparison>(`/api/compare?runs=${runIds.map(q).join(",")}`, signal),

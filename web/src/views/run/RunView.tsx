@@ -3,7 +3,7 @@ import { api } from "../../api/client.js";
 import type { Run, ScenarioRecord } from "../../api/types.js";
 import { ErrorNote, Loaded } from "../../components/Status.js";
 import { money, percent, seconds } from "../../lib/format.js";
-import { link } from "../../lib/router.js";
+import { link, navigate } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
 import { ProgressChart } from "./ProgressChart.js";
 import { useRunEvents } from "./useRunEvents.js";
@@ -34,7 +34,7 @@ export function RunView({ runId }: { runId: string }) {
 
 function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) {
   const events = useRunEvents(run.id);
-  const [cancelError, setCancelError] = useState<Error | undefined>();
+  const [actionError, setActionError] = useState<Error | undefined>();
   const final = useAsync(
     async (signal) => (events.status === "succeeded" ? api.result(run.id, signal) : undefined),
     [events.status, run.id],
@@ -51,7 +51,12 @@ function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) 
     : events.points[events.points.length - 1];
   const live = events.status === "queued" || events.status === "running" || events.status === "connecting";
   const currency = plan?.scenario.currency ?? "EUR";
-  const cancel = () => api.cancelRun(run.id).catch((e: Error) => setCancelError(e));
+  const cancel = () => api.cancelRun(run.id).catch((e: Error) => setActionError(e));
+  const rerun = () =>
+    api
+      .rerun(run.id)
+      .then((again) => navigate(link("runs", again.id)))
+      .catch((e: Error) => setActionError(e));
 
   return (
     <div>
@@ -81,11 +86,40 @@ function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) 
             Cancel run
           </button>
         )}
-        {cancelError && <ErrorNote error={cancelError} />}
+        {!live && run.bases && (
+          <button
+            type="button"
+            onClick={rerun}
+            title="Solve again on exactly this version, these options and the base versions this run used"
+          >
+            Re-run exactly
+          </button>
+        )}
+        <Bases run={run} />
+        {actionError && <ErrorNote error={actionError} />}
         {events.failureReason && <ErrorNote error={`The run ${events.status}: ${events.failureReason}`} />}
       </section>
       {events.status === "succeeded" && <NextSteps run={run} />}
     </div>
+  );
+}
+
+/** The versions of the bases this run was solved on: what a re-run uses again. */
+function Bases({ run }: { run: Run }) {
+  if (!run.bases?.length) return null;
+  return (
+    <p className="muted">
+      On{" "}
+      {run.bases
+        .map((b) => (b.source.kind === "stored" ? `${b.label} version ${b.source.version}` : b.label))
+        .join(", then ")}
+      {run.rerunOf && (
+        <>
+          {" "}
+          — a re-run of <a href={link("runs", run.rerunOf)}>an earlier run</a>
+        </>
+      )}
+    </p>
   );
 }
 
