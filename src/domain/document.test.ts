@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { firstInvalidUtf8, MAX_DOCUMENT_BYTES, parseDocument } from "./document.js";
+import { firstInvalidUtf8, MAX_DOCUMENT_BYTES, MAX_NESTING, parseDocument } from "./document.js";
 import { ValidationError, type ValidationIssue } from "./issues.js";
 
 const Plant = z.strictObject({
@@ -94,6 +94,42 @@ describe("parseDocument", () => {
   it("rejects files over the size limit without parsing them", () => {
     const issues = issuesOf(new Uint8Array(MAX_DOCUMENT_BYTES + 1).fill(32));
     expect(issues[0]!.message).toContain("too large");
+  });
+
+  it("refuses documents nested deeper than the limit before parsing them, in every syntax", () => {
+    const deep = MAX_NESTING + 1;
+    const documents: [string, string][] = [
+      [`plants: ${"[".repeat(deep)}${"]".repeat(deep)}\n`, "t.yaml"],
+      [`{"plants": ${'{"a": '.repeat(deep)}1${"}".repeat(deep)}}`, "t.json"],
+      [`${Array.from({ length: deep + 1 }, (_, i) => `${" ".repeat(i)}a:`).join("\n")} 1\n`, "t.yaml"],
+      [`plants:\n  ${"- ".repeat(deep)}x\n`, "t.yaml"],
+    ];
+    for (const [text, file] of documents) {
+      const [issue] = issuesOf(text, file);
+      expect(issue).toMatchObject({
+        file,
+        line: expect.any(Number),
+        expected: `at most ${MAX_NESTING} levels of nesting`,
+      });
+    }
+    // brackets inside quoted text or comments are not nesting
+    const quoted = `plants: []\nhorizon: { start: 1, end: 2 }\n# ${"[".repeat(deep)}\nx: "${"[".repeat(deep)}"\n`;
+    expect(issuesOf(quoted)[0]!.message).toMatch(/unknown field 'x'/);
+  });
+
+  it("refuses __proto__, constructor and prototype as field names, wherever they are", () => {
+    for (const key of ["__proto__", "constructor", "prototype"]) {
+      const issues = issuesOf(
+        `plants:\n  - id: a\n    ${key}: { polluted: true }\nhorizon: { start: 1, end: 2 }\n`,
+      );
+      expect(issues[0]).toMatchObject({ line: 3, column: 5, path: `plants[0].${key}` });
+      const json = issuesOf(
+        `{"horizon": {"start": 1, "end": 2}, "plants": [], "${key}": {"polluted": true}}`,
+        "t.json",
+      );
+      expect(json[0]).toMatchObject({ line: 1, path: key });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("reports the line and column of the first byte that is not UTF-8", () => {

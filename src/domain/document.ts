@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument as parseYaml, type Document, visit } from "yaml";
 import type { z } from "zod";
 import { ValidationError, type ValidationIssue } from "./issues.js";
-import { issuesFromZod, type Locate, type PathKey, type Site } from "./zod-issues.js";
+import { formatPath, issuesFromZod, type Locate, type PathKey, position, type Site } from "./zod-issues.js";
 
 /**
  * Reading user documents (YAML or JSON): bytes → text → tree → schema-checked value.
@@ -60,7 +60,125 @@ export function readSourceDocument(input: Uint8Array | string, file: string): So
   const text = typeof input === "string" ? checkSize(input.length, file, input) : decodeUtf8(input, file);
   if (text.trim() === "")
     throw fileProblem(file, "the file is empty", "a scenario document", "an empty file");
-  return file.toLowerCase().endsWith(".json") ? parseJsonText(text, file) : parseYamlText(text, file);
+  const tooDeep = firstTooDeep(text);
+  if (tooDeep !== undefined) {
+    const { line, column } = positionInText(text, tooDeep);
+    throw new ValidationError([
+      {
+        file,
+        line,
+        column,
+        path: "",
+        expected: `at most ${MAX_NESTING} levels of nesting`,
+        found: "deeper nesting",
+        message: `the document is nested more than ${MAX_NESTING} levels deep: a scenario needs only a few`,
+      },
+    ]);
+  }
+  const doc = file.toLowerCase().endsWith(".json") ? parseJsonText(text, file) : parseYamlText(text, file);
+  const special = specialKeys(doc);
+  if (special.length) throw new ValidationError(special);
+  return doc;
+}
+
+/**
+ * Deeper documents are refused before parsing: parsing them costs time (and stack) the server would take from
+ * everyone else. A scenario needs about six levels.
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * Offset where the text first nests deeper than MAX_NESTING, by one linear scan: flow brackets (outside quoted
+ * scalars and comments), plus the block levels of indentation and of `- ` items. An estimate on the safe side
+ * for real documents, which stay far below the limit.
+ */
+function firstTooDeep(text: string): number | undefined {
+  let brackets = 0;
+  const indents: number[] = [];
+  let quote: string | undefined;
+  let lineStart = true;
+  let previous = "\n"; // last character outside quotes that was not a space
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (lineStart) {
+      lineStart = false;
+      let indent = 0;
+      while (text[i + indent] === " ") indent++;
+      let dashes = 0;
+      while (
+        text[i + indent + dashes * 2] === "-" &&
+        " \n".includes(text[i + indent + dashes * 2 + 1] ?? "\n")
+      )
+        dashes++;
+      const rest = text[i + indent + dashes * 2];
+      if (brackets === 0 && rest !== undefined && rest !== "\n" && rest !== "#") {
+        while (indents.length > 0 && indents.at(-1)! >= indent) indents.pop();
+        indents.push(indent);
+        if (indents.length + dashes > MAX_NESTING) return i + indent;
+      }
+    }
+    if (ch === "\n") {
+      lineStart = true;
+      previous = ch;
+    } else if (ch === "#" && (previous === "\n" || text[i - 1] === " ")) {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+    } else if ((ch === '"' || ch === "'") && "[{,:-\n".includes(previous)) {
+      quote = ch;
+    } else if (ch === "[" || ch === "{") {
+      if (++brackets > MAX_NESTING) return i;
+    } else if (ch === "]" || ch === "}") {
+      brackets = Math.max(0, brackets - 1);
+    }
+    if (ch !== " " && ch !== "\n" && !quote) previous = ch;
+  }
+  return undefined;
+}
+
+/** Keys with a meaning to JavaScript objects: no scenario field has these names, and none may. */
+const SPECIAL_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Every special key in the document, found without recursion (documents may be nested very deeply). */
+function specialKeys(doc: SourceDocument): ValidationIssue[] {
+  type Node = { value: unknown; key?: PathKey; parent?: Node };
+  const pathOf = (node: Node): PathKey[] => {
+    const path: PathKey[] = [];
+    for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
+    return path;
+  };
+  const issues: ValidationIssue[] = [];
+  const stack: Node[] = [{ value: doc.data }];
+  const seen = new Set<unknown>(); // an alias may point back to its own ancestor
+  while (stack.length > 0 && issues.length < 20) {
+    const node = stack.pop()!;
+    const { value } = node;
+    if (typeof value === "object" && value !== null) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+    }
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) stack.push({ value: v, key: i, parent: node });
+    } else if (typeof value === "object" && value !== null)
+      for (const key of Object.keys(value)) {
+        const child: Node = { value: (value as Record<string, unknown>)[key], key, parent: node };
+        if (!SPECIAL_KEYS.has(key)) stack.push(child);
+        else {
+          const path = pathOf(child);
+          issues.push({
+            ...position(doc.locate(path, "key")),
+            path: formatPath(path),
+            expected: "a field of the scenario format",
+            found: `'${key}'`,
+            message: `'${key}' cannot be a field name: it has a special meaning in JavaScript`,
+          });
+        }
+      }
+  }
+  return sortIssues(issues);
 }
 
 function checkSize(size: number, file: string, text: string): string {
@@ -221,6 +339,8 @@ function yamlMessage(code: string, message: string, text: string, pos: [number, 
         : `${lowerFirst(message)} (an opening bracket or brace is never closed)`;
     case "BAD_INDENT":
       return `${lowerFirst(message)}: check the indentation of this line`;
+    case "RESOURCE_EXHAUSTION":
+      return "the document is nested too deeply to read: a scenario needs only a few levels";
     case "MULTIPLE_DOCS":
       return "the file holds several YAML documents ('---'); a scenario is one document";
     default:

@@ -35,10 +35,13 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   404: "Not found",
   405: "Method not allowed",
+  408: "Request timeout",
   409: "Conflict",
   413: "Request too large",
   415: "Unsupported media type",
   422: "Invalid scenario",
+  429: "Too many requests",
+  431: "Request headers too large",
   500: "Internal error",
 };
 
@@ -47,10 +50,13 @@ const TYPES: Record<number, string> = {
   401: "unauthorized",
   404: "not-found",
   405: "method-not-allowed",
+  408: "timeout",
   409: "conflict",
   413: "too-large",
   415: "unsupported-media-type",
   422: "invalid-scenario",
+  429: "too-many-requests",
+  431: "headers-too-large",
   500: "internal",
 };
 

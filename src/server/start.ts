@@ -1,10 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { createServer, type RequestListener, type ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { openStore } from "../store/open.js";
 import { seedBuiltinProjects } from "../store/seed.js";
 import type { Store } from "../store/types.js";
 import { createApp } from "./app.js";
+import {
+  answerClientError,
+  type ConnectionLimits,
+  DEFAULT_LIMITS,
+  refusingTraversal,
+  serverOptions,
+} from "./connections.js";
 import { isLoopback } from "./auth.js";
 import { RESTART_REASON, RunManager } from "./runs.js";
 
@@ -18,6 +26,8 @@ export interface ServeOptions {
   /** required for writes; generated when the host is not loopback and none is given */
   token?: string;
   webDir?: string;
+  /** header and request timeouts (default DEFAULT_LIMITS) */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
@@ -52,15 +62,21 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 4173, hostname: host }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: options.port ?? 4173,
+        hostname: host,
+        serverOptions: serverOptions({ ...DEFAULT_LIMITS, ...options.limits }),
+        // node-server passes (options, listener): the guard goes in front of its listener
+        createServer: ((opts: ServerOptions, listener: RequestListener) =>
+          createServer(opts, refusingTraversal(listener))) as typeof createServer,
+      },
+      () => resolve(s),
+    );
     s.once("error", reject);
   });
-  // Idle keep-alive sockets must outlive the clients' own (undici: 4 s): when the server closes one first, a
-  // client reusing it at that moment gets ECONNRESET (seen in the load test with Node's default of 5 s)
-  if ("keepAliveTimeout" in server) {
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-  }
+  server.on("clientError", answerClientError);
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {

@@ -26,12 +26,13 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), "portello-security-"));
 }
 
-export function startServer(dataDir = tempDataDir()): Promise<ServerProcess> {
+/** `args`: more options of `portello serve`, e.g. its timeouts. */
+export function startServer(dataDir = tempDataDir(), args: string[] = []): Promise<ServerProcess> {
   const env = { ...process.env };
   delete env.DATABASE_URL; // the embedded store in dataDir, whatever the caller's environment holds
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", MAIN, "serve", "--port", "0", "--data", dataDir],
+    ["--import", "tsx", MAIN, "serve", "--port", "0", "--data", dataDir, ...args],
     {
       stdio: ["ignore", "pipe", "pipe"],
       env,
@@ -106,8 +107,11 @@ export async function healthMs(base: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Everything stored, as the API shows it: projects, scenarios, every version's hash, runs with progress. */
-export async function snapshot(base: string): Promise<string> {
+/**
+ * Everything stored, as the API shows it: projects, scenarios, every version's hash, runs with progress — but
+ * `exceptRun`, a run still solving, whose log grows as it should.
+ */
+export async function snapshot(base: string, exceptRun?: string): Promise<string> {
   const get = async (path: string) => {
     const r = await call(base, "GET", path);
     expect(r.status, `${path}: ${r.text}`).toBe(200);
@@ -120,6 +124,52 @@ export async function snapshot(base: string): Promise<string> {
       scenarios.push({ scenario, versions: await get(`/api/scenarios/${scenario.id}/versions`) });
   const runs = [];
   for (const run of await get("/api/runs"))
-    runs.push({ run, progress: (await get(`/api/runs/${run.id}/progress`)).length });
+    if (run.id !== exceptRun)
+      runs.push({ run, progress: (await get(`/api/runs/${run.id}/progress`)).length });
   return JSON.stringify({ projects, scenarios, runs });
+}
+
+/**
+ * Probes health every 100 ms from a separate process, so that the attacking test's own event loop does not
+ * count in the server's latency. `stop` returns every latency in milliseconds (Infinity for a failed probe).
+ */
+export function startProber(base: string): { started: Promise<void>; stop(): Promise<number[]> } {
+  const script = `
+    let running = true;
+    process.on("SIGTERM", () => { running = false; });
+    while (running) {
+      const started = performance.now();
+      try {
+        const res = await fetch(${JSON.stringify(`${base}/api/health`)}, { signal: AbortSignal.timeout(5000) });
+        await res.text();
+        console.log(res.status === 200 ? String(performance.now() - started) : "fail");
+      } catch {
+        console.log("fail");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  let first: () => void;
+  const started = new Promise<void>((resolve) => {
+    first = resolve;
+  });
+  child.stdout!.on("data", (chunk) => {
+    output += String(chunk);
+    first();
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  return {
+    started,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      return output
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => (line === "fail" ? Number.POSITIVE_INFINITY : Number(line)));
+    },
+  };
 }

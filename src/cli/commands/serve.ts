@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { DEFAULT_LIMITS } from "../../server/connections.js";
 import { startServer } from "../../server/start.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError, runCommand } from "../output.js";
@@ -8,6 +9,8 @@ interface ServeFlags {
   host: string;
   data?: string;
   token?: string;
+  headersTimeout: string;
+  requestTimeout: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -22,6 +25,16 @@ export function registerServeCommand(program: Command): void {
     )
     .option("--data <dir>", "folder of the embedded database (default ~/.portello/data)")
     .option("--token <token>", "token required for writes (default: generated when not on localhost)")
+    .option(
+      "--headers-timeout <seconds>",
+      "drop a client that has not sent its complete headers by then",
+      String(DEFAULT_LIMITS.headersTimeoutSeconds),
+    )
+    .option(
+      "--request-timeout <seconds>",
+      "drop a client that has not sent its complete request by then",
+      String(DEFAULT_LIMITS.requestTimeoutSeconds),
+    )
     .action((flags: ServeFlags) => runCommand(() => serve(flags)));
 }
 
@@ -30,8 +43,13 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UserError(`--port must be a whole number from 0 to 65535, not "${flags.port}"`, ExitCode.usage);
   }
+  const limits = {
+    headersTimeoutSeconds: seconds(flags.headersTimeout, "--headers-timeout"),
+    requestTimeoutSeconds: seconds(flags.requestTimeout, "--request-timeout"),
+  };
   const server = await startServer({
     port,
+    limits,
     host: flags.host,
     ...(flags.data ? { dataDir: flags.data } : {}),
     ...(flags.token ? { token: flags.token } : {}),
@@ -59,4 +77,11 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     process.on("SIGTERM", stop);
   });
   return ExitCode.ok;
+}
+
+function seconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1 || n > 3600)
+    throw new UserError(`${flag} must be a number of seconds from 1 to 3600, not "${value}"`, ExitCode.usage);
+  return n;
 }

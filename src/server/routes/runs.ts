@@ -22,12 +22,19 @@ import {
   ScenarioParams,
 } from "../schemas.js";
 
+/**
+ * Each open stream holds a socket and a listener, and replays the run's log when it opens: beyond this many, new
+ * ones are refused (429) rather than slowing the server for everyone (measured in docs/security.md).
+ */
+export const MAX_EVENT_STREAMS = 256;
+
 /** SSE comments at this interval keep proxies from closing a quiet stream, and notice gone clients. */
 const KEEPALIVE_MS = 15_000;
 
 /** Runs: start (validated version → worker), follow, cancel, read the plan; and compare finished runs. */
 export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void {
   const tag = "runs";
+  let openStreams = 0;
 
   api.add(
     {
@@ -138,7 +145,13 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
     },
     async (c, { params }) => {
       await store.getRun(params.runId); // 404 before the stream starts
-      return followRun(c, store, runs, params.runId);
+      if (openStreams >= MAX_EVENT_STREAMS)
+        throw new HttpProblem(
+          429,
+          `${MAX_EVENT_STREAMS} event streams are open on this server: try again shortly, or read /progress`,
+        );
+      openStreams++;
+      return followRun(c, store, runs, params.runId, () => openStreams--);
     },
   );
 
@@ -223,7 +236,7 @@ async function planOf(store: Store, runId: string): Promise<unknown> {
  * Replays the stored log (after Last-Event-ID, for reconnecting clients), then forwards live entries, then
  * `end`. Subscribing before reading the log means no entry falls between the two; seq numbers drop repeats.
  */
-function followRun(c: Context, store: Store, runs: RunManager, runId: string): Response {
+function followRun(c: Context, store: Store, runs: RunManager, runId: string, onClose: () => void): Response {
   return streamSSE(c, async (stream) => {
     let lastSeq = Number(c.req.header("last-event-id") ?? 0) || 0;
     const pending: RunEvent[] = [];
@@ -273,6 +286,7 @@ function followRun(c: Context, store: Store, runs: RunManager, runId: string): R
     } finally {
       clearInterval(keepAlive);
       unsubscribe();
+      onClose();
     }
   });
 }
