@@ -5,6 +5,7 @@ import { registerPlanCommands } from "./commands/plan.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommands } from "./commands/import.js";
 import { registerExportCommand } from "./commands/export.js";
+import { registerExcelCommands } from "./commands/excel.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./output.js";
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerDemoCommand(program);
   registerImportCommands(program);
   registerExportCommand(program);
+  registerExcelCommands(program);
   registerServeCommand(program);
   return program;
 }

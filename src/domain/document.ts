@@ -17,6 +17,8 @@ export interface SourceDocument {
   file: string;
   data: unknown;
   locate: Locate;
+  /** problems found while reading that the schema cannot see (a workbook's unknown column), reported with its */
+  issues?: ValidationIssue[];
 }
 
 export function parseDocument<T>(input: Uint8Array | string, file: string, schema: z.ZodType<T>): T {
@@ -50,9 +52,18 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 /** Validates a parsed document's data against a schema, reporting every issue at its position. */
 export function validateDocument<T>(document: SourceDocument, schema: z.ZodType<T>): T {
   const result = schema.safeParse(document.data, { reportInput: true });
-  if (result.success) return result.data;
-  const issues = issuesFromZod(result.error, { schema, data: document.data, locate: document.locate });
-  throw new ValidationError(sortIssues(issues));
+  const read = document.issues ?? [];
+  if (result.success && read.length === 0) return result.data;
+  const issues = result.success
+    ? []
+    : issuesFromZod(result.error, { schema, data: document.data, locate: document.locate });
+  throw new ValidationError(sortIssues(withReadIssues(read, issues)));
+}
+
+/** Reading problems first; a later problem about a cell already reported is the same problem, said twice. */
+export function withReadIssues(read: ValidationIssue[], later: ValidationIssue[]): ValidationIssue[] {
+  const cells = new Set(read.filter((i) => i.sheet !== undefined).map((i) => `${i.sheet}!${i.cell}`));
+  return [...read, ...later.filter((i) => i.sheet === undefined || !cells.has(`${i.sheet}!${i.cell}`))];
 }
 
 /** Decodes and parses; throws ValidationError for bad bytes, empty files and syntax errors. */
@@ -443,6 +454,9 @@ function scalarText(node: unknown): string | undefined {
 export function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
   return [...issues].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+      a.file.localeCompare(b.file) ||
+      (a.sheet ?? "").localeCompare(b.sheet ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
   );
 }

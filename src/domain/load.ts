@@ -9,18 +9,21 @@ import {
   fileResolver,
 } from "./extends.js";
 import {
+  MAX_DOCUMENT_BYTES,
   readBytes,
   readSourceDocument,
   type SourceDocument,
   sortIssues,
   validateDocument,
+  withReadIssues,
 } from "./document.js";
+import { isWorkbook, readScenarioWorkbook } from "./formats/xlsx/read.js";
 import { ValidationError, type ValidationIssue } from "./issues.js";
 import { applyPatch, mergedLocator, startMerge } from "./merge.js";
 import { checkReferences } from "./references.js";
 import { Scenario } from "./scenario.js";
 import { ScenarioPatch } from "./scenario-patch.js";
-import { issuesFromZod } from "./zod-issues.js";
+import { issuesFromZod, position } from "./zod-issues.js";
 
 export { listBuiltinScenarios, fileResolver, builtinResolver } from "./extends.js";
 export type { BaseNotFound, BaseScenario, BaseSource, ExtendsResolver } from "./extends.js";
@@ -84,6 +87,37 @@ export async function loadScenario(pathOrBuiltin: string): Promise<Scenario> {
   return (await resolveScenario(top, fileResolver())).scenario;
 }
 
+/** The bytes of a scenario file on disk, or of a shipped one by `builtin:<name>` (e.g. to export it as written). */
+export async function readScenarioFile(pathOrBuiltin: string): Promise<string | Uint8Array> {
+  if (!pathOrBuiltin.startsWith(BUILTIN_PREFIX)) return readBytes(pathOrBuiltin);
+  const found = await builtinResolver.resolve(pathOrBuiltin, "");
+  if ("notFound" in found)
+    throw problem(
+      { file: pathOrBuiltin },
+      "",
+      found.expected,
+      `'${pathOrBuiltin}'`,
+      `unknown built-in scenario '${pathOrBuiltin}'${found.detail}`,
+    );
+  return found.text;
+}
+
+/** A scenario document: an Excel workbook (.xlsx, or any zip) or YAML/JSON text. */
+export function readScenarioSource(input: string | Uint8Array, file: string): SourceDocument {
+  if (typeof input === "string" || !isWorkbook(input, file)) return readSourceDocument(input, file);
+  if (input.length > MAX_DOCUMENT_BYTES) {
+    const mb = (input.length / 1024 / 1024).toFixed(1);
+    throw problem(
+      { file },
+      "",
+      "at most 50 MB",
+      `${mb} MB`,
+      `the file is too large (${mb} MB; the limit is 50 MB)`,
+    );
+  }
+  return readScenarioWorkbook(input, file);
+}
+
 /** Scenario text whose `extends` the resolver answers (for text without a file: file "<stdin>", "<request>"). */
 export async function parseScenarioText(
   input: string | Uint8Array,
@@ -100,14 +134,23 @@ export async function resolveScenario(
   resolver: ExtendsResolver,
 ): Promise<ResolvedScenario> {
   const layers = await collectLayers(
-    { doc: readSourceDocument(top.text, top.file), origin: top.origin ?? top.file },
+    { doc: readScenarioSource(top.text, top.file), origin: top.origin ?? top.file },
     [],
     resolver,
   );
   const bases = layers.slice(0, -1).map((layer) => layer.base!);
   const [root, ...patches] = layers;
-  if (patches.length === 0)
-    return { scenario: finish([root!.doc], validateDocument(root!.doc, Scenario), undefined), bases };
+  if (patches.length === 0) {
+    // a workbook's reading problems are reported with the schema's, or with the references' when it passes
+    const { data, locate } = root!.doc;
+    const read = root!.doc.issues ?? [];
+    const parsed = Scenario.safeParse(data, { reportInput: true });
+    if (!parsed.success)
+      throw new ValidationError(
+        sortIssues(withReadIssues(read, issuesFromZod(parsed.error, { schema: Scenario, data, locate }))),
+      );
+    return { scenario: finish([root!.doc], parsed.data, undefined, read), bases };
+  }
 
   validateDocument(root!.doc, Scenario); // a base is a full scenario: its own errors point into it
   const merged = startMerge(root!.doc.data as Record<string, unknown>);
@@ -118,20 +161,24 @@ export async function resolveScenario(
 
   const docs = layers.map((layer) => layer.doc);
   const locate = mergedLocator(docs, merged);
+  const read = layers.flatMap((layer) => layer.doc.issues ?? []);
   const result = Scenario.safeParse(merged.data, { reportInput: true });
   if (!result.success)
     throw new ValidationError(
-      sortIssues(issuesFromZod(result.error, { schema: Scenario, data: merged.data, locate })),
+      sortIssues(
+        withReadIssues(read, issuesFromZod(result.error, { schema: Scenario, data: merged.data, locate })),
+      ),
     );
-  return { scenario: finish(docs, result.data, locate), bases };
+  return { scenario: finish(docs, result.data, locate, read), bases };
 }
 
 function finish(
   docs: SourceDocument[],
   scenario: Scenario,
   locate: SourceDocument["locate"] | undefined,
+  read: ValidationIssue[] = [],
 ): Scenario {
-  const issues = checkReferences(scenario, locate ?? docs[0]!.locate);
+  const issues = withReadIssues(read, checkReferences(scenario, locate ?? docs[0]!.locate));
   if (issues.length) throw new ValidationError(sortIssues(issues));
   return scenario;
 }
@@ -177,7 +224,7 @@ async function collectLayers(
     );
   }
   const baseLayer = {
-    doc: readSourceDocument(found.text, found.label),
+    doc: readScenarioSource(found.text, found.label),
     origin: found.origin,
     base: resolvedBase(found),
   };
@@ -190,21 +237,19 @@ function resolvedBase(found: BaseScenario): ResolvedBase {
   return { label: found.label, source: found.source, contentHash };
 }
 
-function positionOf(doc: SourceDocument): { line?: number; column?: number } {
-  const { line, column } = doc.locate(["extends"], "value");
-  return { line, column };
+function positionOf(doc: SourceDocument): Omit<ReturnType<typeof position>, "file"> {
+  const { file: _, ...at } = position(doc.locate(["extends"], "value"));
+  return at;
 }
 
 function problem(
-  at: { file: string; line?: number; column?: number },
+  at: Partial<ValidationIssue> & { file: string },
   path: string,
   expected: string,
   found: string,
   message: string,
 ): ValidationError {
-  const issue: ValidationIssue = { file: at.file, path, expected, found, message };
-  if (at.line !== undefined) Object.assign(issue, { line: at.line, column: at.column });
-  return new ValidationError([issue]);
+  return new ValidationError([{ ...at, path, expected, found, message }]);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -8,13 +8,14 @@ import { z } from "zod";
 type AnySchema = z.core.$ZodType;
 type PathKey = PropertyKey;
 
-interface Def {
+export interface Def {
   type: string;
   innerType?: AnySchema;
   in?: AnySchema;
   shape?: Record<string, AnySchema>;
   element?: AnySchema;
   valueType?: AnySchema;
+  keyType?: AnySchema;
   options?: AnySchema[];
   discriminator?: string;
   values?: unknown[];
@@ -22,7 +23,7 @@ interface Def {
   getter?: () => AnySchema;
 }
 
-function defOf(schema: AnySchema): Def {
+export function defOf(schema: AnySchema): Def {
   return schema._zod.def as unknown as Def;
 }
 

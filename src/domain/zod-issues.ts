@@ -16,6 +16,10 @@ export interface Site {
   text?: string;
   /** true when the whole path exists in this file (false: the position is of its nearest parent) */
   exact?: boolean;
+  /** in a workbook: the sheet, the cell ("E4") and the column's words */
+  sheet?: string;
+  cell?: string;
+  field?: string;
 }
 
 /** `key`: point at the field name (unknown fields); `value`: at its value (or the parent key when missing). */
@@ -30,10 +34,17 @@ interface Context {
 type RawIssue = z.core.$ZodIssue & { input?: unknown; received?: string };
 
 /** Just file, line and column: what a ValidationIssue carries of a site. */
-export function position(site: Site): Pick<ValidationIssue, "file" | "line" | "column"> {
-  const out: Pick<ValidationIssue, "file" | "line" | "column"> = { file: site.file };
+export function position(
+  site: Site,
+): Pick<ValidationIssue, "file" | "line" | "column" | "sheet" | "cell" | "field"> {
+  const out: Pick<ValidationIssue, "file" | "line" | "column" | "sheet" | "cell" | "field"> = {
+    file: site.file,
+  };
   if (site.line !== undefined) out.line = site.line;
   if (site.column !== undefined) out.column = site.column;
+  if (site.sheet !== undefined) out.sheet = site.sheet;
+  if (site.cell !== undefined) out.cell = site.cell;
+  if (site.field !== undefined) out.field = site.field;
   return out;
 }
 

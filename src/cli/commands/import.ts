@@ -55,7 +55,7 @@ function readInput(file: string): string {
 }
 
 /** YAML with one line per lane and per demand row: thousands of them stay readable. */
-function toYaml(value: object, comment: string): string {
+export function toYaml(value: object, comment: string): string {
   const doc = new Document(value);
   doc.commentBefore = ` ${comment}`;
   for (const key of ["lanes", "demand"]) {
