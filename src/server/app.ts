@@ -10,6 +10,7 @@ import { ApiRouter } from "./router.js";
 import { atlasRoutes } from "./routes/atlas.js";
 import { runRoutes } from "./routes/runs.js";
 import { scenarioRoutes } from "./routes/scenarios.js";
+import { planWorkbookRoutes, workbookRoutes } from "./routes/workbooks.js";
 import { RunManager } from "./runs.js";
 
 export interface AppOptions {
@@ -63,7 +64,9 @@ export function createApp(options: AppOptions): Hono {
   );
   atlasRoutes(api);
   scenarioRoutes(api, store);
+  workbookRoutes(api, store);
   runRoutes(api, store, runs);
+  planWorkbookRoutes(api, store);
 
   const openApi = api.openApi({
     title: "Portello API",

@@ -12,11 +12,18 @@ export const ProblemIssue = z.object({
   file: z.string(),
   line: z.number().int().optional(),
   column: z.number().int().optional(),
+  sheet: z.string().optional().describe("in a workbook: the sheet"),
+  cell: z.string().optional().describe("in a workbook: the cell, e.g. E4"),
+  field: z.string().optional().describe("in a workbook: the column's words, e.g. capacity per shift"),
   path: z.string(),
   expected: z.string(),
   found: z.string().optional(),
   message: z.string(),
-  text: z.string().describe("the issue as the CLI prints it: file:line:col: path: message"),
+  text: z
+    .string()
+    .describe(
+      "the issue as the CLI prints it: file:line:col: path: message (workbooks: file: Sheet!Cell: field: message)",
+    ),
 });
 
 export const Problem = z

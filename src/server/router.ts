@@ -20,6 +20,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** a body that is not JSON (a workbook): the handler reads it; listed here for the OpenAPI document */
+  rawBody?: { contentTypes: string[]; description: string };
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
@@ -109,9 +111,14 @@ function operation(route: RouteSpec<AnyObject, AnyObject, z.ZodType>): Record<st
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(route.responses)) {
     const contentType = r.contentType ?? "application/json";
+    const schema = r.schema
+      ? jsonSchema(r.schema, "output")
+      : r.contentType
+        ? { type: "string", format: "binary" }
+        : undefined;
     responses[status] = {
       description: r.description,
-      ...(r.schema ? { content: { [contentType]: { schema: jsonSchema(r.schema, "output") } } } : {}),
+      ...(schema ? { content: { [contentType]: { schema } } } : {}),
     };
   }
   for (const status of route.method === "get"
@@ -132,6 +139,17 @@ function operation(route: RouteSpec<AnyObject, AnyObject, z.ZodType>): Record<st
           requestBody: {
             required: true,
             content: { "application/json": { schema: jsonSchema(route.body, "input") } },
+          },
+        }
+      : {}),
+    ...(route.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            description: route.rawBody.description,
+            content: Object.fromEntries(
+              route.rawBody.contentTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }]),
+            ),
           },
         }
       : {}),

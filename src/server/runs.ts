@@ -153,6 +153,8 @@ export class RunManager {
         this.settle(runId, { status: "failed", failureReason: reason }).finally(resolve);
       });
     });
+    // the outcome is recorded: its exit on terminate is no news (and must not reach a store being closed)
+    worker.removeAllListeners("exit");
     await worker.terminate();
   }
 

@@ -15,7 +15,8 @@ import type { ScenarioVersion, Store } from "../store/types.js";
  * asks the store, never the disk, whatever the syntax of the document.
  */
 export interface StoredScenarioText {
-  content: string;
+  /** YAML or JSON text, or an uploaded workbook's bytes */
+  content: string | Uint8Array;
   fileName: string;
   /** the project whose scenarios `extends` may name; without one only built-ins resolve */
   projectId?: string;
@@ -51,7 +52,7 @@ export async function resolveStoredVersion(
 
 export async function parseStoredScenario(
   store: Store,
-  content: string,
+  content: string | Uint8Array,
   fileName: string,
   projectId?: string,
 ): Promise<Scenario> {

@@ -11,9 +11,9 @@ import {
   readScenarioSource,
 } from "../../domain/load.js";
 import { ScenarioPatch } from "../../domain/scenario-patch.js";
+import { scenarioYaml } from "../../domain/formats/yaml-text.js";
 import { ExitCode } from "../exit-codes.js";
 import { runCommand, UserError } from "../output.js";
-import { toYaml } from "./import.js";
 import { writeOutput } from "./write-output.js";
 
 /** `portello excel export|import`: scenarios as workbooks and back (docs/excel.md). */
@@ -73,7 +73,7 @@ export function registerExcelCommands(program: Command): void {
         const data = readScenarioSource(bytes, file).data as Record<string, unknown>;
         const text = options.json
           ? `${JSON.stringify(data, null, 2)}\n`
-          : toYaml(data, `Imported by \`portello excel import ${basename(file)}\``);
+          : scenarioYaml(data, `Imported by \`portello excel import ${basename(file)}\``);
         writeOutput(text, options.out, options.force);
         return ExitCode.ok;
       }),

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import type { Command } from "commander";
-import { Document } from "yaml";
 import { cflpScenarioInput, parseCflp } from "../../domain/formats/cflp.js";
+import { scenarioYaml } from "../../domain/formats/yaml-text.js";
 import { ExitCode } from "../exit-codes.js";
 import { runCommand, UserError } from "../output.js";
 import { writeOutput } from "./write-output.js";
@@ -37,7 +37,7 @@ export function registerImportCommands(program: Command): void {
         const scenario = cflpScenarioInput(parseCflp(input, file), { id, year });
         const text = options.json
           ? `${JSON.stringify(scenario, null, 2)}\n`
-          : toYaml(scenario, `Imported by \`portello import cflp ${basename(file)}\``);
+          : scenarioYaml(scenario, `Imported by \`portello import cflp ${basename(file)}\``);
         writeOutput(text, options.out, options.force);
         return ExitCode.ok;
       }),
@@ -52,15 +52,4 @@ function readInput(file: string): string {
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-}
-
-/** YAML with one line per lane and per demand row: thousands of them stay readable. */
-export function toYaml(value: object, comment: string): string {
-  const doc = new Document(value);
-  doc.commentBefore = ` ${comment}`;
-  for (const key of ["lanes", "demand"]) {
-    const list = doc.get(key, true) as { items?: { flow?: boolean }[] } | undefined;
-    for (const item of list?.items ?? []) item.flow = true;
-  }
-  return doc.toString({ lineWidth: 0 });
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { comparePlans } from "../../analysis/compare.js";
+import { writeComparisonWorkbookFile, writePlanWorkbookFile } from "../../analysis/plan-workbook.js";
 import { loadScenario } from "../../domain/load.js";
 import type { Scenario } from "../../domain/scenario.js";
 import { solveScenario } from "../../plan/solve.js";
@@ -14,6 +15,7 @@ import { formatComparison, formatPlanReport, formatProgress } from "./plan-repor
 interface SolveFlags {
   json?: boolean;
   out?: string;
+  xlsx?: string;
   force?: boolean;
   timeLimit?: number;
   gap?: number;
@@ -30,7 +32,8 @@ export function registerPlanCommands(program: Command): void {
     .argument("<scenario>", "scenario file, or builtin:<name>")
     .option("--json", "print the full plan as JSON instead of the report")
     .option("--out <file>", "also write the full plan as JSON to this file")
-    .option("--force", "let --out overwrite an existing file")
+    .option("--xlsx <file>", "also write the plan as an Excel workbook (docs/excel.md)")
+    .option("--force", "let --out and --xlsx overwrite existing files")
     .option("--time-limit <seconds>", "stop the solver after this many seconds", positiveNumber)
     .option("--gap <relative>", "accept a plan within this relative gap of the optimum, e.g. 0.001", fraction)
     .addOption(new Option("--solver <name>", "solver to use").choices(["highs", "cbc"]).default("highs"))
@@ -44,13 +47,15 @@ export function registerPlanCommands(program: Command): void {
     )
     .argument("<plans...>", "two or more scenario files, builtin:<name>s or plan JSON files")
     .option("--json", "print the comparison as JSON")
-    .action((inputs: string[], flags: { json?: boolean }) => runCommand(() => compareCommand(inputs, flags)));
+    .option("--xlsx <file>", "also write the comparison as an Excel workbook")
+    .option("--force", "let --xlsx overwrite an existing file")
+    .action((inputs: string[], flags: CompareFlags) => runCommand(() => compareCommand(inputs, flags)));
 }
 
 async function solveCommand(path: string, flags: SolveFlags): Promise<ExitCode> {
-  if (flags.out && !flags.force && existsSync(flags.out)) {
-    throw new UserError(`${flags.out} exists; use --force to overwrite it`);
-  }
+  for (const file of [flags.out, flags.xlsx])
+    if (file && !flags.force && existsSync(file))
+      throw new UserError(`${file} exists; use --force to overwrite it`);
   const scenario = await loadScenario(path);
   const progress = progressLine(scenario);
   const plan = await solveScenario(scenario, {
@@ -63,6 +68,7 @@ async function solveCommand(path: string, flags: SolveFlags): Promise<ExitCode> 
 
   if (flags.out)
     await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`, { flag: flags.force ? "w" : "wx" });
+  if (flags.xlsx) await writePlanWorkbookFile(plan, flags.xlsx, flags.force);
   if (flags.json) printJson(plan);
   else process.stdout.write(formatPlanReport(plan));
   return exitCodeOf(plan);
@@ -119,11 +125,20 @@ function progressLine(
   };
 }
 
-async function compareCommand(inputs: string[], flags: { json?: boolean }): Promise<ExitCode> {
+interface CompareFlags {
+  json?: boolean;
+  xlsx?: string;
+  force?: boolean;
+}
+
+async function compareCommand(inputs: string[], flags: CompareFlags): Promise<ExitCode> {
   if (inputs.length < 2) throw new UserError("compare needs at least two scenarios or plans", ExitCode.usage);
+  if (flags.xlsx && !flags.force && existsSync(flags.xlsx))
+    throw new UserError(`${flags.xlsx} exists; use --force to overwrite it`);
   const plans: Plan[] = [];
   for (const input of inputs) plans.push(await planFrom(input));
   const comparison = comparePlans(plans);
+  if (flags.xlsx) await writeComparisonWorkbookFile(plans, flags.xlsx, flags.force);
   if (flags.json) printJson(comparison);
   else process.stdout.write(formatComparison(comparison));
   return ExitCode.ok;

@@ -222,7 +222,7 @@ async function pinnedScenario(store: Store, run: Run): Promise<ResolvedScenario>
   return resolved;
 }
 
-async function planOf(store: Store, runId: string): Promise<unknown> {
+export async function planOf(store: Store, runId: string): Promise<unknown> {
   const run = await store.getRun(runId);
   if (run.plan !== undefined) return run.plan;
   if (!FINISHED_STATUSES.includes(run.status)) {

@@ -26,10 +26,19 @@ export class ApiError extends Error {
 }
 
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  // a file goes as it is (a workbook); anything else as JSON
+  const file = body instanceof Blob;
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers:
+      body === undefined
+        ? {}
+        : {
+            "content-type": file
+              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              : "application/json",
+          },
+    body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     signal,
   });
   const text = await response.text();
@@ -86,6 +95,19 @@ export const api = {
   result: (id: string, signal?: AbortSignal) => get<Plan>(`/api/runs/${q(id)}/result`, signal),
   compare: (runIds: string[], signal?: AbortSignal) =>
     get<PlanComparison>(`/api/compare?runs=${runIds.map(q).join(",")}`, signal),
+  /** a version as an .xlsx workbook: resolved, or (diff) only its differences from its base */
+  workbookUrl: (id: string, n: number, diff = false) =>
+    `/api/scenarios/${q(id)}/versions/${n}/xlsx${diff ? "?diff=true" : ""}`,
+  uploadWorkbook: (id: string, file: Blob, baseVersion: number, note: string) =>
+    request<Version>(
+      "POST",
+      `/api/scenarios/${q(id)}/versions/xlsx?baseVersion=${baseVersion}&note=${q(note)}`,
+      file,
+    ),
+  /** a run's plan as an .xlsx workbook */
+  planWorkbookUrl: (id: string) => `/api/runs/${q(id)}/xlsx`,
+  /** a comparison of runs as an .xlsx workbook */
+  compareWorkbookUrl: (runIds: string[]) => `/api/compare/xlsx?runs=${runIds.map(q).join(",")}`,
   /** the URL of a run's server-sent events: progress so far, live progress, then `end` */
   eventsUrl: (id: string) => `/api/runs/${q(id)}/events`,
 };

@@ -21,6 +21,10 @@ export interface ValidationIssue {
   file: string;
   line?: number;
   column?: number;
+  /** in a workbook: sheet, cell ("E4") and the column's words */
+  sheet?: string;
+  cell?: string;
+  field?: string;
   path: string;
   expected?: string;
   found?: string;

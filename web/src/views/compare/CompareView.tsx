@@ -27,6 +27,13 @@ export function CompareView({ runIds }: { runIds: string[] }) {
           <>
             <RunPicker key={runIds.join(",")} runs={runs} names={names} selected={runIds} />
             {comparison && (
+              <p>
+                <a href={api.compareWorkbookUrl(runIds)} download>
+                  Download the comparison as a workbook (.xlsx)
+                </a>
+              </p>
+            )}
+            {comparison && (
               <Comparison
                 comparison={comparison}
                 columns={runIds.map((id) =>

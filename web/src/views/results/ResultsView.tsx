@@ -80,6 +80,11 @@ function Results({
             {seconds(plan.solver.seconds)} · {plan.status}
             {plan.solver.gap !== undefined && ` · gap ${percent(plan.solver.gap, 3)}`}
           </p>
+          <p>
+            <a href={api.planWorkbookUrl(run.id)} download>
+              Download the plan as a workbook (.xlsx)
+            </a>
+          </p>
         </div>
         <div className="headline">
           <div className="kpi-label">NPV</div>

@@ -11,6 +11,7 @@ import { lineOffset, readScenario, setField } from "./document.js";
 import { EntityTables } from "./EntityTables.js";
 import { TextEditor } from "./TextEditor.js";
 import { ValidationPanel } from "./ValidationPanel.js";
+import { WorkbookPanel } from "./WorkbookPanel.js";
 
 interface EditorData {
   scenario: ScenarioRecord;
@@ -156,6 +157,12 @@ function Editor({ scenario, version, versions, siblings }: EditorData) {
               <p className="muted small">Fix the issues above to save.</p>
             )}
           </section>
+          <WorkbookPanel
+            scenario={scenario}
+            version={version.number}
+            extendsBase={parsed.extendsFile !== undefined}
+            dirty={dirty}
+          />
           <VersionList scenarioId={scenario.id} versions={versions} current={version.number} />
         </aside>
       </div>
