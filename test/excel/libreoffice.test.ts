@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileResolver, loadScenario, parseScenarioText } from "../../src/domain/load.js";
+import { planWorkbookBytes } from "../../src/analysis/plan-workbook.js";
+import { solveScenario } from "../../src/plan/solve.js";
+import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 import { exportScenario } from "./workbooks.js";
 
 /**
@@ -86,5 +89,18 @@ describe("LibreOffice", () => {
     soffice("--convert-to", "xlsx", "--outdir", "native", join("ods", "alfa.ods"));
     const native = readFileSync(join(dir, "native", "alfa.xlsx"));
     expect(await parseScenarioText(native, "native.xlsx", fileResolver())).toEqual(scenario);
+  });
+
+  it("opens a plan workbook: its summary converts with the plan's NPV", async () => {
+    const plan = await solveScenario(await parseScenarioText(TINY_SCENARIO, "tiny.yaml", fileResolver()), {
+      explain: false,
+    });
+    writeFileSync(join(dir, "plan.xlsx"), await planWorkbookBytes(plan));
+    soffice("--convert-to", "csv", "--outdir", "plan", "plan.xlsx"); // the first sheet: Summary
+    const summary = readFileSync(join(dir, "plan", "plan.csv"), "utf8");
+    expect(summary).toContain("scenario,tiny");
+    const npv = summary.split("\n").find((line) => line.startsWith("NPV"));
+    // LibreOffice writes the value to 15 significant digits
+    expect(Number(npv?.split(",")[1])).toBeCloseTo(plan.npv, 3);
   });
 });

@@ -27,6 +27,14 @@ import { ZipError, type ZipLimits } from "./zip.js";
 type Entry = Record<string, unknown>;
 type Row = (SheetCell | undefined)[];
 
+/** An entity sheet's layout: the row of each entry, the column of each field path (JSON). */
+interface TableIndex {
+  sheet: string;
+  list: string[];
+  rows: { row: number; first: number; whole?: CellSite }[];
+  columns: Map<string, { column: number; label: string }>;
+}
+
 interface CellSite {
   sheet: string;
   row: number;
@@ -71,6 +79,7 @@ class Builder {
   private readonly cells = new Map<string, CellSite>();
   private readonly keys = new Map<string, CellSite>();
   private readonly sheets = new Map<string, SheetInfo>();
+  private readonly tables: TableIndex[] = [];
   private patch = false;
 
   constructor(
@@ -104,12 +113,38 @@ class Builder {
 
   readonly locate = (path: readonly PathKey[], target: "key" | "value"): Site => {
     for (let n = path.length; n >= 0; n--) {
-      const prefix = key(path.slice(0, n));
-      const site = (target === "key" && n === path.length && this.keys.get(prefix)) || this.cells.get(prefix);
+      const prefix = path.slice(0, n);
+      const site =
+        (target === "key" && n === path.length && this.keys.get(key(prefix))) ||
+        this.cells.get(key(prefix)) ||
+        this.tableCell(prefix);
       if (site) return this.site(site, n === path.length);
     }
     return { file: this.file };
   };
+
+  /** The cell of an entity's field: its entry's row, its field's column. */
+  private tableCell(path: readonly PathKey[]): CellSite | undefined {
+    for (const table of this.tables) {
+      const n = table.list.length;
+      if (path.length <= n || table.list.some((k, i) => path[i] !== k)) continue;
+      const entry = table.rows[Number(path[n])];
+      if (typeof path[n] !== "number" || !entry) return undefined;
+      const rest = path.slice(n + 1);
+      const cell = (column: number, label: string): CellSite => ({
+        sheet: table.sheet,
+        row: entry.row,
+        column,
+        label,
+      });
+      if (rest.length === 0) return cell(entry.first, "");
+      const field = table.columns.get(key(rest));
+      if (field) return cell(field.column, field.label);
+      if (rest.length === 1 && entry.whole && entry.whole.label === rest[0]) return entry.whole;
+      return undefined;
+    }
+    return undefined;
+  }
 
   private site(at: CellSite, exact: boolean): Site {
     return {
@@ -188,25 +223,28 @@ class Builder {
     this.cells.set(key(listPath), { sheet: info.name, row: 1, column: 0, label: table.sheet.toLowerCase() });
     this.applyMerges(info.name, rows, merges);
     const columns = this.headerColumns(info.name, rows.get(1) ?? [], table.columns, rows, table.yearsField);
+    // where each entry's fields are: one row number per entry and one column per field (not one record per cell)
+    const layout: TableIndex = {
+      sheet: info.name,
+      list: listPath,
+      rows: [],
+      columns: new Map(
+        [...columns].map(([c, column]) => [key(column.path), { column: c, label: column.label }]),
+      ),
+    };
+    this.tables.push(layout);
     const entries: Entry[] = [];
     for (const [r, row] of sorted(rows)) {
       if (r === 1 || isEmptyRow(row)) continue;
-      const index = entries.length;
       const entry: Entry = {};
       const at = (column: number, label: string): CellSite => ({ sheet: info.name, row: r, column, label });
-      this.cells.set(key([...listPath, index]), at(firstFilled(row), ""));
+      let whole: CellSite | undefined; // where the years field as a whole is (its first filled cell)
       for (const [c, column] of columns) {
-        const path = [...listPath, index, ...column.path];
-        this.cells.set(key(path), at(c, column.label));
-        if (
-          table.yearsField &&
-          column.path[0] === table.yearsField &&
-          row[c] &&
-          !this.cells.has(key(path.slice(0, -1)))
-        )
-          this.cells.set(key(path.slice(0, -1)), at(c, table.yearsField));
+        if (table.yearsField && column.path[0] === table.yearsField && row[c] && !whole)
+          whole = at(c, table.yearsField);
         this.assign(entry, column.path, column, row[c], at(c, column.label));
       }
+      layout.rows.push({ row: r, first: firstFilled(row), ...(whole ? { whole } : {}) });
       if (table.yearsField) {
         this.checkVolumeForm(entry, table.yearsField, at(firstFilled(row), table.yearsField));
         // a full scenario's row with every year empty has no volume, not a missing one (a patch keeps the base's)

@@ -92,12 +92,9 @@ export class WorkbookWriter {
     for (const values of spec.rows) {
       rowNumber++;
       const row = sheet.addRow(values.map((v) => (v === undefined ? null : v)));
-      const formats = spec.rowFormats?.(rowNumber);
-      spec.columns.forEach((column, i) => {
-        const value = values[i];
-        if (value === undefined || value === null) return;
-        const format = formats?.[i] ?? column.numFmt;
-        if (format && typeof value === "number") row.getCell(i + 1).numFmt = format;
+      // cells take their column's format; only a row with its own (Settings) sets it cell by cell
+      spec.rowFormats?.(rowNumber)?.forEach((format, i) => {
+        if (format && typeof values[i] === "number") row.getCell(i + 1).numFmt = format;
       });
       const validations = spec.rowValidations?.(rowNumber);
       validations?.forEach((validation, i) => {
