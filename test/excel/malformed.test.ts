@@ -1,5 +1,5 @@
 import { deflateRawSync } from "node:zlib";
-import type ExcelJS from "exceljs";
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZipArchive } from "../../src/domain/formats/xlsx/zip.js";
 import { BASE, cellAt, edit, exportScenario, problems } from "./workbooks.js";
@@ -247,6 +247,15 @@ describe("files that are not workbooks, or are hostile", () => {
     expect(await one(new TextEncoder().encode("id,name\ncassino,Cassino\n"))).toBe(
       "net.xlsx: the file is not an .xlsx workbook (it is not a zip archive)",
     );
+  });
+
+  it("a workbook that is not a Portello scenario", async () => {
+    const other = new ExcelJS.Workbook();
+    other.addWorksheet("Sheet1").addRow(["plant", "capacity"]);
+    const found = await problems(new Uint8Array(await other.xlsx.writeBuffer()));
+    expect(found).toEqual([
+      "net.xlsx: Settings!A1: the workbook has no Settings sheet (portello, id, name, horizon…): is it a Portello scenario? (portello excel export writes one to start from)",
+    ]);
   });
 
   it("a truncated download", async () => {

@@ -103,6 +103,14 @@ class Builder {
       ...layout.keyed.map((t) => t.sheet),
     ]);
     this.cells.set(key([]), { sheet: settings?.name ?? SHEETS.settings, row: 1, column: 0, label: "" });
+    if (!settings)
+      this.problem({ sheet: SHEETS.settings, row: 1, column: 0, label: "" }, "", {
+        message: `the workbook has no ${SHEETS.settings} sheet (portello, id, name, horizon…): is it a Portello scenario? (portello excel export writes one to start from)`,
+        expected: `a sheet named ${SHEETS.settings}`,
+        found: this.reader.sheets.length
+          ? `the sheets ${this.reader.sheets.map((x) => x.name).join(", ")}`
+          : "no sheets",
+      });
     if (settings && settingsData)
       this.readSettings(settings.name, settingsData.rows, settingsData.merges, layout.settings);
     for (const table of layout.entities) this.readEntities(table);
