@@ -11,10 +11,12 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ExcelJS from "exceljs";
 import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/domain/load.js";
 import { cellAt, edit } from "../excel/workbooks.js";
+import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const portello = (...args: string[]) =>
@@ -65,6 +67,23 @@ describe("portello excel export / import, validate file.xlsx", () => {
     expect(
       portello("excel", "export", "builtin:alfa/base", "--diff", "--out", join(dir, "x.xlsx")).stderr,
     ).toContain("does not extend a base scenario");
+  });
+
+  it("writes a plan and a comparison as workbooks, never over an existing file", async () => {
+    const yaml = join(dir, "tiny.yaml");
+    writeFileSync(yaml, TINY_SCENARIO);
+    const plan = join(dir, "plan.xlsx");
+    const solved = portello("solve", yaml, "--no-explain", "--xlsx", plan);
+    expect(solved.status).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(plan);
+    expect(workbook.getWorksheet("Summary")!.getCell("B2").value).toBe("tiny");
+    const again = portello("solve", yaml, "--no-explain", "--xlsx", plan);
+    expect(again.stderr).toContain("exists; use --force");
+    const compared = join(dir, "compare.xlsx");
+    expect(portello("compare", yaml, yaml, "--xlsx", compared).status).toBe(0);
+    await workbook.xlsx.readFile(compared);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Plans", "KPIs", "Differences"]);
   });
 
   it("reports every problem with sheet and cell, exit 2, and writes nothing", async () => {
