@@ -47,6 +47,23 @@ describe("round trip: scenario → workbook → scenario", () => {
       expect(doc.data).toEqual(patch);
     });
 
+  it("a patch with a Remove sheet, read next to its base: the same scenario as the YAML chain", async () => {
+    const file = "test/fixtures/scenarios/valid/tariff-shock.yaml";
+    const patch = readScenarioSource(await readScenarioFile(file), file).data as Record<string, unknown>;
+    const bytes = await scenarioWorkbookBytes(patch);
+    expect(readScenarioWorkbook(bytes, "tariff-shock.xlsx").data).toEqual(patch);
+    // named as if it sat beside the YAML files: its extends resolves the same way
+    const back = await parseScenarioText(bytes, file.replace(/yaml$/, "xlsx"), fileResolver());
+    expect(back).toEqual(await loadScenario(file));
+
+    const wrong = await edit(bytes, (wb) => {
+      wb.getWorksheet("Remove")!.getRow(2).getCell(2).value = "keep-casino";
+    });
+    await expect(parseScenarioText(wrong, file.replace(/yaml$/, "xlsx"), fileResolver())).rejects.toThrow(
+      "tariff-shock.xlsx: Remove!B2: entry: cannot remove 'keep-casino': the base has no such entry in policies — did you mean 'keep-cassino'?",
+    );
+  });
+
   it("the oracle's 350 random scenarios", async () => {
     for (let seed = 1; seed <= 350; seed++) {
       const scenario = randomScenario(seed, { dense: seed % 2 === 0 });

@@ -91,9 +91,8 @@ class Builder {
     for (const sheet of this.reader.sheets) this.sheets.set(sheet.name.trim().toLowerCase(), sheet);
     const settings = this.sheet(SHEETS.settings);
     const settingsData = settings ? this.reader.readSheet(settings) : undefined;
-    const patch = settingsData ? hasExtends(settingsData.rows) : false;
-    this.patch = patch;
-    const layout = workbookLayout(patch);
+    this.patch = settingsData ? hasExtends(settingsData.rows) : false;
+    const layout = workbookLayout(this.patch);
     this.checkSheetNames([
       SHEETS.readme,
       SHEETS.settings,
@@ -116,7 +115,7 @@ class Builder {
     for (const table of layout.entities) this.readEntities(table);
     for (const table of layout.keyed) this.readKeyed(table);
     this.readCitations(layout.citing, layout.entities);
-    this.readRemove(layout.entities, patch);
+    this.readRemove(layout.entities);
   }
 
   readonly locate = (path: readonly PathKey[], target: "key" | "value"): Site => {
@@ -427,7 +426,7 @@ class Builder {
     return index;
   }
 
-  private readRemove(entities: EntityTable[], patch: boolean) {
+  private readRemove(entities: EntityTable[]) {
     const info = this.sheet(SHEETS.remove);
     if (!info) return;
     const { rows, merges } = this.reader.readSheet(info);
@@ -437,7 +436,7 @@ class Builder {
     for (const [r, row] of sorted(rows)) {
       if (r === 1 || isEmptyRow(row)) continue;
       const at = (column: number, label: string): CellSite => ({ sheet: info.name, row: r, column, label });
-      if (!patch) {
+      if (!this.patch) {
         this.problem(at(0, "table"), "remove", {
           message: "the Remove sheet applies only to a workbook that extends a base (Settings › extends)",
           expected: "an empty Remove sheet",
