@@ -11,7 +11,7 @@ demo_args=()
 for arg in "$@"; do
   if [ "$arg" = "--no-serve" ]; then serve=0; else demo_args+=("$arg"); fi
 done
-node bin/portello.js demo "${demo_args[@]}"
+node bin/portello.js demo --save "${demo_args[@]}"
 [ "$serve" = "1" ] || exit 0
 echo
 echo "portello: starting the web app (atlas, scenarios, runs, compare); stop it with Ctrl-C"

@@ -1,14 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  bestOf,
-  runSensitivity,
-  withDemandScaled,
-  withDutyRate,
-  withOpenCostScaled,
-} from "../src/analysis/sensitivity.js";
+import { applyParameter, withHorizonEnd } from "../src/analysis/parameters.js";
+import { SensitivityProbe, bestOf } from "../src/analysis/sensitivity.js";
 import { listBuiltinScenarios, loadScenario } from "../src/domain/load.js";
+import type { ParameterChange } from "../src/domain/question.js";
 import type { Scenario } from "../src/domain/scenario.js";
 import { solveScenario } from "../src/plan/solve.js";
 
@@ -54,6 +50,8 @@ describe("the built-in Alfa Romeo case", () => {
         "alfa/greenfield-us",
         "alfa/toluca-usmca",
         "alfa/italy-more-shifts",
+        "alfa/reopen-belvidere-multi-source",
+        "alfa/toluca-usmca-multi-source",
       ]),
     );
   });
@@ -123,89 +121,152 @@ describe("the built-in Alfa Romeo case", () => {
     expect(await plantOf("alfa/reopen-belvidere")).toBe("belvidere");
     expect(await plantOf("alfa/toluca-usmca")).toBe("toluca");
     expect(await plantOf("alfa/greenfield-us")).toBe("us-greenfield");
+    expect(await plantOf("alfa/reopen-belvidere-multi-source")).toBe("belvidere");
+  });
+
+  it("lets the multi-source variants build the next Giulia and Stelvio in two plants, never worse than one", async () => {
+    for (const [single, multi] of [
+      ["alfa/reopen-belvidere", "alfa/reopen-belvidere-multi-source"],
+      ["alfa/toluca-usmca", "alfa/toluca-usmca-multi-source"],
+    ] as const) {
+      const a = await solveScenario(await loadScenario(`builtin:${single}`), { explain: false });
+      const b = await solveScenario(await loadScenario(`builtin:${multi}`), { explain: false });
+      // a relaxation: every single-sourced plan is a dual-sourced plan too (up to the MIP gap)
+      expect(b.npv).toBeGreaterThanOrEqual(a.npv - 1e-4 * Math.abs(a.npv));
+      for (const program of ["giulia-next", "stelvio-next"]) {
+        const plants = new Set(b.allocations.filter((x) => x.program === program).map((x) => x.plant));
+        expect(plants.size).toBeGreaterThanOrEqual(1);
+        expect(plants.size).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it("gives Belvidere's Alfa line its own crew: a shift cost paid in every operating year", async () => {
+    const scenario = await loadScenario("builtin:alfa/reopen-belvidere");
+    const belvidere = scenario.plants.find((p) => p.id === "belvidere")!;
+    expect(belvidere.shiftCost).toBeGreaterThan(0);
+    expect(belvidere.reservedVolume).toEqual({});
+    const plan = await solveScenario(scenario, { explain: false });
+    const years = plan.plantYears.filter((py) => py.plant === "belvidere" && py.volume > 0);
+    expect(years.length).toBeGreaterThan(0);
+    for (const py of years) expect(py.shifts).toBeGreaterThanOrEqual(1);
   });
 });
 
-describe("sensitivity of the US-plant question", () => {
-  const optionsOf = async () => {
-    const load = async (name: string) => {
-      const scenario = await loadScenario(`builtin:${name}`);
-      const plan = await solveScenario(scenario, { explain: false });
-      return { id: name, name, scenario, npv: plan.npv };
-    };
-    return [await load("alfa/italy-more-shifts"), await load("alfa/reopen-belvidere")];
-  };
-  /** Belvidere's NPV minus Italy's: positive where the US plant is more attractive. */
-  const usLead = (npv: Record<string, number>) =>
-    npv["alfa/reopen-belvidere"]! - npv["alfa/italy-more-shifts"]!;
+describe("tested parameters on the Alfa Romeo case", () => {
+  const slack = (npv: number) => 1e-4 * Math.abs(npv) + 1; // the MIP gap
 
-  it("moves the US plant's lead the way economics predicts", async () => {
-    const options = await optionsOf();
-    const baseline = usLead(Object.fromEntries(options.map((o) => [o.id, o.npv])));
-    const report = await runSensitivity(options, [
-      {
-        id: "no-us-duty",
-        parameter: "US duty on EU cars",
-        value: "0%",
-        apply: withDutyRate(["us-eu-deal-2025"], 0),
-      },
-      {
-        id: "high-us-duty",
-        parameter: "US duty on EU cars",
-        value: "27.5%",
-        apply: withDutyRate(["us-eu-deal-2025"], 0.275),
-      },
-      {
-        id: "dear-reopen",
-        parameter: "reopen cost",
-        value: "+50%",
-        apply: withOpenCostScaled("belvidere", 1.5),
-      },
-      {
-        id: "more-us-cars",
-        parameter: "US demand",
-        value: "+30%",
-        apply: withDemandScaled("e-segment", ["us"], 1.3),
-      },
-    ]);
-    const lead = (id: string) => usLead(report.runs.find((r) => r.variation.id === id)!.npv);
-    const slack = 1e-3 * Math.abs(options[0]!.npv); // the MIP gap
-    // dropping the duty on EU-built cars cannot make a US plant more attractive; raising it cannot make it less
-    expect(lead("no-us-duty")).toBeLessThanOrEqual(baseline + slack);
-    expect(lead("high-us-duty")).toBeGreaterThanOrEqual(baseline - slack);
-    // a dearer reopening lowers only Belvidere's NPV; Italy is not even re-solved
-    expect(lead("dear-reopen")).toBeLessThan(baseline);
-    expect(report.runs.find((r) => r.variation.id === "dear-reopen")!.resolved).toEqual([
-      "alfa/reopen-belvidere",
-    ]);
-    // more US buyers favour the plant that sells to them without a duty
-    expect(lead("more-us-cars")).toBeGreaterThanOrEqual(baseline - slack);
+  it("holds demand flat after the old horizon when the horizon is extended", async () => {
+    const base = await loadScenario("builtin:alfa/base");
+    const longer = withHorizonEnd(base, base.horizon.end + 3);
+    expect(base.horizon.end).toBe(2037); // the extension below reads the file's own last year
+    const plan = await solveScenario(longer, { explain: false });
+    const demandIn = (year: number) =>
+      plan.flows
+        .filter((f) => f.program === "e-segment" && f.year === year)
+        .reduce((s, f) => s + f.volume, 0) +
+      plan.unmet
+        .filter((u) => u.program === "e-segment" && u.year === year)
+        .reduce((s, u) => s + u.volume, 0);
+    const last = base.horizon.end;
+    expect(demandIn(last)).toBeGreaterThan(0);
+    expect(demandIn(last + 3)).toBeCloseTo(demandIn(last), 6);
+    expect(plan.plantYears.some((py) => py.year === last + 3)).toBe(true);
+    // the original scenario is untouched
+    expect(base.horizon.end).toBe(last);
   });
 
-  it("reuses baseline NPVs for options a change does not touch, and ranks ties by listing order", async () => {
+  it("charges a lane duty on cars from the given origin only", async () => {
+    const scenario = await loadScenario("builtin:alfa/reopen-belvidere");
+    const change: ParameterChange = { kind: "lane-duty", from: ["US"], to: ["china"] };
+    const plan = await solveScenario(applyParameter(change, 0.16)(scenario), { explain: false });
+    const customsValue = scenario.programs.find((p) => p.id === "e-segment")!.customsValue!;
+    const toChina = plan.landedCost.find((c) => c.program === "e-segment" && c.market === "china");
+    expect(toChina?.plant).toBe("belvidere");
+    expect(toChina!.duty).toBeCloseTo(0.16 * customsValue, 6);
+    // an Italian-built car to China still pays the scenario's own rate
+    const fromItaly = plan.landedCost.find((c) => c.plant === "cassino" && c.market === "china");
+    const mfn = scenario.duties.find((d) => d.id === "china-mfn")!.rate;
+    const program = scenario.programs.find((p) => p.id === fromItaly!.program)!;
+    expect(fromItaly!.duty).toBeCloseTo(mfn * program.customsValue!, 6);
+  });
+
+  it("brackets the Belvidere line cost's break-even where the economics put it", async () => {
+    const load = async (name: string, answer: string) => {
+      const scenario = await loadScenario(`builtin:${name}`);
+      const plan = await solveScenario(scenario, { explain: false });
+      return { id: name, answer, scenario, npv: plan.npv, plan };
+    };
+    const italy = await load("alfa/italy-more-shifts", "no");
+    const us = await load("alfa/reopen-belvidere-multi-source", "yes");
+    const probe = new SensitivityProbe([italy, us]);
+    const change: ParameterChange = { kind: "plant-field", plant: "belvidere", field: "openCost" };
+    const baseline = us.scenario.plants.find((p) => p.id === "belvidere")!.openCost!;
+    const tolerance = 5e6;
+    const study = await probe.study((v) => applyParameter(change, v), baseline, [], {
+      from: 0,
+      to: 2 * baseline,
+      tolerance,
+    });
+    // the opening is forced (the E-segment is fixed at Belvidere), so its cost moves the NPV linearly, by
+    // the discount factor of the opening year: the break-even is where that closes the gap between the two
+    const opening = us.plan.plantEvents.find((e) => e.plant === "belvidere")!;
+    const factor = -us.plan.npvBreakdown.openings / opening.cost;
+    const gap = us.npv - italy.npv; // negative where Italy leads
+    const expected = baseline + gap / factor;
+    if (expected < 0 || expected > 2 * baseline) {
+      expect(study.breakEvens).toEqual([]);
+      return;
+    }
+    expect(study.breakEvens).toHaveLength(1);
+    const [found] = study.breakEvens;
+    expect(Math.abs(found!.flips - found!.holds)).toBeLessThanOrEqual(tolerance);
+    const width = (slack(italy.npv) + slack(us.npv)) / factor;
+    expect(Math.min(found!.holds, found!.flips) - width).toBeLessThanOrEqual(expected);
+    expect(Math.max(found!.holds, found!.flips) + width).toBeGreaterThanOrEqual(expected);
+    expect(found!.winner).toBe(gap < 0 ? us.id : italy.id);
+    // only the Belvidere option was re-solved: Italy has no Belvidere
+    expect(study.evaluations.every((e) => e.resolved.join() === us.id)).toBe(true);
+  });
+
+  it("moves the US plant's lead the way economics predicts", async () => {
+    const load = async (name: string, answer: string) => {
+      const scenario = await loadScenario(`builtin:${name}`);
+      return { id: name, answer, scenario, npv: (await solveScenario(scenario, { explain: false })).npv };
+    };
+    const options = [await load("alfa/italy-more-shifts", "no"), await load("alfa/reopen-belvidere", "yes")];
+    const probe = new SensitivityProbe(options);
+    const usLead = (npv: Record<string, number>) =>
+      npv["alfa/reopen-belvidere"]! - npv["alfa/italy-more-shifts"]!;
+    const baseline = usLead(Object.fromEntries(options.map((o) => [o.id, o.npv])));
+    const duty: ParameterChange = { kind: "duty-rate", duties: ["us-eu-deal-2025"] };
+    const demand: ParameterChange = { kind: "demand-scale", program: "e-segment", markets: ["us"] };
+    const lead = async (change: ParameterChange, value: number) =>
+      usLead((await probe.evaluate(value, applyParameter(change, value))).npv);
+    const gap = slack(options[0]!.npv) + slack(options[1]!.npv);
+    // dropping the duty on EU-built cars cannot make a US plant more attractive; raising it cannot make it less
+    expect(await lead(duty, 0)).toBeLessThanOrEqual(baseline + gap);
+    expect(await lead(duty, 0.275)).toBeGreaterThanOrEqual(baseline - gap);
+    // more US buyers favour the plant that sells to them without a duty
+    expect(await lead(demand, 1.3)).toBeGreaterThanOrEqual(baseline - gap);
+  });
+
+  it("keeps baseline NPVs for options a value does not touch, and ranks ties by listing order", async () => {
     const scenario = { id: "x" } as unknown as Scenario;
     let solves = 0;
-    const report = await runSensitivity(
+    const probe = new SensitivityProbe(
       [
-        { id: "a", name: "A", scenario, npv: 10 },
-        { id: "b", name: "B", scenario: { id: "y" } as unknown as Scenario, npv: 8 },
-      ],
-      [
-        {
-          id: "v",
-          parameter: "p",
-          value: "v",
-          apply: (s) => (s.id === "y" ? ({ id: "y2" } as unknown as Scenario) : s),
-        },
+        { id: "a", answer: "no", scenario, npv: 10 },
+        { id: "b", answer: "yes", scenario: { id: "y" } as unknown as Scenario, npv: 8 },
       ],
       async () => {
         solves++;
         return 12;
       },
     );
+    const result = await probe.evaluate(1, (s) => (s.id === "y" ? ({ id: "y2" } as unknown as Scenario) : s));
     expect(solves).toBe(1);
-    expect(report.runs[0]).toMatchObject({ winner: "b", flips: true, margin: 2, resolved: ["b"] });
-    expect(report.robust).toBe(false);
+    expect(result).toMatchObject({ winner: "b", flips: true, lead: 2, resolved: ["b"], runnerUp: "a" });
     expect(bestOf({ a: 1, b: 1 }).winner).toBe("a");
   });
 });

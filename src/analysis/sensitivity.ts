@@ -1,90 +1,181 @@
 import type { Scenario } from "../domain/scenario.js";
 import { solveScenario } from "../plan/solve.js";
-import type { Plan } from "../plan/types.js";
 
 /**
- * Sensitivity of a choice between options: each option is a scenario (e.g. "reopen Belvidere", "Italy only");
- * every variation changes a parameter in all of them, they are re-solved, and the report says whether the
- * winning option changes. An option a variation does not touch keeps its baseline NPV (no re-solve).
+ * Sensitivity of a choice between options. Each option is a scenario (e.g. "reopen Belvidere", "Italy only")
+ * and gives an answer (e.g. "yes"/"no"); a parameter value changes every option, they are re-solved, and the
+ * best option's answer is compared with the baseline's. Break-evens are found by bisection on re-solves: the
+ * parameter is moved from its baseline towards the end of a searched range until the answer changes, then the
+ * bracket is halved until it is narrower than the tolerance asked for.
  */
 
-export interface SensitivityOption {
+export interface Contender {
   id: string;
-  name: string;
+  /** the answer this option gives to the question, e.g. "yes" or "no" */
+  answer: string;
   scenario: Scenario;
   /** NPV of the option's baseline plan */
   npv: number;
 }
 
-/** One changed parameter value. `apply` returns a changed copy; it must not mutate its argument. */
-export interface Variation {
-  id: string;
-  /** the parameter varied, e.g. "US duty on EU-built cars" */
-  parameter: string;
-  /** the value tried, e.g. "27.5% (no EU-US deal)" */
-  value: string;
-  apply: (scenario: Scenario) => Scenario;
-}
+/** The scenario an option becomes under a parameter value; it must not mutate its argument. */
+export type Edit = (scenario: Scenario) => Scenario;
 
-export interface SensitivityRun {
-  variation: { id: string; parameter: string; value: string };
-  /** NPV per option id under the variation */
-  npv: Record<string, number>;
-  winner: string;
-  /** winner's NPV minus the runner-up's under the variation */
-  margin: number;
-  /** true where the winner differs from the baseline winner */
-  flips: boolean;
-  /** options re-solved for this run (the rest kept their baseline NPV) */
-  resolved: string[];
-}
-
-export interface SensitivityReport {
-  baselineWinner: string;
-  runs: SensitivityRun[];
-  /** true where no variation changes the winner */
-  robust: boolean;
-  solves: number;
-}
-
-/** Solves a scenario to its NPV; replaceable in tests. Explanations are skipped: only the NPV is compared. */
+/** Solves a scenario to its NPV; replaceable in tests. */
 export type NpvSolver = (scenario: Scenario) => Promise<number>;
 
 export const solveNpv: NpvSolver = async (scenario) => {
-  const plan: Plan = await solveScenario(scenario, { explain: false });
+  const plan = await solveScenario(scenario, { explain: false });
   if (plan.status !== "optimal") {
     throw new Error(`sensitivity run of ${scenario.id} ended ${plan.status}, not optimal`);
   }
   return plan.npv;
 };
 
-export async function runSensitivity(
-  options: SensitivityOption[],
-  variations: Variation[],
-  solve: NpvSolver = solveNpv,
-): Promise<SensitivityReport> {
-  if (options.length === 0) throw new Error("sensitivity needs at least one option");
-  const baselineWinner = bestOf(Object.fromEntries(options.map((o) => [o.id, o.npv]))).winner;
-  const runs: SensitivityRun[] = [];
-  let solves = 0;
-  for (const variation of variations) {
+/** The options re-solved at one parameter value. */
+export interface Evaluation {
+  value: number;
+  /** NPV per option id */
+  npv: Record<string, number>;
+  winner: string;
+  /** the winner's NPV minus the best option giving another answer (negative never: it is the winner) */
+  lead: number;
+  /** the best option giving another answer than the winner's */
+  runnerUp?: string;
+  /** true where the winner's answer differs from the baseline's */
+  flips: boolean;
+  /** options re-solved (the rest kept their baseline NPV: the value does not touch them) */
+  resolved: string[];
+}
+
+export interface BreakEven {
+  /** the baseline answer still holds here … */
+  holds: number;
+  /** … and no longer here: the break-even lies between, |flips − holds| ≤ the tolerance */
+  flips: number;
+  /** the option that wins at `flips` */
+  winner: string;
+}
+
+export interface Study {
+  baseline: number;
+  tries: Evaluation[];
+  /** one per side of the baseline where the answer flips within the searched range */
+  breakEvens: BreakEven[];
+  /** every value evaluated, in order (tries, range ends, bisection steps) */
+  evaluations: Evaluation[];
+  solves: number;
+}
+
+export class SensitivityProbe {
+  readonly baselineWinner: string;
+  readonly baselineAnswer: string;
+  solves = 0;
+
+  constructor(
+    readonly contenders: Contender[],
+    private readonly solve: NpvSolver = solveNpv,
+  ) {
+    if (contenders.length === 0) throw new Error("sensitivity needs at least one option");
+    this.baselineWinner = bestOf(Object.fromEntries(contenders.map((c) => [c.id, c.npv]))).winner;
+    this.baselineAnswer = this.answerOf(this.baselineWinner);
+  }
+
+  answerOf(id: string): string {
+    return this.contenders.find((c) => c.id === id)!.answer;
+  }
+
+  /** Re-solves every option the edit changes; the others keep their baseline NPV. */
+  async evaluate(value: number, edit: Edit): Promise<Evaluation> {
     const npv: Record<string, number> = {};
     const resolved: string[] = [];
-    for (const option of options) {
-      const changed = variation.apply(option.scenario);
+    for (const option of this.contenders) {
+      const changed = edit(option.scenario);
       if (sameScenario(changed, option.scenario)) {
         npv[option.id] = option.npv;
         continue;
       }
-      npv[option.id] = await solve(changed);
+      npv[option.id] = await this.solve(changed);
       resolved.push(option.id);
-      solves++;
+      this.solves++;
     }
-    const { winner, margin } = bestOf(npv);
-    const { apply: _apply, ...described } = variation;
-    runs.push({ variation: described, npv, winner, margin, flips: winner !== baselineWinner, resolved });
+    const { winner } = bestOf(npv);
+    const answer = this.answerOf(winner);
+    const others = this.contenders.filter((c) => c.answer !== answer).map((c) => c.id);
+    const runnerUp = others.sort((a, b) => npv[b]! - npv[a]!)[0];
+    return {
+      value,
+      npv,
+      winner,
+      lead: runnerUp === undefined ? 0 : npv[winner]! - npv[runnerUp]!,
+      ...(runnerUp === undefined ? {} : { runnerUp }),
+      flips: answer !== this.baselineAnswer,
+      resolved,
+    };
   }
-  return { baselineWinner, runs, robust: runs.every((r) => !r.flips), solves };
+
+  /**
+   * Tries the given values, then, on each side of the baseline, finds where the answer flips within
+   * [from, to] and halves the bracket down to `tolerance`. `integer` keeps every value tried whole (years).
+   */
+  async study(
+    editAt: (value: number) => Edit,
+    baseline: number,
+    tries: number[],
+    search?: { from: number; to: number; tolerance: number; integer?: boolean },
+  ): Promise<Study> {
+    const before = this.solves;
+    const evaluated = new Map<number, Evaluation>();
+    const evaluations: Evaluation[] = [];
+    const at = async (value: number) => {
+      const known = evaluated.get(value);
+      if (known) return known;
+      const result = await this.evaluate(value, editAt(value));
+      evaluated.set(value, result);
+      evaluations.push(result);
+      return result;
+    };
+    const triesDone: Evaluation[] = [];
+    for (const value of tries) triesDone.push(await at(value));
+
+    const breakEvens: BreakEven[] = [];
+    if (search) {
+      for (const end of [search.from, search.to]) {
+        if (end === baseline) continue;
+        const side = Math.sign(end - baseline);
+        // the nearest value known to flip on this side, evaluating the range's end if nothing nearer does
+        const onSide = () =>
+          [...evaluated.values()]
+            .filter(
+              (e) =>
+                Math.sign(e.value - baseline) === side &&
+                Math.abs(e.value - baseline) <= Math.abs(end - baseline),
+            )
+            .sort((a, b) => Math.abs(a.value - baseline) - Math.abs(b.value - baseline));
+        if (!onSide().some((e) => e.flips)) await at(end);
+        const points = onSide();
+        const firstFlip = points.find((e) => e.flips);
+        if (!firstFlip) continue;
+        let holds =
+          points
+            .filter((e) => !e.flips && Math.abs(e.value - baseline) < Math.abs(firstFlip.value - baseline))
+            .at(-1)?.value ?? baseline;
+        let flips = firstFlip;
+        while (Math.abs(flips.value - holds) > search.tolerance) {
+          let mid = (holds + flips.value) / 2;
+          if (search.integer) {
+            mid = Math.round(mid);
+            if (mid === holds || mid === flips.value) break;
+          }
+          const result = await at(mid);
+          if (result.flips) flips = result;
+          else holds = mid;
+        }
+        breakEvens.push({ holds, flips: flips.value, winner: flips.winner });
+      }
+    }
+    return { baseline, tries: triesDone, breakEvens, evaluations, solves: this.solves - before };
+  }
 }
 
 /** The option with the highest NPV (the first listed on a tie) and its lead over the next best. */
@@ -98,62 +189,4 @@ export function bestOf(npv: Record<string, number>): { winner: string; margin: n
 
 function sameScenario(a: Scenario, b: Scenario): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
-// ---- variations: pure edits of a scenario ----
-
-function edit(scenario: Scenario, change: (copy: Scenario) => void): Scenario {
-  const copy = structuredClone(scenario);
-  change(copy);
-  return copy;
-}
-
-/** Sets the rate of the duties with the given ids (absent ids are ignored). */
-export function withDutyRate(dutyIds: string[], rate: number): (s: Scenario) => Scenario {
-  return (s) =>
-    edit(s, (copy) => {
-      for (const duty of copy.duties) if (dutyIds.includes(duty.id)) duty.rate = rate;
-    });
-}
-
-/** Multiplies the demand of a program in the given markets: rows of one market only (rows split by `shares` stay). */
-export function withDemandScaled(
-  program: string,
-  markets: string[],
-  factor: number,
-): (s: Scenario) => Scenario {
-  return (s) =>
-    edit(s, (copy) => {
-      const rows = copy.demand.filter((d) => d.program === program);
-      for (const row of rows) {
-        const covers = row.market !== undefined ? markets.includes(row.market) : false;
-        if (!covers) continue;
-        row.volume = scaleVolume(row.volume, factor);
-      }
-    });
-}
-
-function scaleVolume(volume: Scenario["demand"][number]["volume"], factor: number) {
-  if ("from" in volume && typeof volume.from === "number") {
-    const spec = volume as { from: number; volume: number; growth: number; to?: number };
-    return { ...spec, volume: spec.volume * factor };
-  }
-  const byYear = volume as Record<string, number>;
-  return Object.fromEntries(Object.entries(byYear).map(([year, v]) => [year, v * factor]));
-}
-
-/** Multiplies a plant's one-off opening cost (reopen or build); plants absent from the scenario are ignored. */
-export function withOpenCostScaled(plantId: string, factor: number): (s: Scenario) => Scenario {
-  return (s) =>
-    edit(s, (copy) => {
-      const plant = copy.plants.find((p) => p.id === plantId);
-      if (plant?.openCost !== undefined) plant.openCost *= factor;
-    });
-}
-
-export function withDiscountRate(rate: number): (s: Scenario) => Scenario {
-  return (s) =>
-    edit(s, (copy) => {
-      copy.discountRate = rate;
-    });
 }

@@ -7,6 +7,7 @@ import type { Store } from "../store/types.js";
 import { requireTokenForWrites } from "./auth.js";
 import { problem, problemResponse, toProblem } from "./problem.js";
 import { ApiRouter } from "./router.js";
+import { answerRoutes } from "./routes/answers.js";
 import { atlasRoutes } from "./routes/atlas.js";
 import { runRoutes } from "./routes/runs.js";
 import { scenarioRoutes } from "./routes/scenarios.js";
@@ -67,6 +68,7 @@ export function createApp(options: AppOptions): Hono {
   workbookRoutes(api, store);
   runRoutes(api, store, runs);
   planWorkbookRoutes(api, store);
+  answerRoutes(api, store);
 
   const openApi = api.openApi({
     title: "Portello API",

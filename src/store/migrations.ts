@@ -97,6 +97,21 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         FOR EACH ROW EXECUTE FUNCTION portello_refuse_progress_change();
     `,
   },
+  {
+    // numbered 4: 2 is the accounts schema, 3 the runs' pinned bases
+    version: 4,
+    name: "answers to question cases",
+    sql: `
+      CREATE TABLE answers (
+        id text PRIMARY KEY,
+        project_id text NOT NULL REFERENCES projects(id),
+        case_id text NOT NULL,
+        content jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX answers_by_project ON answers (project_id, created_at);
+    `,
+  },
 ];
 
 /** Arbitrary constant: serialises concurrent migrators on one PostgreSQL database. */

@@ -15,6 +15,9 @@ export const BUILTIN_PROJECTS = [
   },
 ];
 
+/** The note of every version the seed writes; a version with another note was written by a user. */
+export const SHIPPED_NOTE = "shipped with Portello";
+
 /** data/scenarios, from src/store (tsx) as from dist/store (built): both sit two levels below the package. */
 export const BUILTIN_SCENARIOS_DIR = fileURLToPath(new URL("../../data/scenarios/", import.meta.url));
 
@@ -39,7 +42,7 @@ export async function seedBuiltinProjects(
           name: scenarioName(content, file),
           fileName: file,
           content,
-          note: "shipped with Portello",
+          note: SHIPPED_NOTE,
         });
         created++;
       } catch (error) {

@@ -16,6 +16,7 @@ import {
   type ScenarioRecord,
   type ScenarioVersion,
   type Store,
+  type StoredAnswer,
   StoreError,
   type VersionSummary,
 } from "./types.js";
@@ -264,6 +265,26 @@ export class SqlStore implements Store {
     return rows.length > 0;
   }
 
+  // ── answers ───────────────────────────────────────────────────────────────
+
+  async saveAnswer(projectId: string, caseId: string, content: unknown): Promise<StoredAnswer> {
+    await this.getProject(projectId);
+    const rows = await this.db.query(
+      "INSERT INTO answers (id, project_id, case_id, content) VALUES ($1, $2, $3, $4::jsonb) RETURNING *",
+      [randomUUID(), projectId, caseId, JSON.stringify(content)],
+    );
+    return toAnswer(rows[0]!);
+  }
+
+  async latestAnswer(projectId: string): Promise<StoredAnswer> {
+    const rows = await this.db.query(
+      "SELECT * FROM answers WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+      [projectId],
+    );
+    if (rows.length === 0) throw new StoreError("not-found", `no answer stored for project "${projectId}"`);
+    return toAnswer(rows[0]!);
+  }
+
   async markInterruptedRuns(reason: string): Promise<string[]> {
     const rows = await this.db.query(
       `UPDATE runs SET status = 'failed', failure_reason = $1, finished_at = now()
@@ -383,6 +404,16 @@ function toRun(r: Row): Run {
   if (r.bases !== null && r.bases !== undefined) run.bases = json(r.bases, []);
   if (r.rerun_of !== null && r.rerun_of !== undefined) run.rerunOf = String(r.rerun_of);
   return run;
+}
+
+function toAnswer(r: Row): StoredAnswer {
+  return {
+    id: String(r.id),
+    projectId: String(r.project_id),
+    caseId: String(r.case_id),
+    createdAt: isoTime(r.created_at),
+    content: json(r.content, null),
+  };
 }
 
 function toProgress(r: Row): ProgressEntry {

@@ -258,6 +258,23 @@ function storeContract(name: string, makeBackend: () => Promise<Backend>) {
       }
     });
 
+    it("keeps every answer; the latest is the newest, per project", async () => {
+      const p = await store.createProject({ name: "Answers" });
+      const other = await store.createProject({ name: "Other answers" });
+      await expect(store.latestAnswer(p.id)).rejects.toMatchObject({ kind: "not-found" });
+      const first = await store.saveAnswer(p.id, "case-a", { answer: "no", npv: 1.5 });
+      const second = await store.saveAnswer(p.id, "case-a", { answer: "yes", runs: { "x/y": "r1" } });
+      await store.saveAnswer(other.id, "case-b", { answer: "elsewhere" });
+      expect(first.id).not.toBe(second.id);
+      expect(await store.latestAnswer(p.id)).toMatchObject({
+        id: second.id,
+        caseId: "case-a",
+        content: { answer: "yes", runs: { "x/y": "r1" } },
+      });
+      expect((await store.latestAnswer(other.id)).content).toEqual({ answer: "elsewhere" });
+      await expect(store.saveAnswer("no-such-project", "c", {})).rejects.toMatchObject({ kind: "not-found" });
+    });
+
     it("keeps everything across close and reopen; migrations are applied once", async () => {
       const p = await store.createProject({ name: "Durable" });
       const { scenario } = await store.createScenario(p.id, { name: "D", content: YAML_V1 });

@@ -89,6 +89,16 @@ export interface RunWithPlan extends Run {
   plan?: unknown;
 }
 
+/** A question case answered (e.g. by `portello demo --save`): the answer's JSON, with links to its runs. */
+export interface StoredAnswer {
+  id: string;
+  projectId: string;
+  /** the question case's id */
+  caseId: string;
+  createdAt: string;
+  content: unknown;
+}
+
 export interface NewProject {
   name: string;
   slug?: string;
@@ -174,6 +184,11 @@ export interface Store {
   finishRun(runId: string, outcome: RunOutcome): Promise<boolean>;
   /** at startup: every queued or running run is marked failed with `reason`; returns their ids */
   markInterruptedRuns(reason: string): Promise<string[]>;
+
+  /** appends an answer; earlier ones stay */
+  saveAnswer(projectId: string, caseId: string, content: unknown): Promise<StoredAnswer>;
+  /** the project's newest answer; not-found when it has none */
+  latestAnswer(projectId: string): Promise<StoredAnswer>;
 }
 
 export type StoreErrorKind = "not-found" | "conflict";
