@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: set up if needed, answer the seed question on the built-in Alfa Romeo case, then serve the web
-# app with that project loaded from the embedded database (Ctrl-C stops it).
+# The main job: set up if needed, answer the seed question on the built-in Alfa Romeo case and store the answer
+# and its runs in the embedded database (demo --save), then serve the web app, which opens on that answer
+# (Ctrl-C stops it).
 # Only the demo: `npm start -- --no-serve` or PORTELLO_NO_SERVE=1. Port: PORTELLO_PORT (default 4173).
 set -euo pipefail
 cd "$(dirname "$0")/.."
