@@ -11,6 +11,8 @@ export interface ComparedKpi {
   key: string;
   label: string;
   unit: "money" | "vehicles" | "ratio";
+  /** which way is better for the plan, where one is: a change the other way is shown as worse */
+  better?: "higher" | "lower";
   /** one value per plan, in the order given */
   values: number[];
 }
@@ -58,16 +60,19 @@ export function comparePlans(plans: Plan[]): PlanComparison {
 }
 
 function compareKpis(plans: Plan[]): ComparedKpi[] {
-  const kpi = (key: string, label: string, unit: ComparedKpi["unit"], of: (p: Plan) => number) => ({
-    key,
-    label,
-    unit,
-    values: plans.map(of),
-  });
+  const kpi = (
+    key: string,
+    label: string,
+    unit: ComparedKpi["unit"],
+    of: (p: Plan) => number,
+    better?: ComparedKpi["better"],
+  ): ComparedKpi => ({ key, label, unit, values: plans.map(of), ...(better ? { better } : {}) });
   const breakdownKeys = Object.keys(BREAKDOWN_LABELS) as (keyof NpvBreakdown)[];
+  // NPV components are signed (costs negative): higher is better for each. Investment, volume and
+  // utilisation are neither good nor bad in themselves; only their effect on the NPV is.
   return [
-    kpi("npv", "NPV", "money", (p) => p.npv),
-    ...breakdownKeys.map((k) => kpi(k, BREAKDOWN_LABELS[k], "money", (p) => p.npvBreakdown[k])),
+    kpi("npv", "NPV", "money", (p) => p.npv, "higher"),
+    ...breakdownKeys.map((k) => kpi(k, BREAKDOWN_LABELS[k], "money", (p) => p.npvBreakdown[k], "higher")),
     kpi("investment", "investment (undiscounted)", "money", investment),
     kpi("volume", "vehicles built", "vehicles", (p) => sum(p.flows.map((f) => f.volume))),
     kpi("unmet", "unmet demand", "vehicles", (p) => sum(p.unmet.map((u) => u.volume))),

@@ -1,4 +1,5 @@
 import { link, type Route, useRoute } from "./lib/router.js";
+import { AnswerView } from "./views/answer/AnswerView.js";
 import { AtlasView } from "./views/atlas/AtlasView.js";
 import { CompareView } from "./views/compare/CompareView.js";
 import { ResultsView } from "./views/results/ResultsView.js";
@@ -8,6 +9,7 @@ import { ScenarioEditor } from "./views/scenarios/ScenarioEditor.js";
 import { ScenarioList } from "./views/scenarios/ScenarioList.js";
 
 const SECTIONS = [
+  { key: "answer", label: "Answer" },
   { key: "atlas", label: "Atlas" },
   { key: "scenarios", label: "Scenarios" },
   { key: "runs", label: "Runs" },
@@ -17,12 +19,12 @@ const SECTIONS = [
 /** The shell: a header with the sections, and the view the hash names. */
 export function App() {
   const route = useRoute();
-  const section = route.path[0] ?? "atlas";
+  const section = route.path[0] ?? "answer";
   const current = section === "results" ? "runs" : section;
   return (
     <div className="app">
       <header className="topbar">
-        <a className="brand" href={link("atlas")}>
+        <a className="brand" href={link("answer")}>
           Portello
           <span className="brand-sub">production-network planner</span>
         </a>
@@ -47,8 +49,10 @@ export function App() {
 }
 
 function View({ route }: { route: Route }) {
-  const [section = "atlas", id, sub, subId] = route.path;
+  const [section = "answer", id, sub, subId] = route.path;
   switch (section) {
+    case "answer":
+      return <AnswerView />;
     case "atlas":
       return <AtlasView plantId={id === "plant" ? sub : undefined} />;
     case "scenarios":

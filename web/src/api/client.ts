@@ -7,6 +7,7 @@ import type {
   Project,
   Run,
   ScenarioRecord,
+  StoredAnswer,
   Validation,
   Version,
   VersionSummary,
@@ -59,6 +60,12 @@ const post = <T>(path: string, body: unknown, signal?: AbortSignal) => request<T
 const q = encodeURIComponent;
 
 export const api = {
+  /** the project's newest stored answer; undefined when none is stored (404) */
+  answer: (project: string, signal?: AbortSignal) =>
+    get<StoredAnswer>(`/api/projects/${q(project)}/answer`, signal).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }),
   projects: (signal?: AbortSignal) => get<Project[]>("/api/projects", signal),
   scenarios: (project: string, signal?: AbortSignal) =>
     get<ScenarioRecord[]>(`/api/projects/${q(project)}/scenarios`, signal),

@@ -14,6 +14,7 @@ export type {
   ScenarioVersion as Version,
   VersionSummary,
 } from "../../../src/store/types.js";
+import type { AnswerJson } from "../../../src/analysis/question.js";
 import type { ScenarioDiff } from "../../../src/analysis/scenario-diff.js";
 import type { ProgressEntry as StoredProgressEntry, RunStatus } from "../../../src/store/types.js";
 
@@ -62,4 +63,13 @@ export interface Problem {
   status: number;
   detail: string;
   issues?: ValidationIssue[];
+}
+
+/** A question case answered by `portello demo --save`: the answer's JSON with each option's run. */
+export interface StoredAnswer {
+  id: string;
+  projectId: string;
+  caseId: string;
+  createdAt: string;
+  content: AnswerJson & { runs?: Record<string, string>; notLinked?: string[] };
 }

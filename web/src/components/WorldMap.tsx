@@ -3,6 +3,7 @@ import { type ReactNode, useMemo } from "react";
 import { feature } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import countries110m from "world-atlas/countries-110m.json";
+import { placeLabels } from "./labels.js";
 
 /**
  * A world map drawn as plain SVG from Natural Earth's 1:110m countries (world-atlas, bundled by Vite, so the map
@@ -82,6 +83,18 @@ export function WorldMap({ title, points, lines = [], view = "fit", height = 480
     [path],
   );
   const graticule = useMemo(() => path(geoGraticule10()) ?? "", [path]);
+  const labels = useMemo(() => {
+    const shown = points.flatMap((point) => {
+      const xy = projection([point.lon, point.lat]);
+      // a point outside the frame is not seen: neither is its label, nor does it push others aside
+      const inFrame = xy && xy[0] >= 0 && xy[0] <= WIDTH && xy[1] >= 0 && xy[1] <= height;
+      return inFrame ? [{ point, x: xy[0], y: xy[1] }] : [];
+    });
+    const spots = placeLabels(
+      shown.map((s) => ({ x: s.x, y: s.y, r: s.point.radius ?? 7, text: s.point.label })),
+    );
+    return shown.map((s, i) => ({ point: s.point, spot: spots[i]! }));
+  }, [points, projection, height]);
 
   return (
     <figure className="map">
@@ -115,14 +128,11 @@ export function WorldMap({ title, points, lines = [], view = "fit", height = 480
         </g>
         {/* labels sit in their own layer so that a dot's clickable area is the dot alone */}
         <g className="map-labels">
-          {points.map((p) => {
-            const xy = projection([p.lon, p.lat]);
-            return xy ? (
-              <text key={p.id} x={xy[0] + (p.radius ?? 7) + 4} y={xy[1] + 4} className="map-label">
-                {p.label}
-              </text>
-            ) : null;
-          })}
+          {labels.map(({ point, spot }) => (
+            <text key={point.id} x={spot.x} y={spot.y} textAnchor={spot.anchor} className="map-label">
+              {point.label}
+            </text>
+          ))}
         </g>
       </svg>
       {children}

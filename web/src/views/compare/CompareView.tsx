@@ -165,11 +165,7 @@ function KpiTable({
                       {format(k, v)}
                     </td>
                   ))}
-                  {columns.length > 1 && (
-                    <td className={`num ${change < 0 ? "negative" : change > 0 ? "positive" : ""}`}>
-                      {delta(k, change)}
-                    </td>
-                  )}
+                  {columns.length > 1 && <td className={`num ${judged(k, change)}`}>{delta(k, change)}</td>}
                 </tr>
               );
             })}
@@ -177,6 +173,12 @@ function KpiTable({
       </table>
     </div>
   );
+}
+
+/** "positive" (better) or "negative" (worse) where the figure has a better direction; plain otherwise. */
+function judged(k: ComparedKpi, change: number): string {
+  if (!k.better || change === 0) return "";
+  return change > 0 === (k.better === "higher") ? "positive" : "negative";
 }
 
 function DecisionTable({ comparison, columns }: { comparison: PlanComparison; columns: string[] }) {
