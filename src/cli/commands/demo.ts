@@ -122,11 +122,17 @@ export function renderReport(a: AnswerJson): string {
     out.push(`  ${o.name}: ${top.length ? top.join("; ") : "all demand served"}`);
   }
   for (const load of a.homeLoad) {
+    const why =
+      load.unmetOfItsPrograms < 0.5
+        ? "all demand for its programs is served."
+        : load.peakShifts < load.maxShifts
+          ? `${cars(load.unmetOfItsPrograms)} cars of its programs go unserved: the plan does not run another ` +
+            "shift for them, their margin does not pay for it."
+          : `${cars(load.unmetOfItsPrograms)} cars of its programs go unserved: it runs every shift it may.`;
     out.push(
       `In "${name(a.bestHome!)}", ${load.name} runs at most ${load.peakShifts} of its ${load.maxShifts} shift(s) ` +
         `(${cars(load.capacityPerShift)} cars each), peaking at ${cars(load.peakLoad)} cars a year incl. capacity ` +
-        `reserved for other brands; ${cars(load.unmetOfItsPrograms)} cars of its programs go unserved: their ` +
-        "margin does not pay for another shift.",
+        `reserved for programs outside the scenario; ${why}`,
     );
   }
 
