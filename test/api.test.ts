@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, checked by the assertions
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
@@ -207,16 +207,19 @@ describe("atlas", () => {
 });
 
 describe("projects", () => {
-  it("lists the seeded Alfa Romeo project with its five scenarios", async () => {
+  it("lists the seeded Alfa Romeo project with its scenario files, the base first", async () => {
     const { body } = await call("/api/projects");
     expect(body).toContainEqual(expect.objectContaining({ slug: "alfa-romeo", builtin: true }));
     const scenarios = (await call("/api/projects/alfa-romeo/scenarios")).body;
+    const files = readdirSync(new URL("../data/scenarios/alfa/", import.meta.url)).filter((f) =>
+      f.endsWith(".yaml"),
+    );
+    expect(files).toEqual(
+      expect.arrayContaining(["base.yaml", "reopen-belvidere.yaml", "toluca-usmca.yaml"]),
+    );
     expect(scenarios.map((s: any) => s.fileName)).toEqual([
       "base.yaml",
-      "greenfield-us.yaml",
-      "italy-more-shifts.yaml",
-      "reopen-belvidere.yaml",
-      "toluca-usmca.yaml",
+      ...files.filter((f) => f !== "base.yaml").sort((a, b) => a.localeCompare(b)),
     ]);
   });
 
