@@ -38,6 +38,8 @@ describe("portello demo --save", () => {
       for (const option of answer.options) {
         const run = await store.getRun(stored.runs[option.scenario]!);
         expect(run.status).toBe("succeeded");
+        // the versions of its bases are recorded, so the run can be re-run exactly
+        expect(run.bases, option.scenario).toBeDefined();
         expect((run.plan as { npv: number }).npv).toBe(option.npv);
         const scenario = await store.getScenario(run.scenarioId);
         expect(`alfa/${scenario.fileName.replace(/\.yaml$/, "")}`).toBe(option.scenario);

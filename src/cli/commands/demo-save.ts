@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type QuestionAnswer, answerToJson } from "../../analysis/question.js";
+import { resolveStoredVersion } from "../../server/scenario-text.js";
 import { contentHash } from "../../store/sql-store.js";
 import {
   BUILTIN_PROJECTS,
@@ -25,7 +26,8 @@ export interface SavedAnswer {
  * run of the stored version whose content is the built-in file's. Where no version has it (the file changed
  * since the store was seeded), the file is appended as a new version only if the latest version is a shipped
  * one too; a scenario whose latest version the user wrote keeps it as latest, and the option is reported as
- * not linked.
+ * not linked — as is one whose stored bases (e.g. an edited base.yaml) no longer make the scenario solved.
+ * Each run records the versions of its bases, so it can be re-run.
  */
 export async function saveAnswer(store: Store, answer: QuestionAnswer): Promise<SavedAnswer> {
   await seedBuiltinProjects(store);
@@ -40,7 +42,10 @@ export async function saveAnswer(store: Store, answer: QuestionAnswer): Promise<
     const stored = await store.findScenarioByFileName(project.id, fileName);
     const file = join(BUILTIN_SCENARIOS_DIR, folder, fileName);
     const version = stored && (await versionOfFile(store, stored.id, file));
-    if (!stored || !version) {
+    // the stored chain (the version and the latest of its bases) must be the scenario the demo solved
+    const chain =
+      stored && version ? (await resolveStoredVersion(store, stored.id, version)).resolved : undefined;
+    if (!stored || !version || !chain || JSON.stringify(chain.scenario) !== JSON.stringify(option.resolved)) {
       notLinked.push(option.scenario);
       continue;
     }
@@ -49,6 +54,7 @@ export async function saveAnswer(store: Store, answer: QuestionAnswer): Promise<
       versionNumber: version,
       solver: option.plan.solver.name,
       options: { source: "portello demo", case: answer.case.id },
+      bases: chain.bases,
     });
     await store.markRunStarted(run.id);
     await store.finishRun(run.id, {
