@@ -7,6 +7,7 @@ import { registerImportCommands } from "./commands/import.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerExcelCommands } from "./commands/excel.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerAccountCommands } from "./commands/accounts.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./output.js";
 
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerExportCommand(program);
   registerExcelCommands(program);
   registerServeCommand(program);
+  registerAccountCommands(program);
   return program;
 }
 

@@ -40,6 +40,7 @@ export type Problem = z.infer<typeof Problem>;
 const TITLES: Record<number, string> = {
   400: "Bad request",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "Not found",
   405: "Method not allowed",
   408: "Request timeout",
@@ -55,6 +56,7 @@ const TITLES: Record<number, string> = {
 const TYPES: Record<number, string> = {
   400: "bad-request",
   401: "unauthorized",
+  403: "forbidden",
   404: "not-found",
   405: "method-not-allowed",
   408: "timeout",
@@ -74,6 +76,8 @@ export class HttpProblem extends Error {
     detail: string,
     readonly issues?: ValidationIssue[],
     readonly title?: string,
+    /** response headers that go with the problem, e.g. WWW-Authenticate, Retry-After */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "HttpProblem";
@@ -99,9 +103,14 @@ export function problemResponse(c: Context, body: Problem, headers: Record<strin
 }
 
 /** Maps any error to a problem; unexpected ones become a 500 without internals (logged by the caller). */
-export function toProblem(error: unknown): { body: Problem; unexpected: boolean } {
+export function toProblem(error: unknown): {
+  body: Problem;
+  unexpected: boolean;
+  headers?: Record<string, string>;
+} {
   if (error instanceof HttpProblem) {
-    return { body: problem(error.status, error.message, error.issues, error.title), unexpected: false };
+    const body = problem(error.status, error.message, error.issues, error.title);
+    return { body, unexpected: false, headers: error.headers };
   }
   if (error instanceof ValidationError) {
     const n = error.issues.length;

@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import type { Access } from "./access.js";
 import { HttpProblem, Problem, requestIssues } from "./problem.js";
 
 /**
@@ -23,6 +24,19 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   /** a body that is not JSON (a workbook): the handler reads it; listed here for the OpenAPI document */
   rawBody?: { contentTypes: string[]; description: string };
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** who may call it (checked before the handler runs): see access.ts */
+  access: Access<RouteInput<P, Q, B>>;
+  /** writes go to the audit log once they succeed; false for writes that change no project data */
+  audit?: false;
+}
+
+/** What the router asks of the server around every handler: the access check, and the audit of writes. */
+export interface RouteGuard {
+  /** before the request is read: refuses the anonymous caller of a route that is not public */
+  authenticate(c: Context, access: Access<unknown>): void;
+  /** after the request is validated: checks the caller's role in the projects it names */
+  authorize(c: Context, access: Access<unknown>, input: unknown): Promise<void>;
+  audit(c: Context, route: RouteSpec<AnyObject, AnyObject, z.ZodType>, response: Response): Promise<void>;
 }
 
 export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
@@ -41,7 +55,10 @@ const EMPTY = z.object({});
 export class ApiRouter {
   readonly routes: RouteSpec<AnyObject, AnyObject, z.ZodType>[] = [];
 
-  constructor(private readonly app: Hono) {}
+  constructor(
+    private readonly app: Hono,
+    private readonly guard: RouteGuard,
+  ) {}
 
   add<
     P extends AnyObject = typeof EMPTY,
@@ -50,10 +67,17 @@ export class ApiRouter {
   >(spec: RouteSpec<P, Q, B>, handler: Handler<P, Q, B>): void {
     this.routes.push(spec as unknown as RouteSpec<AnyObject, AnyObject, z.ZodType>);
     this.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+      this.guard.authenticate(c, spec.access as Access<unknown>);
       const params = check(spec.params ?? EMPTY, c.req.param(), "path");
       const query = check(spec.query ?? EMPTY, c.req.query(), "query");
       const body = spec.body ? check(spec.body, await readJson(c), "body") : undefined;
-      return handler(c, { params, query, body } as RouteInput<P, Q, B>);
+      const input = { params, query, body } as RouteInput<P, Q, B>;
+      await this.guard.authorize(c, spec.access as Access<unknown>, input);
+      const response = await handler(c, input);
+      if (spec.method !== "get" && spec.audit !== false && response.status < 400) {
+        await this.guard.audit(c, spec as unknown as RouteSpec<AnyObject, AnyObject, z.ZodType>, response);
+      }
+      return response;
     });
   }
 
@@ -71,7 +95,19 @@ export class ApiRouter {
       paths,
       components: {
         schemas: { Problem: jsonSchema(Problem, "output") },
-        securitySchemes: { token: { type: "http", scheme: "bearer" } },
+        securitySchemes: {
+          token: {
+            type: "http",
+            scheme: "bearer",
+            description: "an API token from `portello tokens create`",
+          },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "portello_session",
+            description: "set by POST /api/session",
+          },
+        },
       },
     };
   }
@@ -121,9 +157,11 @@ function operation(route: RouteSpec<AnyObject, AnyObject, z.ZodType>): Record<st
       ...(schema ? { content: { [contentType]: { schema } } } : {}),
     };
   }
-  for (const status of route.method === "get"
-    ? ["400", "404", "500"]
-    : ["400", "401", "404", "409", "413", "415", "422", "500"]) {
+  const statuses =
+    route.method === "get" ? ["400", "404", "500"] : ["400", "404", "409", "413", "415", "422", "500"];
+  if (route.access !== "public") statuses.push("401");
+  if (typeof route.access === "object") statuses.push("403");
+  for (const status of statuses) {
     responses[status] ??= {
       description: "problem details",
       content: { "application/problem+json": { schema: PROBLEM_REF } },
@@ -153,7 +191,9 @@ function operation(route: RouteSpec<AnyObject, AnyObject, z.ZodType>): Record<st
           },
         }
       : {}),
-    ...(route.method === "get" ? {} : { security: [{}, { token: [] }] }),
+    // every route but the public ones needs a token or a session (when the server requires sign-in)
+    security: route.access === "public" ? [] : [{ token: [] }, { session: [] }],
+    "x-portello-access": typeof route.access === "object" ? route.access.role : route.access,
     responses,
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { createServer, type RequestListener, type ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -13,7 +12,7 @@ import {
   refusingTraversal,
   serverOptions,
 } from "./connections.js";
-import { isLoopback } from "./auth.js";
+import { type AuthMode, isLoopback } from "./auth.js";
 import { RESTART_REASON, RunManager } from "./runs.js";
 
 export interface ServeOptions {
@@ -23,8 +22,6 @@ export interface ServeOptions {
   host?: string;
   dataDir?: string;
   databaseUrl?: string;
-  /** required for writes; generated when the host is not loopback and none is given */
-  token?: string;
   webDir?: string;
   /** header and request timeouts (default DEFAULT_LIMITS) */
   limits?: Partial<ConnectionLimits>;
@@ -32,12 +29,20 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
-  /** the token writes need, when one is required */
-  token?: string;
+  /** whether callers must sign in: always off loopback; on loopback once a user exists */
+  auth: AuthMode;
   store: Store;
   /** runs that were still queued or running when the server last stopped, now marked failed */
   interruptedRuns: string[];
   close(): Promise<void>;
+}
+
+/** The server would not start: the reason says what to do. */
+export class StartRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartRefused";
+  }
 }
 
 /**
@@ -50,14 +55,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
+  const auth: AuthMode = isLoopback(host) ? "loopback" : "required";
+  if (auth === "required" && !(await store.accounts.anyCredentials())) {
+    await store.close();
+    throw new StartRefused(noCredentialsMessage(host, options));
+  }
   const interruptedRuns = await store.markInterruptedRuns(RESTART_REASON);
   await seedBuiltinProjects(store);
-  const token = options.token ?? (isLoopback(host) ? undefined : randomBytes(24).toString("base64url"));
   const runs = new RunManager(store);
   const app = createApp({
     store,
     runs,
-    ...(token ? { token } : {}),
+    auth,
     ...(options.webDir ? { webDir: options.webDir } : {}),
   });
 
@@ -81,7 +90,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
-    ...(token ? { token } : {}),
+    auth,
     store,
     interruptedRuns,
     close: async () => {
@@ -90,4 +99,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await store.close();
     },
   };
+}
+
+function noCredentialsMessage(host: string, options: ServeOptions): string {
+  const where = options.databaseUrl ? "" : options.dataDir ? ` --data ${options.dataDir}` : "";
+  return [
+    `refusing to listen on ${host} with nobody able to sign in: off localhost, every request needs a user or a token.`,
+    `Create them first, on the same store${options.databaseUrl ? " (the same DATABASE_URL)" : ""}:`,
+    `  portello users add alice${where}                      # asks for her password`,
+    `  portello members add alfa-romeo alice owner${where}   # her role in a project`,
+    `  portello tokens create alice${where}                  # a token for scripts, shown once`,
+    "or listen on localhost only (--host 127.0.0.1).",
+  ].join("\n");
 }

@@ -66,6 +66,53 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 2,
+    name: "users, API tokens, sessions, project members, audit log",
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        password_hash text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE api_tokens (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      );
+      CREATE TABLE sessions (
+        id_hash text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE TABLE project_members (
+        project_id text NOT NULL REFERENCES projects(id),
+        user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role text NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+        added_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (project_id, user_id)
+      );
+      CREATE INDEX project_members_by_user ON project_members (user_id);
+      CREATE TABLE audit_log (
+        seq bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        actor text NOT NULL,
+        via text NOT NULL,
+        action text NOT NULL,
+        project_id text,
+        target text NOT NULL DEFAULT '',
+        detail jsonb NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_log_by_project ON audit_log (project_id, seq);
+    `,
+  },
+  {
     // numbered 3: migration 2 is the accounts schema (users, tokens, members, audit log)
     version: 3,
     name: "runs pin the bases of their extends chain; finished runs are immutable",

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { Accounts } from "./accounts.js";
 import { applyMigrations } from "./migrations.js";
 import { type SqlClient, type SqlDatabase, isoTime, json, optionalIsoTime } from "./sql.js";
 import {
@@ -25,11 +26,15 @@ type Row = Record<string, unknown>;
 
 /** The Store over any PostgreSQL dialect connection: the same SQL for PGlite and for a PostgreSQL server. */
 export class SqlStore implements Store {
+  readonly accounts: Accounts;
+
   constructor(
     readonly backend: "pglite" | "postgres",
     readonly location: string,
     private readonly db: SqlDatabase,
-  ) {}
+  ) {
+    this.accounts = new Accounts(db);
+  }
 
   /** Applies pending migrations; call once before use. */
   async migrate(): Promise<number[]> {
@@ -44,13 +49,22 @@ export class SqlStore implements Store {
 
   async createProject(input: NewProject): Promise<Project> {
     const slug = input.slug ?? slugify(input.name);
-    const rows = await this.db.query(
-      `INSERT INTO projects (id, slug, name, description, builtin) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (slug) DO NOTHING RETURNING *`,
-      [randomUUID(), slug, input.name, input.description ?? "", input.builtin ?? false],
-    );
-    if (rows.length === 0) throw new StoreError("conflict", `a project named "${slug}" already exists`);
-    return toProject(rows[0]!);
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        `INSERT INTO projects (id, slug, name, description, builtin) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (slug) DO NOTHING RETURNING *`,
+        [randomUUID(), slug, input.name, input.description ?? "", input.builtin ?? false],
+      );
+      if (rows.length === 0) throw new StoreError("conflict", `a project named "${slug}" already exists`);
+      const project = toProject(rows[0]!);
+      if (input.ownerId) {
+        await tx.query("INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'owner')", [
+          project.id,
+          input.ownerId,
+        ]);
+      }
+      return project;
+    });
   }
 
   async listProjects(): Promise<Project[]> {
@@ -62,6 +76,29 @@ export class SqlStore implements Store {
     const rows = await this.db.query("SELECT * FROM projects WHERE id = $1 OR slug = $1", [idOrSlug]);
     if (rows.length === 0) throw new StoreError("not-found", `no project "${idOrSlug}"`);
     return toProject(rows[0]!);
+  }
+
+  deleteProject(projectId: string): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      const locked = await tx.query("SELECT id FROM projects WHERE id = $1 FOR UPDATE", [projectId]);
+      if (locked.length === 0) throw new StoreError("not-found", `no project "${projectId}"`);
+      const inProject = "SELECT id FROM scenarios WHERE project_id = $1";
+      const active = await tx.query(
+        `SELECT 1 FROM runs WHERE scenario_id IN (${inProject}) AND status IN ('queued', 'running') LIMIT 1`,
+        [projectId],
+      );
+      if (active.length > 0) {
+        throw new StoreError("conflict", "the project has runs queued or running: cancel them first");
+      }
+      const runsOf = `SELECT id FROM runs WHERE scenario_id IN (${inProject})`;
+      await tx.query(`DELETE FROM run_progress WHERE run_id IN (${runsOf})`, [projectId]);
+      await tx.query(`DELETE FROM runs WHERE scenario_id IN (${inProject})`, [projectId]);
+      await tx.query(`DELETE FROM scenario_versions WHERE scenario_id IN (${inProject})`, [projectId]);
+      await tx.query("DELETE FROM scenarios WHERE project_id = $1", [projectId]);
+      await tx.query("DELETE FROM answers WHERE project_id = $1", [projectId]);
+      await tx.query("DELETE FROM project_members WHERE project_id = $1", [projectId]);
+      await tx.query("DELETE FROM projects WHERE id = $1", [projectId]);
+    });
   }
 
   // ── scenarios and versions ───────────────────────────────────────────────
@@ -193,13 +230,16 @@ export class SqlStore implements Store {
     return run;
   }
 
-  async listRuns(filter: { scenarioId?: string; status?: RunStatus } = {}): Promise<Run[]> {
+  async listRuns(
+    filter: { scenarioId?: string; status?: RunStatus; projectIds?: string[] } = {},
+  ): Promise<Run[]> {
     const rows = await this.db.query(
       `SELECT id, scenario_id, version_number, solver, options, status, failure_reason, timings,
               created_at, started_at, finished_at, bases, rerun_of
        FROM runs WHERE ($1::text IS NULL OR scenario_id = $1) AND ($2::text IS NULL OR status = $2)
+         AND ($3::text[] IS NULL OR scenario_id IN (SELECT id FROM scenarios WHERE project_id = ANY($3)))
        ORDER BY created_at, id`,
-      [filter.scenarioId ?? null, filter.status ?? null],
+      [filter.scenarioId ?? null, filter.status ?? null, filter.projectIds ?? null],
     );
     return rows.map(toRun);
   }

@@ -7,6 +7,7 @@ import { openPgliteStore } from "./pglite-store.js";
 import { openPostgresStore } from "./postgres-store.js";
 import { seedBuiltinProjects } from "./seed.js";
 import { type SqlStore, contentHash } from "./sql-store.js";
+import { hashPassword, newToken, secretHash, verifyPassword } from "./credentials.js";
 import type { SqlDatabase } from "./sql.js";
 import { StoreError } from "./types.js";
 
@@ -273,6 +274,77 @@ function storeContract(name: string, makeBackend: () => Promise<Backend>) {
       });
       expect((await store.latestAnswer(other.id)).content).toEqual({ answer: "elsewhere" });
       await expect(store.saveAnswer("no-such-project", "c", {})).rejects.toMatchObject({ kind: "not-found" });
+    });
+
+    it("keeps users, hashed tokens and sessions, roles and the audit log; a project keeps an owner", async () => {
+      const accounts = store.accounts;
+      const hash = await hashPassword("correct horse battery");
+      const ann = await accounts.createUser("ann", hash);
+      await accounts.createUser("bob", null);
+      await expect(accounts.createUser("ann", null)).rejects.toMatchObject({ kind: "conflict" });
+      expect(await accounts.hasUsers()).toBe(true);
+      expect((await accounts.listUsers()).map((u) => [u.username, u.hasPassword])).toEqual([
+        ["ann", true],
+        ["bob", false],
+      ]);
+      const stored = await accounts.passwordHash("ann");
+      expect(stored?.hash).toBe(hash);
+      expect(await verifyPassword("correct horse battery", stored!.hash)).toBe(true);
+      expect(await verifyPassword("correct horse batterY", stored!.hash)).toBe(false);
+      expect(await accounts.passwordHash("bob")).toBeUndefined();
+
+      const token = newToken();
+      const created = await accounts.createToken("bob", "ci", secretHash(token));
+      expect(JSON.stringify(await accounts.listTokens())).not.toContain(token);
+      expect(await accounts.checkToken(secretHash(token))).toMatchObject({
+        ok: true,
+        user: { username: "bob" },
+      });
+      expect(await accounts.checkToken(secretHash(newToken()))).toEqual({ ok: false, reason: "unknown" });
+      const old = newToken();
+      await accounts.createToken("bob", "old", secretHash(old), new Date(Date.now() - 1000));
+      expect(await accounts.checkToken(secretHash(old))).toEqual({ ok: false, reason: "expired" });
+      await accounts.revokeToken(created.id.slice(0, 8));
+      expect(await accounts.checkToken(secretHash(token))).toEqual({ ok: false, reason: "revoked" });
+
+      await accounts.createSession(ann.id, secretHash("s1"), new Date(Date.now() + 60_000));
+      await accounts.createSession(ann.id, secretHash("s0"), new Date(Date.now() - 1));
+      expect(await accounts.checkSession(secretHash("s1"))).toMatchObject({ ok: true });
+      expect(await accounts.checkSession(secretHash("s0"))).toEqual({ ok: false, reason: "expired" });
+      await accounts.setPassword("ann", await hashPassword("another good password"));
+      expect(await accounts.checkSession(secretHash("s1"))).toEqual({ ok: false, reason: "unknown" });
+
+      const p = await store.createProject({ name: "Guarded", ownerId: ann.id });
+      expect(await accounts.roleIn(ann.id, p.id)).toBe("owner");
+      await expect(accounts.setMember(p.id, "ann", "viewer")).rejects.toMatchObject({ kind: "conflict" });
+      await expect(accounts.removeMember(p.id, "ann")).rejects.toMatchObject({ kind: "conflict" });
+      await expect(accounts.removeUser("ann")).rejects.toThrow(/only owner of guarded/);
+      await accounts.setMember(p.id, "bob", "editor");
+      expect((await accounts.listMembers(p.id)).map((m) => `${m.username}:${m.role}`)).toEqual([
+        "ann:owner",
+        "bob:editor",
+      ]);
+      await accounts.audit({
+        actor: "ann",
+        via: "session",
+        action: "saveVersion",
+        projectId: p.id,
+        target: "/x",
+        detail: {},
+      });
+      await accounts.audit({ actor: "ops", via: "cli", action: "users.add", target: "carl", detail: {} });
+      expect((await accounts.listAudit({ projectId: p.id })).map((e) => e.action)).toEqual(["saveVersion"]);
+      expect((await accounts.listAudit()).map((e) => e.action).slice(0, 2)).toEqual([
+        "users.add",
+        "saveVersion",
+      ]);
+
+      await store.deleteProject(p.id);
+      await expect(store.getProject(p.id)).rejects.toMatchObject({ kind: "not-found" });
+      expect(await accounts.rolesOf(ann.id)).toEqual(new Map());
+      expect((await accounts.listAudit({ projectId: p.id })).length).toBe(1);
+      await accounts.removeUser("bob");
+      expect(await accounts.listTokens("bob")).toEqual([]);
     });
 
     it("keeps everything across close and reopen; migrations are applied once", async () => {

@@ -1,3 +1,4 @@
+import type { Accounts } from "./accounts.js";
 import type { ResolvedBase } from "../domain/load.js";
 
 /**
@@ -104,6 +105,8 @@ export interface NewProject {
   slug?: string;
   description?: string;
   builtin?: boolean;
+  /** a user who becomes the project's owner, in the same transaction */
+  ownerId?: string;
 }
 
 export interface NewScenario {
@@ -146,11 +149,19 @@ export interface Store {
   /** where the data lives: a folder, or the database URL without its password */
   readonly location: string;
   close(): Promise<void>;
+  /** users, tokens, sessions, project members, audit log */
+  readonly accounts: Accounts;
 
   createProject(input: NewProject): Promise<Project>;
   listProjects(): Promise<Project[]>;
   /** by id or slug */
   getProject(idOrSlug: string): Promise<Project>;
+  /**
+   * Deletes the project with its scenarios, versions, runs, answers and members (the audit log keeps its
+   * entries).
+   * Refused while one of its runs is queued or running.
+   */
+  deleteProject(projectId: string): Promise<void>;
 
   /** creates the scenario with its first version, in one transaction */
   createScenario(
@@ -171,7 +182,8 @@ export interface Store {
 
   createRun(input: NewRun): Promise<Run>;
   getRun(runId: string): Promise<RunWithPlan>;
-  listRuns(filter?: { scenarioId?: string; status?: RunStatus }): Promise<Run[]>;
+  /** `projectIds`: only runs of scenarios in these projects */
+  listRuns(filter?: { scenarioId?: string; status?: RunStatus; projectIds?: string[] }): Promise<Run[]>;
   /** queued → running; returns false when the run is no longer queued (e.g. cancelled meanwhile) */
   markRunStarted(runId: string): Promise<boolean>;
   appendProgress(runId: string, entries: Omit<ProgressEntry, "seq" | "at">[]): Promise<ProgressEntry[]>;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_LIMITS } from "../../server/connections.js";
-import { startServer } from "../../server/start.js";
+import { StartRefused, startServer } from "../../server/start.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError, runCommand } from "../output.js";
 
@@ -8,7 +8,6 @@ interface ServeFlags {
   port: string;
   host: string;
   data?: string;
-  token?: string;
   headersTimeout: string;
   requestTimeout: string;
 }
@@ -20,11 +19,10 @@ export function registerServeCommand(program: Command): void {
     .option("--port <n>", "port to listen on (0 = any free port)", "4173")
     .option(
       "--host <host>",
-      "address to listen on; anything but localhost requires a token for writes",
+      "address to listen on; anything but localhost requires every caller to sign in (see portello users)",
       "127.0.0.1",
     )
     .option("--data <dir>", "folder of the embedded database (default ~/.portello/data)")
-    .option("--token <token>", "token required for writes (default: generated when not on localhost)")
     .option(
       "--headers-timeout <seconds>",
       "drop a client that has not sent its complete headers by then",
@@ -52,16 +50,19 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     limits,
     host: flags.host,
     ...(flags.data ? { dataDir: flags.data } : {}),
-    ...(flags.token ? { token: flags.token } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") throw new UserError(`port ${port} is already in use; try --port 0`);
+    if (error instanceof StartRefused) throw new UserError(error.message, ExitCode.usage);
     throw error;
   });
   const where = server.store.backend === "postgres" ? "PostgreSQL" : "embedded";
   process.stdout.write(`portello: serving on ${server.url}\n`);
   process.stdout.write(`portello: data: ${server.store.location} (${where})\n`);
-  if (server.token)
-    process.stdout.write(`portello: writes need the header "Authorization: Bearer ${server.token}"\n`);
+  if (server.auth === "required" || (await server.store.accounts.hasUsers())) {
+    process.stdout.write(
+      "portello: every request needs a token or a signed-in session (portello users, tokens)\n",
+    );
+  }
   if (server.interruptedRuns.length > 0) {
     process.stdout.write(
       `portello: ${server.interruptedRuns.length} run(s) interrupted by the last stop marked failed\n`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Store } from "../../store/types.js";
+import { inProject } from "../access.js";
 import type { ApiRouter } from "../router.js";
 import { AnyJson, ProjectParams } from "../schemas.js";
 
@@ -18,6 +19,7 @@ export function answerRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/projects/:project/answer",
       operationId: "getLatestAnswer",
+      access: inProject("viewer"),
       summary: "The project's newest stored answer to a question case (404 when none is stored)",
       tag: "answers",
       params: ProjectParams,

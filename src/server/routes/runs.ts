@@ -6,6 +6,7 @@ import type { ResolvedScenario } from "../../domain/load.js";
 import type { Plan } from "../../plan/types.js";
 import { FINISHED_STATUSES, type ProgressEntry, type Run, type Store } from "../../store/types.js";
 import { HttpProblem } from "../problem.js";
+import { inRun, inScenario, visibleProjects } from "../access.js";
 import type { ApiRouter } from "../router.js";
 import { type RunEvent, type RunManager, withoutPlan } from "../runs.js";
 import { resolveStoredVersion } from "../scenario-text.js";
@@ -41,6 +42,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "post",
       path: "/api/scenarios/:scenarioId/runs",
       operationId: "startRun",
+      access: inScenario("editor"),
       summary: "Start solving a version (default the latest); returns at once with the queued run",
       tag,
       params: ScenarioParams,
@@ -80,15 +82,21 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "get",
       path: "/api/runs",
       operationId: "listRuns",
+      access: {
+        role: "viewer",
+        projects: (i, s) => (i.query.scenario ? [s.scenario(i.query.scenario)] : []),
+      },
       summary: "List runs, oldest first, optionally of one scenario or status",
       tag,
       query: RunsQuery,
       responses: { 200: { description: "the runs (without plans)", schema: z.array(RunOut) } },
     },
     async (c, { query }) => {
+      const visible = await visibleProjects(c, store);
       const filter = {
         ...(query.scenario ? { scenarioId: query.scenario } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...(visible === "all" ? {} : { projectIds: [...visible.keys()] }),
       };
       return c.json(await store.listRuns(filter));
     },
@@ -99,6 +107,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "get",
       path: "/api/runs/:runId",
       operationId: "getRun",
+      access: inRun("viewer"),
       summary: "A run: status, options, timings, failure reason (the plan is at /result)",
       tag,
       params: RunParams,
@@ -112,6 +121,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "get",
       path: "/api/runs/:runId/progress",
       operationId: "getRunProgress",
+      access: inRun("viewer"),
       summary: "The run's progress log so far",
       tag,
       params: RunParams,
@@ -131,6 +141,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "get",
       path: "/api/runs/:runId/events",
       operationId: "followRun",
+      access: inRun("viewer"),
       summary: "Server-sent events: the progress log so far, then live entries, then `end` with the run",
       tag,
       params: RunParams,
@@ -160,6 +171,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "post",
       path: "/api/runs/:runId/cancel",
       operationId: "cancelRun",
+      access: inRun("editor"),
       summary: "Cancel a queued or running run (a finished run is returned unchanged)",
       tag,
       params: RunParams,
@@ -173,6 +185,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "get",
       path: "/api/runs/:runId/result",
       operationId: "getRunResult",
+      access: inRun("viewer"),
       summary: "The plan of a succeeded run",
       tag,
       params: RunParams,
@@ -186,6 +199,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "get",
       path: "/api/compare",
       operationId: "compareRuns",
+      access: { role: "viewer", projects: (i, s) => i.query.runs.map((id) => s.run(id)) },
       summary: "Plans of finished runs side by side: KPIs and the decisions on which they differ",
       tag: "compare",
       query: CompareQuery,

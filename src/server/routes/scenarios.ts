@@ -4,6 +4,7 @@ import { diffScenarios } from "../../analysis/scenario-diff.js";
 import { ValidationError } from "../../domain/issues.js";
 import { slugify } from "../../store/sql-store.js";
 import type { ScenarioRecord, Store } from "../../store/types.js";
+import { inProject, inScenario, visibleProjects } from "../access.js";
 import { Problem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { parseStoredScenario } from "../scenario-text.js";
@@ -45,11 +46,16 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/projects",
       operationId: "listProjects",
+      access: "signed-in",
       summary: "List projects",
       tag,
       responses: { 200: { description: "the projects", schema: z.array(ProjectOut) } },
     },
-    async (c) => c.json(await store.listProjects()),
+    async (c) => {
+      const visible = await visibleProjects(c, store);
+      const projects = await store.listProjects();
+      return c.json(visible === "all" ? projects : projects.filter((p) => visible.has(p.id)));
+    },
   );
 
   api.add(
@@ -57,12 +63,22 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "post",
       path: "/api/projects",
       operationId: "createProject",
+      access: "signed-in",
       summary: "Create a project",
       tag,
       body: NewProjectBody,
       responses: { 201: { description: "the project", schema: ProjectOut } },
     },
-    async (c, { body }) => c.json(await store.createProject(body), 201),
+    async (c, { body }) => {
+      // the user who creates a project owns it
+      const principal = c.get("principal");
+      const project = await store.createProject({
+        ...body,
+        ...(principal.kind === "user" ? { ownerId: principal.id } : {}),
+      });
+      c.set("projectIds", [project.id]);
+      return c.json(project, 201);
+    },
   );
 
   api.add(
@@ -70,6 +86,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/projects/:project",
       operationId: "getProject",
+      access: inProject("viewer"),
       summary: "A project, by id or slug",
       tag,
       params: ProjectParams,
@@ -83,6 +100,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/projects/:project/scenarios",
       operationId: "listScenarios",
+      access: inProject("viewer"),
       summary: "List a project's scenarios",
       tag,
       params: ProjectParams,
@@ -96,6 +114,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "post",
       path: "/api/projects/:project/scenarios",
       operationId: "createScenario",
+      access: inProject("editor"),
       summary: "Create a scenario from its text (validated); it becomes version 1",
       tag,
       params: ProjectParams,
@@ -119,6 +138,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/scenarios/:scenarioId",
       operationId: "getScenario",
+      access: inScenario("viewer"),
       summary: "A scenario with its latest version",
       tag,
       params: ScenarioParams,
@@ -137,6 +157,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/scenarios/:scenarioId/versions",
       operationId: "listVersions",
+      access: inScenario("viewer"),
       summary: "List a scenario's versions, oldest first (without their text)",
       tag,
       params: ScenarioParams,
@@ -150,6 +171,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "post",
       path: "/api/scenarios/:scenarioId/versions",
       operationId: "saveVersion",
+      access: inScenario("editor"),
       summary: "Save new scenario text (validated) as the next version",
       tag,
       params: ScenarioParams,
@@ -170,6 +192,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/scenarios/:scenarioId/versions/:number",
       operationId: "getVersion",
+      access: inScenario("viewer"),
       summary: "One version with its text",
       tag,
       params: VersionParams,
@@ -183,6 +206,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "post",
       path: "/api/scenarios/:scenarioId/versions/:number/restore",
       operationId: "restoreVersion",
+      access: inScenario("editor"),
       summary: "Restore a version: saves its text again as the next version (nothing is overwritten)",
       tag,
       params: VersionParams,
@@ -198,6 +222,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/scenarios/:scenarioId/versions/:number/validation",
       operationId: "validateVersion",
+      access: inScenario("viewer"),
       summary: "Validate a stored version as it resolves today (its `extends:` base may have changed)",
       tag,
       params: VersionParams,
@@ -215,6 +240,11 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "post",
       path: "/api/validate",
       operationId: "validateScenario",
+      audit: false, // reads only: nothing is saved
+      access: {
+        role: "viewer",
+        projects: (i, s) => (i.body.project ? [s.project(i.body.project)] : []),
+      },
       summary: "Validate scenario text without saving it",
       tag,
       body: ValidateBody,
@@ -231,6 +261,13 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/scenarios/:scenarioId/diff",
       operationId: "diffVersions",
+      access: {
+        role: "viewer",
+        projects: (i, s) => [
+          s.scenario(i.params.scenarioId),
+          ...(i.query.against ? [s.scenario(i.query.against)] : []),
+        ],
+      },
       summary: "Structural diff of two versions: entities added, removed, changed, and their fields",
       tag,
       params: ScenarioParams,

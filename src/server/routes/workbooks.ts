@@ -7,6 +7,7 @@ import { scenarioYaml } from "../../domain/formats/yaml-text.js";
 import { readScenarioSource } from "../../domain/load.js";
 import type { Store } from "../../store/types.js";
 import { HttpProblem } from "../problem.js";
+import { inRun, inScenario } from "../access.js";
 import type { ApiRouter } from "../router.js";
 import { parseStoredScenario } from "../scenario-text.js";
 import { CompareQuery, RunParams, ScenarioParams, VersionOut, VersionParams } from "../schemas.js";
@@ -43,6 +44,7 @@ export function workbookRoutes(api: ApiRouter, store: Store): void {
       method: "post",
       path: "/api/scenarios/:scenarioId/versions/xlsx",
       operationId: "uploadWorkbook",
+      access: inScenario("editor"),
       summary:
         "Save an Excel workbook as the next version: validated like text (problems at Sheet!Cell, nothing saved when invalid), stored as YAML",
       tag,
@@ -72,6 +74,7 @@ export function workbookRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/scenarios/:scenarioId/versions/:number/xlsx",
       operationId: "downloadWorkbook",
+      access: inScenario("viewer"),
       summary:
         "A version as an Excel workbook: the resolved scenario, or (diff=true) its differences from its base",
       tag,
@@ -109,6 +112,7 @@ export function planWorkbookRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/runs/:runId/xlsx",
       operationId: "downloadPlanWorkbook",
+      access: inRun("viewer"),
       summary:
         "The plan of a finished run as an Excel workbook: summary, allocations, events, flows, costs, checks",
       tag: "workbooks",
@@ -130,6 +134,7 @@ export function planWorkbookRoutes(api: ApiRouter, store: Store): void {
       method: "get",
       path: "/api/compare/xlsx",
       operationId: "downloadComparisonWorkbook",
+      access: { role: "viewer", projects: (i, s) => i.query.runs.map((id) => s.run(id)) },
       summary:
         "Plans of finished runs side by side, as an Excel workbook: KPIs and the decisions that differ",
       tag: "workbooks",
