@@ -34,7 +34,12 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(): Promise<World> {
+export interface WorldOptions {
+  /** runs on the data folder before the server opens it, e.g. to add users (the server then asks for sign-in) */
+  prepare?: (dataDir: string) => Promise<void>;
+}
+
+export async function openWorld(options: WorldOptions = {}): Promise<World> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `no Chromium at ${CHROMIUM}: run scripts/install-system-deps.sh (apt-get install chromium)`,
@@ -43,6 +48,7 @@ export async function openWorld(): Promise<World> {
   buildWebIfStale();
   const dataDir = mkdtempSync(join(tmpdir(), "portello-browser-data-"));
   const profile = mkdtempSync(join(tmpdir(), "portello-browser-profile-"));
+  await options.prepare?.(dataDir);
   const server = await startServer({ port: 0, dataDir, webDir: WEB_DIST });
   // a persistent context is how playwright takes a fresh --user-data-dir
   const context = await chromium.launchPersistentContext(profile, {
@@ -70,10 +76,10 @@ export async function openWorld(): Promise<World> {
 }
 
 /** A world opened before a test file's tests and closed after them: call at the file's top level. */
-export function worldForFile(): () => World {
+export function worldForFile(options: WorldOptions = {}): () => World {
   let world: World | undefined;
   beforeAll(async () => {
-    world = await openWorld();
+    world = await openWorld(options);
   }, 180_000);
   afterAll(async () => {
     await world?.close();

@@ -8,6 +8,7 @@ import type {
   Run,
   ScenarioRecord,
   StoredAnswer,
+  Session,
   Validation,
   Version,
   VersionSummary,
@@ -25,6 +26,9 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 }
+
+/** Sent on window when the server answers 401 (a session that ended): the app shows the sign-in page. */
+export const UNAUTHORIZED_EVENT = "portello:unauthorized";
 
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   // a file goes as it is (a workbook); anything else as JSON
@@ -46,6 +50,9 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   const json: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     const problem = json as Problem | undefined;
+    if (response.status === 401 && path !== "/api/session") {
+      window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT, { detail: problem?.detail }));
+    }
     throw new ApiError(
       response.status,
       problem,
@@ -66,6 +73,10 @@ export const api = {
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;
     }),
+  session: (signal?: AbortSignal) => get<Session>("/api/session", signal),
+  signIn: (username: string, password: string) =>
+    post<{ username: string; expiresAt: string }>("/api/session", { username, password }),
+  signOut: () => request<void>("DELETE", "/api/session"),
   projects: (signal?: AbortSignal) => get<Project[]>("/api/projects", signal),
   scenarios: (project: string, signal?: AbortSignal) =>
     get<ScenarioRecord[]>(`/api/projects/${q(project)}/scenarios`, signal),

@@ -73,3 +73,9 @@ export interface StoredAnswer {
   createdAt: string;
   content: AnswerJson & { runs?: Record<string, string>; notLinked?: string[] };
 }
+
+/** GET /api/session: whether this server asks for sign-in, and who is signed in */
+export interface Session {
+  authRequired: boolean;
+  user: { username: string; via: "session" | "token" } | null;
+}
