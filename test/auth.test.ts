@@ -118,6 +118,31 @@ describe("a server that requires sign-in", () => {
   });
 });
 
+describe("a burst of parallel guesses", () => {
+  it("has at most the account's limit of passwords checked; the rest get 429 at once", async () => {
+    const limited = createApp({
+      store,
+      runs,
+      auth: "required",
+      webDir: join(dir, "none"),
+      signInLimits: { perAccount: 3, perAddress: 1000, windowMs: 60_000 },
+    });
+    await addUser(store, "target");
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limited.request("/api/session", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username: "target", password: `guess number ${i}` }),
+        }),
+      ),
+    );
+    const statuses = replies.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBe(3);
+    expect(statuses.filter((s) => s === 429).length).toBe(17);
+  });
+});
+
 describe("malformed or dead credentials get a clear 401, never a 500, never an echo", () => {
   const secret = "pt_THIS_IS_NOT_A_REAL_TOKEN_xxxxxxxxxxxxxxxxxxxxxx";
   const cases: [string, string, RegExp][] = [

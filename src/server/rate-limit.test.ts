@@ -7,24 +7,28 @@ describe("SignInLimiter (on a clock the test moves)", () => {
     const limiter = new SignInLimiter({ perAccount: 3, perAddress: 100, windowMs: 60_000 }, () => now);
     for (const t of [0, 10_000, 20_000]) {
       now = t;
-      expect(limiter.retryAfter("ann", "a")).toBe(0);
-      limiter.failed("ann", "a");
+      expect(limiter.begin("ann", "a")).toBe(0);
     }
-    expect(limiter.retryAfter("ann", "b")).toBe(40); // the first failure leaves at 60 s
-    expect(limiter.retryAfter("bob", "a")).toBe(0);
+    expect(limiter.begin("ann", "b")).toBe(40); // the first failure leaves at 60 s
+    expect(limiter.begin("bob", "a")).toBe(0);
     now = 60_000;
-    expect(limiter.retryAfter("ann", "a")).toBe(0);
+    expect(limiter.begin("ann", "a")).toBe(0);
   });
 
-  it("blocks an address across accounts; success clears the account, not the address", () => {
-    const now = 0;
-    const limiter = new SignInLimiter({ perAccount: 2, perAddress: 3, windowMs: 1000 }, () => now);
-    limiter.failed("ann", "a");
-    limiter.succeeded("ann");
-    expect(limiter.retryAfter("ann", "z")).toBe(0);
-    limiter.failed("bob", "a");
-    limiter.failed("carl", "a");
-    expect(limiter.retryAfter("dora", "a")).toBe(1);
-    expect(limiter.retryAfter("dora", "b")).toBe(0);
+  it("counts attempts still running, so a parallel burst cannot slip past the limit", () => {
+    const limiter = new SignInLimiter({ perAccount: 3, perAddress: 100, windowMs: 1000 }, () => 0);
+    const started = Array.from({ length: 10 }, () => limiter.begin("ann", "a"));
+    expect(started.filter((wait) => wait === 0).length).toBe(3);
+  });
+
+  it("blocks an address across accounts; success clears the account and is not held against the address", () => {
+    const limiter = new SignInLimiter({ perAccount: 2, perAddress: 3, windowMs: 1000 }, () => 0);
+    limiter.begin("ann", "a");
+    limiter.succeeded("ann", "a");
+    limiter.begin("bob", "a");
+    limiter.begin("carl", "a");
+    expect(limiter.begin("dora", "a")).toBe(0);
+    expect(limiter.begin("erik", "a")).toBe(1);
+    expect(limiter.begin("erik", "b")).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Failed sign-ins counted per account and per client address over a sliding window. Once a key reaches its
- * limit, further attempts are refused (without checking the password) until its oldest failure leaves the
- * window. A successful sign-in clears the account's failures, not the address's. In memory: a restart
- * forgets, which costs an attacker a restart they cannot cause.
+ * Sign-in attempts counted per account and per client address over a sliding window. An attempt counts as a
+ * failure from the moment it starts (so that a burst of parallel guesses cannot all slip in before the first
+ * one fails); a successful one is taken back from the address and clears the account. Once a key reaches its
+ * limit, further attempts are refused without checking the password until its oldest failure leaves the
+ * window. In memory: a restart forgets, which costs an attacker a restart they cannot cause.
  */
 export interface SignInLimits {
   /** failures per account within the window (default 5) */
@@ -25,16 +26,16 @@ export class SignInLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** seconds until an attempt for this account from this address may be made; 0 when it may now */
-  retryAfter(account: string, address: string): number {
+  /**
+   * Starts an attempt: 0 when it may go ahead (and it now counts as a failure until `succeeded`), else the
+   * seconds to wait.
+   */
+  begin(account: string, address: string): number {
     const wait = Math.max(
       this.waitFor(`account:${account}`, this.limits.perAccount),
       this.waitFor(`address:${address}`, this.limits.perAddress),
     );
-    return Math.ceil(wait / 1000);
-  }
-
-  failed(account: string, address: string): void {
+    if (wait > 0) return Math.ceil(wait / 1000);
     for (const key of [`account:${account}`, `address:${address}`]) {
       const times = this.recent(key);
       times.push(this.now());
@@ -42,10 +43,12 @@ export class SignInLimiter {
       this.failures.set(key, times);
     }
     while (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
+    return 0;
   }
 
-  succeeded(account: string): void {
+  succeeded(account: string, address: string): void {
     this.failures.delete(`account:${account}`);
+    this.failures.get(`address:${address}`)?.pop();
   }
 
   private waitFor(key: string, limit: number): number {

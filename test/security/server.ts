@@ -108,12 +108,16 @@ export async function healthMs(base: string): Promise<number> {
 }
 
 /**
- * Everything stored, as the API shows it: projects, scenarios, every version's hash, runs with progress — but
- * `exceptRun`, a run still solving, whose log grows as it should.
+ * Everything stored, as the API shows it (to the caller `headers` authenticate, if any): projects, scenarios,
+ * every version's hash, runs with progress — but `exceptRun`, a run still solving, whose log grows as it should.
  */
-export async function snapshot(base: string, exceptRun?: string): Promise<string> {
+export async function snapshot(
+  base: string,
+  exceptRun?: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const get = async (path: string) => {
-    const r = await call(base, "GET", path);
+    const r = await call(base, "GET", path, undefined, headers);
     expect(r.status, `${path}: ${r.text}`).toBe(200);
     return r.body;
   };

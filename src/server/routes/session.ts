@@ -24,11 +24,30 @@ const SessionOut = z.object({
 });
 
 const WRONG = "wrong user name or password";
+/** scrypt checks at once (32 MiB each): a flood of sign-ins cannot take the memory or the crypto threads */
+const MAX_CONCURRENT_CHECKS = 8;
+
+function tooMany(detail: string, seconds: number): HttpProblem {
+  return new HttpProblem(429, detail, undefined, undefined, { "retry-after": String(seconds) });
+}
 
 /** Signing in and out of the web app: a server-side session behind an HttpOnly, SameSite=Strict cookie. */
 export function sessionRoutes(api: ApiRouter, store: Store, limiter: SignInLimiter): void {
   const tag = "session";
   let decoy: Promise<string> | undefined;
+  let verifying = 0;
+  /** the user, when the password is theirs; an unknown user costs the same scrypt, so timing tells nothing */
+  const checkPassword = async (username: string, password: string) => {
+    verifying++;
+    try {
+      const stored = await store.accounts.passwordHash(username);
+      decoy ??= hashPassword("portello-decoy-password");
+      const ok = await verifyPassword(password, stored?.hash ?? (await decoy));
+      return ok ? stored?.user : undefined;
+    } finally {
+      verifying--;
+    }
+  };
 
   api.add(
     {
@@ -67,28 +86,21 @@ export function sessionRoutes(api: ApiRouter, store: Store, limiter: SignInLimit
     async (c, { body }) => {
       const username = body.username.trim().toLowerCase();
       const address = clientAddress(c);
-      const wait = limiter.retryAfter(username, address);
+      if (verifying >= MAX_CONCURRENT_CHECKS)
+        throw tooMany("too many sign-ins at this moment: try again in 1 s", 1);
+      const wait = limiter.begin(username, address);
       if (wait > 0) {
-        throw new HttpProblem(
-          429,
+        throw tooMany(
           `too many failed sign-ins for this account or from this address: try again in ${wait} s`,
-          undefined,
-          undefined,
-          { "retry-after": String(wait) },
+          wait,
         );
       }
-      const stored = await store.accounts.passwordHash(username);
-      // an unknown user costs the same scrypt as a known one, so timing does not tell which names exist
-      decoy ??= hashPassword("portello-decoy-password");
-      const ok = await verifyPassword(body.password, stored?.hash ?? (await decoy));
-      if (!stored || !ok) {
-        limiter.failed(username, address);
-        throw unauthorized(WRONG);
-      }
-      limiter.succeeded(username);
+      const user = await checkPassword(username, body.password);
+      if (!user) throw unauthorized(WRONG);
+      limiter.succeeded(username, address);
       const id = newSessionId();
       const expiresAt = new Date(Date.now() + SESSION_HOURS * 3_600_000);
-      await store.accounts.createSession(stored.user.id, secretHash(id), expiresAt);
+      await store.accounts.createSession(user.id, secretHash(id), expiresAt);
       setCookie(c, SESSION_COOKIE, id, {
         httpOnly: true,
         sameSite: "Strict",
@@ -96,7 +108,7 @@ export function sessionRoutes(api: ApiRouter, store: Store, limiter: SignInLimit
         path: "/",
         maxAge: SESSION_HOURS * 3600,
       });
-      return c.json({ username: stored.user.username, expiresAt: expiresAt.toISOString() });
+      return c.json({ username: user.username, expiresAt: expiresAt.toISOString() });
     },
   );
 
