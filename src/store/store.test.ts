@@ -360,6 +360,25 @@ function storeContract(name: string, makeBackend: () => Promise<Backend>) {
   });
 }
 
+describe("the embedded store's folder", () => {
+  it("is refused to a second opener while open, and taken over from a process that died", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portello-lock-"));
+    try {
+      const first = await openPgliteStore(dir);
+      await expect(openPgliteStore(dir)).rejects.toThrow(
+        /open in another Portello process \(pid \d+, this one\): stop it first/,
+      );
+      await first.close();
+      // a pid file left by a process that no longer runs
+      writeFileSync(join(dir, "portello.pid"), "2147483646");
+      const second = await openPgliteStore(dir);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 storeContract("PGlite (embedded)", async () => pgliteBackend());
 
 const postgresUrl = process.env.PORTELLO_TEST_DATABASE_URL;

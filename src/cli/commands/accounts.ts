@@ -200,12 +200,16 @@ function withOpenStore(flags: StoreFlags, body: (store: Store) => Promise<void>)
 }
 
 async function inStore(flags: StoreFlags, body: (store: Store) => Promise<void>): Promise<ExitCode> {
-  const store = await openStore(flags.data ? { dataDir: flags.data } : {});
   try {
-    // the built-in projects exist before the server first starts, so that members can be added to them
-    await seedBuiltinProjects(store);
-    await body(store);
-    return ExitCode.ok;
+    const store = await openStore(flags.data ? { dataDir: flags.data } : {});
+    try {
+      // the built-in projects exist before the server first starts, so that members can be added to them
+      await seedBuiltinProjects(store);
+      await body(store);
+      return ExitCode.ok;
+    } finally {
+      await store.close();
+    }
   } catch (error) {
     if (error instanceof StoreError) {
       throw new UserError(
@@ -214,8 +218,6 @@ async function inStore(flags: StoreFlags, body: (store: Store) => Promise<void>)
       );
     }
     throw error;
-  } finally {
-    await store.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_LIMITS } from "../../server/connections.js";
 import { StartRefused, startServer } from "../../server/start.js";
+import { StoreError } from "../../store/types.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError, runCommand } from "../output.js";
 
@@ -53,6 +54,7 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") throw new UserError(`port ${port} is already in use; try --port 0`);
     if (error instanceof StartRefused) throw new UserError(error.message, ExitCode.usage);
+    if (error instanceof StoreError) throw new UserError(error.message);
     throw error;
   });
   const where = server.store.backend === "postgres" ? "PostgreSQL" : "embedded";
