@@ -79,6 +79,7 @@ const EXPECTED: Record<string, Row> = {
   getRunProgress: read,
   followRun: read,
   cancelRun: edit(200),
+  rerunRun: edit(202),
   getRunResult: read,
   uploadWorkbook: edit(201),
   downloadWorkbook: read,

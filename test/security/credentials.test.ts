@@ -88,6 +88,10 @@ describe("credentials that do not hold", () => {
       slowest.push(await healthMs(server.url));
     }
     expect(Math.max(...slowest)).toBeLessThan(1000);
+    console.log(
+      `credentials: ${ATTEMPTS.length * 2} requests, all 401 problem+json; ${slowest.length} health checks, ` +
+        `slowest ${Math.round(Math.max(...slowest))} ms`,
+    );
     expect(await snapshot(server.url, undefined, auth)).toBe(before);
     // the real credentials still work after all that
     expect((await call(server.url, "GET", "/api/projects", undefined, auth)).status).toBe(200);

@@ -60,6 +60,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
       method: "post",
       path: "/api/runs/:runId/rerun",
       operationId: "rerunRun",
+      access: inRun("editor"),
       summary:
         "Solve a run's scenario again exactly as it was: the same version, options and base versions (not the latest)",
       tag,
