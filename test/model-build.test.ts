@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../src/domain/issues.js";
+import { labelAt } from "../src/model/blocks.js";
 import { buildModel } from "../src/model/build.js";
 import { AllocationBlock, deriveInputs } from "../src/model/inputs.js";
 import { columnName, rowName } from "../src/model/names.js";
@@ -65,19 +66,17 @@ describe("deriveInputs", () => {
     expect(inputs.allocation[1]).toBe(AllocationBlock.none);
   });
 
-  it("reports unknown ids and contradictions precisely", () => {
-    const bad = twoPlants({
-      demand: [{ program: "nope", market: "m", volume: { "2030": 1 }, price: 1 }],
-      policies: [{ id: "f", kind: "forbid-allocation", program: "p1", plant: "a" }],
-    });
-    bad.programs[0]!.builtAt = ["a"];
+  it("refuses contradictions with the domain's check, path and message", () => {
+    const keptBeforeItExists = twoPlants({ policies: [{ id: "k", kind: "keep-open", plant: "b" }] });
     try {
-      deriveInputs(bad);
+      deriveInputs(keptBeforeItExists);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
       const messages = (error as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
-      expect(messages).toContain('demand[0].program: unknown program "nope"');
+      expect(messages).toEqual([
+        "policies[0]: keep-open asks b to operate in 2030, but it is not available before 2031",
+      ]);
     }
     const contradiction = twoPlants({
       policies: [{ id: "f", kind: "forbid-allocation", program: "p1", plant: "a" }],
@@ -173,5 +172,40 @@ describe("buildModel", () => {
     const some = await new HighsSolver().solve(penalised.program, { mipRelGap: 1e-9 });
     expect(some.objective).toBeCloseTo(8_500, 6);
     expect(solvedValue(penalised, some.x, "u[p1,m,2031]")).toBeCloseTo(50, 6);
+  });
+});
+
+describe("variable and constraint blocks", () => {
+  it("label every column and row of their kind at its domain cell, and nothing else", () => {
+    const built = buildModel(twoPlants());
+    const { cols, rows } = built.program;
+    const start = built.inputs.years[0]!;
+    const kinds = {
+      a: ColKind.allocate,
+      g: ColKind.platform,
+      o: ColKind.operate,
+      n: ColKind.shifts,
+      w: ColKind.open,
+      z: ColKind.close,
+      x: ColKind.flow,
+      u: ColKind.unmet,
+    } as const;
+    for (const [name, kind] of Object.entries(kinds)) {
+      const block = built.variables[name as keyof typeof kinds];
+      const labelled = [...block.labels].filter((j) => j >= 0).sort((a, b) => a - b);
+      const ofKind = [...cols.kind.keys()].filter((j) => cols.kind[j] === kind);
+      expect(labelled, name).toEqual(ofKind);
+    }
+    for (const j of built.variables.x.labels.filter((j) => j >= 0)) {
+      const at = [cols.program[j]!, cols.plant[j]!, cols.market[j]!, cols.year[j]! - start];
+      expect(labelAt(built.variables.x, ...at)).toBe(j);
+    }
+    for (const i of built.constraints.capacity.labels.filter((i) => i >= 0)) {
+      expect(rowName(built, i)).toMatch(/^capacity\[/);
+      expect(labelAt(built.constraints.capacity, rows.plant[i]!, rows.year[i]! - start)).toBe(i);
+    }
+    expect(built.program.cols.platform[built.variables.g.labels.find((j) => j >= 0)!]).toBeGreaterThanOrEqual(
+      0,
+    );
   });
 });

@@ -132,4 +132,28 @@ policies:
     const issues = await issuesOf(loadScenario(`${VALID}/nothing-here.yaml`));
     expect(issues[0]!.message).toContain("no such file");
   });
+
+  it("reports contradictions at the line that forces them", async () => {
+    const text = [
+      "portello: 1",
+      "id: c",
+      "name: C",
+      "horizon: { start: 2030, end: 2031 }",
+      "discountRate: 0.05",
+      "plants:",
+      "  - { id: a, name: A, country: IT, status: active, capacityPerShift: 10, maxShifts: 1, fixedCost: 0, shiftCost: 0, platforms: [x] }",
+      "  - { id: b, name: B, country: US, status: idle, capacityPerShift: 10, maxShifts: 1, fixedCost: 0, shiftCost: 0, openCost: 1, earliestYear: 2031 }",
+      "programs:",
+      "  - { id: p, name: P, brand: B, segment: D, platform: x, sop: 2030, eop: 2031, variableCost: 1 }",
+      "markets: [{ id: m, name: M, countries: [IT] }]",
+      "policies:",
+      "  - { id: fix, kind: fix-allocation, program: p, plant: b }",
+      "  - { id: keep, kind: keep-open, plant: b }",
+    ].join("\n");
+    const issues = await issuesOf(parseScenarioText(text, "<c>", fileResolver(VALID)));
+    expect(issues.map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      "13 policies[0]: a fix-allocation policy puts p at b, but the plant neither has nor can add the program's platform",
+      "14 policies[1]: keep-open asks b to operate in 2030, but it is not available before 2031",
+    ]);
+  });
 });

@@ -98,7 +98,113 @@ export function checkReferences(scenario: Scenario, locate: Locate): ValidationI
   checkDuties(f, scenario, ids.markets, ids.regions);
   checkPolicies(f, scenario, ids.plants, ids.programs);
   checkCitations(f, scenario, ids.sources);
+  // contradictions are read through the references: only meaningful once those hold
+  if (f.issues.length === 0) findContradictions(f, scenario);
   return f.issues;
+}
+
+/**
+ * Decisions the scenario both forces and rules out: an allocation fixed (by policy or `builtAt`) where it
+ * cannot exist, a plant kept open in a year it cannot operate. The model builder runs this too (without file
+ * positions), for scenarios made in code.
+ */
+export function checkContradictions(
+  scenario: Scenario,
+  locate: Locate = () => ({ file: "<scenario>" }),
+): ValidationIssue[] {
+  const f = new Findings(locate);
+  findContradictions(f, scenario);
+  return f.issues;
+}
+
+function findContradictions(f: Findings, s: Scenario) {
+  const { start, end } = s.horizon;
+  const plants = new Map(s.plants.map((plant) => [plant.id, plant]));
+  const firstYear = (plant: Scenario["plants"][number]) =>
+    plant.status === "closed"
+      ? Number.POSITIVE_INFINITY
+      : plant.status === "active"
+        ? start
+        : Math.max(start, plant.earliestYear ?? start);
+  s.policies.forEach((policy, i) => {
+    if (policy.kind !== "keep-open") return;
+    const plant = plants.get(policy.plant);
+    const from = Math.max(start, policy.from ?? start);
+    const to = Math.min(end, policy.to ?? end);
+    if (!plant || from > to || from >= firstYear(plant)) return;
+    f.add(
+      ["policies", i],
+      "years in which the plant can operate",
+      String(from),
+      `keep-open asks ${plant.id} to operate in ${from}, but it is ${plant.status === "closed" ? "closed" : `not available before ${plant.earliestYear}`}`,
+    );
+  });
+  s.programs.forEach((program, p) => {
+    const forced: { plant: string; by: string; path: PathKey[]; fixed: boolean }[] = [];
+    program.builtAt.forEach((plant, k) => {
+      forced.push({ plant, by: "builtAt", path: ["programs", p, "builtAt", k], fixed: false });
+    });
+    s.policies.forEach((policy, i) => {
+      if (policy.kind === "fix-allocation" && policy.program === program.id)
+        forced.push({
+          plant: policy.plant,
+          by: "a fix-allocation policy",
+          path: ["policies", i],
+          fixed: true,
+        });
+    });
+    for (const { plant: id, by, path, fixed } of forced) {
+      const plant = plants.get(id);
+      if (!plant) continue;
+      const why = whyImpossible(s, program, plant, fixed, firstYear(plant));
+      if (why)
+        f.add(
+          path,
+          "an allocation that can exist",
+          `${program.id} at ${plant.id}`,
+          `${by} puts ${program.id} at ${plant.id}, but ${why}`,
+        );
+    }
+  });
+}
+
+/** Why program p cannot be built at the plant (docs/model.md, allocation[p,s]); undefined when it can. */
+function whyImpossible(
+  s: Scenario,
+  program: Scenario["programs"][number],
+  plant: Scenario["plants"][number],
+  fixed: boolean,
+  firstYear: number,
+): string | undefined {
+  const existing = program.builtAt.includes(plant.id);
+  const policies = s.policies;
+  if (
+    policies.some((q) => q.kind === "forbid-allocation" && q.program === program.id && q.plant === plant.id)
+  )
+    return "a forbid-allocation policy excludes it";
+  if (
+    policies.some(
+      (q) =>
+        q.kind === "restrict-to-countries" &&
+        q.program === program.id &&
+        !q.countries.includes(plant.country),
+    )
+  )
+    return "a restrict-to-countries policy excludes the plant's country";
+  // a closed plant in builtAt is reported by the program checks
+  if (plant.status === "closed") return existing ? undefined : "the plant is closed";
+  const platformOk =
+    existing ||
+    plant.platforms.includes(program.platform) ||
+    program.platform in plant.platformConversion ||
+    s.programs.some((q) => q.platform === program.platform && q.builtAt.includes(plant.id));
+  if (!platformOk) return "the plant neither has nor can add the program's platform";
+  // a program built at a plant beyond its life inside the horizon is history, not a contradiction
+  const lifeFrom = Math.max(program.sop, s.horizon.start, firstYear);
+  const lifeTo = Math.min(program.eop, s.horizon.end);
+  if (fixed && lifeFrom > lifeTo)
+    return "the program's life and the plant's operating years do not overlap in the horizon";
+  return undefined;
 }
 
 function uniqueIds(f: Findings, list: string, entries: readonly { id: string }[]): Set<string> {

@@ -12,11 +12,20 @@ function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, needed
   return next;
 }
 
+/** The indices few rows and columns carry: a platform (platform columns and rows), a policy (policy rows). */
+export interface OtherIndices {
+  platform?: number;
+  policy?: number;
+}
+const NONE: OtherIndices = {};
+
 export class IndexColumns {
   kind = new Uint8Array(64);
   program = new Int32Array(64);
   plant = new Int32Array(64);
   market = new Int32Array(64);
+  platform = new Int32Array(64);
+  policy = new Int32Array(64);
   year = new Int32Array(64);
 
   ensure(n: number): void {
@@ -24,14 +33,26 @@ export class IndexColumns {
     this.program = grow(this.program, n);
     this.plant = grow(this.plant, n);
     this.market = grow(this.market, n);
+    this.platform = grow(this.platform, n);
+    this.policy = grow(this.policy, n);
     this.year = grow(this.year, n);
   }
 
-  set(i: number, kind: number, program: number, plant: number, market: number, year: number): void {
+  set(
+    i: number,
+    kind: number,
+    program: number,
+    plant: number,
+    market: number,
+    year: number,
+    other: OtherIndices = NONE,
+  ): void {
     this.kind[i] = kind;
     this.program[i] = program;
     this.plant[i] = plant;
     this.market[i] = market;
+    this.platform[i] = other.platform ?? -1;
+    this.policy[i] = other.policy ?? -1;
     this.year[i] = year;
   }
 
@@ -41,6 +62,8 @@ export class IndexColumns {
       program: this.program.slice(0, n),
       plant: this.plant.slice(0, n),
       market: this.market.slice(0, n),
+      platform: this.platform.slice(0, n),
+      policy: this.policy.slice(0, n),
       year: this.year.slice(0, n),
     };
   }
@@ -67,6 +90,7 @@ export class ColumnBuilder {
     upper: number,
     cost: number,
     integer: boolean,
+    other: OtherIndices = NONE,
   ): number {
     const j = this.count++;
     if (j >= this.lower.length) {
@@ -81,7 +105,7 @@ export class ColumnBuilder {
     this.upper[j] = upper;
     this.cost[j] = cost;
     this.integer[j] = integer ? 1 : 0;
-    this.index.set(j, kind, program, plant, market, year);
+    this.index.set(j, kind, program, plant, market, year, other);
     return j;
   }
 
@@ -145,10 +169,11 @@ export class RowBuilder {
     year: number,
     lower: number,
     upper: number,
+    other: OtherIndices = NONE,
   ): number {
     const r = this.numRows++;
     this.ensureRows(this.numRows);
-    this.describe(r, kind, program, plant, market, year, lower, upper);
+    this.describe(r, kind, program, plant, market, year, lower, upper, other);
     this.rowStart[this.numRows] = this.nnz;
     return r;
   }
@@ -195,10 +220,11 @@ export class RowBuilder {
     year: number,
     lower: number,
     upper: number,
+    other: OtherIndices = NONE,
   ): void {
     this.lower[r] = lower;
     this.upper[r] = upper;
-    this.index.set(r, kind, program, plant, market, year);
+    this.index.set(r, kind, program, plant, market, year, other);
   }
 
   finish() {

@@ -1,12 +1,44 @@
 import type { Scenario } from "../domain/scenario.js";
 import { ColumnBuilder, RowBuilder } from "./arrays.js";
+import type { Block } from "./blocks.js";
 import { type ModelInputs, PlantStatusCode, deriveInputs } from "./inputs.js";
+import { ColumnPricer } from "./pricing.js";
 import { ColKind, type MathProgram, RowKind } from "./program.js";
 
-/** A built model: the program for the solver and the data tables it was built from. */
+/**
+ * A built model: the program for the solver, the data tables it was built from, and the blocks that say which
+ * column or row each domain cell has (docs/model.md names the variables).
+ */
 export interface BuiltModel {
   program: MathProgram;
   inputs: ModelInputs;
+  variables: Variables;
+  constraints: Constraints;
+}
+
+/** Variable blocks, by the letters of docs/model.md. */
+export interface Variables {
+  /** a[program, plant] */
+  a: Block;
+  /** g[plant, platform] */
+  g: Block;
+  /** o, n, w, z [plant, year] */
+  o: Block;
+  n: Block;
+  w: Block;
+  z: Block;
+  /** x[program, plant, market, year] */
+  x: Block;
+  /** u[program, market, year] */
+  u: Block;
+}
+
+/** Constraint blocks looked up by the plan layer. */
+export interface Constraints {
+  /** demand[program, market, year] */
+  demand: Block;
+  /** capacity[plant, year] */
+  capacity: Block;
 }
 
 export interface BuildOptions {
@@ -24,11 +56,10 @@ const INF = Number.POSITIVE_INFINITY;
 
 /** Scenario → mathematical program. Pure: the same scenario always gives the same arrays. */
 export function buildModel(scenario: Scenario, options: BuildOptions = {}): BuiltModel {
-  const inputs = deriveInputs(scenario);
-  return { program: buildProgram(inputs, options), inputs };
+  return buildFromInputs(deriveInputs(scenario), options);
 }
 
-/** Column positions by domain cell; -1 where the column does not exist. */
+/** Column positions by domain cell; -1 where the column does not exist (the labels of the variable blocks). */
 interface ColumnMap {
   /** [p * S + s] */
   a: Int32Array;
@@ -41,17 +72,20 @@ interface ColumnMap {
   z: Int32Array;
   /** [(p * M + m) * T + t] */
   u: Int32Array;
+  /** [((p * S + s) * M + m) * T + t] */
+  x: Int32Array;
   /** flows occupy [xFirst, xEnd), ordered by program, plant, year, market */
   xFirst: number;
   xEnd: number;
 }
 
-export function buildProgram(inputs: ModelInputs, options: BuildOptions = {}): MathProgram {
+export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {}): BuiltModel {
+  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T } = inputs;
   const columns = new ColumnBuilder();
   const map = addColumns(inputs, columns);
   const rows = new RowBuilder();
-  addDemandRows(inputs, columns, map, rows);
-  addCapacityRows(inputs, columns, map, rows);
+  const demand = addDemandRows(inputs, columns, map, rows);
+  const capacity = addCapacityRows(inputs, columns, map, rows);
   addShiftRows(inputs, map, rows);
   if ((options.linking ?? "per-flow") === "per-flow") addFlowLinkingRows(inputs, columns, map, rows);
   else addYearLinkingRows(inputs, columns, map, rows);
@@ -61,20 +95,38 @@ export function buildProgram(inputs: ModelInputs, options: BuildOptions = {}): M
   addPlantDynamicsRows(inputs, map, rows);
   addBudgetCapRows(inputs, map, rows);
   addMinVolumeRows(inputs, columns, map, rows);
-  return {
+  const program: MathProgram = {
     sense: inputs.mode === "profit" ? "maximize" : "minimize",
     objectiveOffset: 0,
     ...columns.finish(),
     ...rows.finish(),
   };
+  const plantYear = (labels: Int32Array): Block => ({ dims: ["plant", "year"], shape: [S, T], labels });
+  return {
+    program,
+    inputs,
+    variables: {
+      a: { dims: ["program", "plant"], shape: [P, S], labels: map.a },
+      g: { dims: ["plant", "platform"], shape: [S, inputs.platforms.length], labels: map.g },
+      o: plantYear(map.o),
+      n: plantYear(map.n),
+      w: plantYear(map.w),
+      z: plantYear(map.z),
+      x: { dims: ["program", "plant", "market", "year"], shape: [P, S, M, T], labels: map.x },
+      u: { dims: ["program", "market", "year"], shape: [P, M, T], labels: map.u },
+    },
+    constraints: {
+      demand: { dims: ["program", "market", "year"], shape: [P, M, T], labels: demand },
+      capacity: plantYear(capacity),
+    },
+  };
 }
 
 function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
-  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, discount, plant } = inputs;
+  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, plant } = inputs;
   const L = inputs.platforms.length;
-  const profit = inputs.mode === "profit";
-  // costs enter a maximised NPV with a minus sign, a minimised cost with a plus sign
-  const costSign = profit ? -1 : 1;
+  const price = new ColumnPricer(inputs);
+  const cost = price.objectiveAt;
   const map: ColumnMap = {
     a: new Int32Array(P * S).fill(-1),
     g: new Int32Array(S * L).fill(-1),
@@ -83,18 +135,27 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
     w: new Int32Array(S * T).fill(-1),
     z: new Int32Array(S * T).fill(-1),
     u: new Int32Array(P * M * T).fill(-1),
+    x: new Int32Array(P * S * M * T).fill(-1),
     xFirst: 0,
     xEnd: 0,
   };
 
   for (let p = 0; p < P; p++) {
-    const paidIn = inputs.toolingYear[p]!;
     for (let s = 0; s < S; s++) {
       const ps = p * S + s;
       if (inputs.allocation[ps] !== 0) continue;
       const forced = inputs.existing[ps] || inputs.fixed[ps] ? 1 : 0;
-      const cost = costSign * discount[paidIn]! * inputs.tooling[ps]!;
-      map.a[ps] = cols.add(ColKind.allocate, p, s, -1, -1, forced, 1, cost, true);
+      map.a[ps] = cols.add(
+        ColKind.allocate,
+        p,
+        s,
+        -1,
+        -1,
+        forced,
+        1,
+        cost(ColKind.allocate, p, s, -1, -1, -1),
+        true,
+      );
     }
   }
 
@@ -102,8 +163,8 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
     for (let l = 0; l < L; l++) {
       if (inputs.hasPlatform[s * L + l] || Number.isNaN(inputs.conversionCost[s * L + l]!)) continue;
       if (!someAllocationNeeds(inputs, map, s, l)) continue;
-      const cost = costSign * discount[0]! * inputs.conversionCost[s * L + l]!;
-      map.g[s * L + l] = cols.add(ColKind.platform, -1, s, l, -1, 0, 1, cost, true);
+      const c = cost(ColKind.platform, -1, s, -1, l, -1);
+      map.g[s * L + l] = cols.add(ColKind.platform, -1, s, -1, -1, 0, 1, c, true, { platform: l });
     }
   }
 
@@ -115,18 +176,9 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
       if (!inputs.operable[st]) continue;
       const lower = alwaysOpen || inputs.keepOpen[st] ? 1 : 0;
       const year = inputs.years[t]!;
-      map.o[st] = cols.add(
-        ColKind.operate,
-        -1,
-        s,
-        -1,
-        year,
-        lower,
-        1,
-        costSign * discount[t]! * plant.fixedCost[s]!,
-        true,
-      );
-      const shiftCost = costSign * discount[t]! * plant.shiftCost[s]!;
+      const fixed = cost(ColKind.operate, -1, s, -1, -1, t);
+      map.o[st] = cols.add(ColKind.operate, -1, s, -1, year, lower, 1, fixed, true);
+      const shiftCost = cost(ColKind.shifts, -1, s, -1, -1, t);
       map.n[st] = cols.add(ColKind.shifts, -1, s, -1, year, 0, plant.maxShifts[s]!, shiftCost, true);
     }
   }
@@ -147,7 +199,7 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
           year,
           0,
           1,
-          costSign * discount[t]! * plant.openCost[s]!,
+          cost(ColKind.open, -1, s, -1, -1, t),
           false,
         );
       }
@@ -161,7 +213,7 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
           year,
           0,
           1,
-          costSign * discount[t]! * plant.closeCost[s]!,
+          cost(ColKind.close, -1, s, -1, -1, t),
           false,
         );
       }
@@ -170,9 +222,9 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
   }
 
   map.xFirst = cols.count;
-  addFlowColumns(inputs, cols, map, costSign);
+  addFlowColumns(inputs, cols, map, cost);
   map.xEnd = cols.count;
-  addUnmetColumns(inputs, cols, map);
+  addUnmetColumns(inputs, cols, map, cost);
   return map;
 }
 
@@ -183,10 +235,11 @@ function someAllocationNeeds(inputs: ModelInputs, map: ColumnMap, s: number, l: 
   return false;
 }
 
+type CostOf = ColumnPricer["objectiveAt"];
+
 /** x[p,s,m,t] for allocatable (p,s), years in the life where the plant operates, allowed lanes with demand. */
-function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, costSign: number): void {
-  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, discount, demand, price } = inputs;
-  const profit = inputs.mode === "profit";
+function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, cost: CostOf): void {
+  const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, demand } = inputs;
   for (let p = 0; p < P; p++) {
     const first = inputs.lifeFirst[p]!;
     if (first < 0) continue;
@@ -195,8 +248,6 @@ function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap
       const ps = p * S + s;
       if (map.a[ps]! < 0) continue;
       const maxOutput = inputs.plant.capacityPerShift[s]! * inputs.plant.maxShifts[s]!;
-      const unitCost = inputs.variableCost[ps]!;
-      const customs = inputs.customsValue[ps]!;
       for (let t = first; t <= last; t++) {
         if (!inputs.operable[s * T + t]) continue;
         const year = inputs.years[t]!;
@@ -205,9 +256,18 @@ function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap
           const pmt = (p * M + m) * T + t;
           const d = demand[pmt]!;
           if (!inputs.laneAllowed[sm] || d <= 0) continue;
-          const landed = unitCost + inputs.laneCost[sm]! + inputs.dutyRate[sm * T + t]! * customs;
-          const margin = profit ? price[pmt]! + costSign * landed : landed;
-          cols.add(ColKind.flow, p, s, m, year, 0, Math.min(d, maxOutput), discount[t]! * margin, false);
+          const c = cost(ColKind.flow, p, s, m, -1, t);
+          map.x[((p * S + s) * M + m) * T + t] = cols.add(
+            ColKind.flow,
+            p,
+            s,
+            m,
+            year,
+            0,
+            Math.min(d, maxOutput),
+            c,
+            false,
+          );
         }
       }
     }
@@ -215,12 +275,11 @@ function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap
 }
 
 /** u[p,m,t]: free slack in profit mode, penalised in serve-all; absent where unmet demand is forbidden. */
-function addUnmetColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap): void {
+function addUnmetColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, cost: CostOf): void {
   if (inputs.mode === "serve-all" && inputs.unmetPenalty === undefined) return;
-  const penalty = inputs.mode === "serve-all" ? inputs.unmetPenalty! : 0;
   forEachDemandCell(inputs, (p, m, t, cell) => {
-    const cost = inputs.discount[t]! * penalty;
-    map.u[cell] = cols.add(ColKind.unmet, p, -1, m, inputs.years[t]!, 0, inputs.demand[cell]!, cost, false);
+    const c = cost(ColKind.unmet, p, -1, m, -1, t);
+    map.u[cell] = cols.add(ColKind.unmet, p, -1, m, inputs.years[t]!, 0, inputs.demand[cell]!, c, false);
   });
 }
 
@@ -245,7 +304,12 @@ function forEachDemandCell(
 const yearIndex = (inputs: ModelInputs, year: number) => year - inputs.years[0]!;
 
 /** 1. demand: sum_s x[p,s,m,t] + u[p,m,t] = D[p,m,t], one row per demand cell. */
-function addDemandRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
+function addDemandRows(
+  inputs: ModelInputs,
+  cols: ColumnBuilder,
+  map: ColumnMap,
+  rows: RowBuilder,
+): Int32Array {
   const { numMarkets: M, numYears: T } = inputs;
   const rowOf = new Int32Array(inputs.demand.length).fill(-1);
   const cells: number[] = [];
@@ -276,10 +340,16 @@ function addDemandRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap,
     const d = inputs.demand[cell]!;
     rows.describe(first + r, RowKind.demand, Math.floor(pm / M), -1, pm % M, inputs.years[t]!, d, d);
   });
+  return rowOf.map((r) => (r < 0 ? -1 : first + r));
 }
 
 /** 2. capacity: sum_{p,m} x[p,s,m,t] + reserved[s,t] o[s,t] - cap_s n[s,t] <= 0, where anything can use it. */
-function addCapacityRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
+function addCapacityRows(
+  inputs: ModelInputs,
+  cols: ColumnBuilder,
+  map: ColumnMap,
+  rows: RowBuilder,
+): Int32Array {
   const { numPlants: S, numYears: T } = inputs;
   const { plant, year } = cols.index;
   const flowsPerPlantYear = new Int32Array(S * T);
@@ -314,6 +384,7 @@ function addCapacityRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMa
     }
     rows.describe(first + r, RowKind.capacity, -1, s, -1, inputs.years[st % T]!, -INF, 0);
   }
+  return rowOf.map((r) => (r < 0 ? -1 : first + r));
 }
 
 /** 3. shifts need an open plant: n[s,t] - maxShifts_s o[s,t] <= 0. */
@@ -406,7 +477,7 @@ function addPlatformRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder):
       const a = map.a[p * S + s]!;
       const g = map.g[s * L + l]!;
       if (a < 0 || g < 0) continue;
-      rows.begin(RowKind.platformNeeded, p, s, l, -1, -INF, 0);
+      rows.begin(RowKind.platformNeeded, p, s, -1, -1, -INF, 0, { platform: l });
       rows.push(a, 1);
       rows.push(g, -1);
     }
@@ -481,7 +552,7 @@ function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder)
     if (policy.kind !== "budget-cap") return;
     const first = Math.max(0, (policy.from ?? start) - start);
     const last = Math.min(T - 1, (policy.to ?? start + T - 1) - start);
-    rows.begin(RowKind.budgetCap, -1, -1, k, -1, -INF, policy.maxInvestment);
+    rows.begin(RowKind.budgetCap, -1, -1, -1, -1, -INF, policy.maxInvestment, { policy: k });
     for (let p = 0; p < P; p++) {
       const paidIn = inputs.toolingYear[p]!;
       if (paidIn < first || paidIn > last) continue;
@@ -530,7 +601,7 @@ function addMinVolumeRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnM
       if (a < 0 || (only >= 0 && p !== only) || inputs.lifeFirst[p]! < 0) continue;
       for (let t = inputs.lifeFirst[p]!; t <= inputs.lifeLast[p]!; t++) {
         if (map.o[s * T + t]! < 0) continue;
-        rows.begin(RowKind.minVolume, p, s, k, inputs.years[t]!, 0, INF);
+        rows.begin(RowKind.minVolume, p, s, -1, inputs.years[t]!, 0, INF, { policy: k });
         const pst = (p * S + s) * T + t;
         for (let j = runFirst[pst]!; j >= 0 && j < runEnd[pst]!; j++) rows.push(j, 1);
         rows.push(a, -policy.volume);

@@ -1,6 +1,6 @@
-import type { ValidationIssue } from "../domain/issues.js";
 import { ValidationError } from "../domain/issues.js";
-import type { Demand, Plant, Policy, Program, Scenario } from "../domain/scenario.js";
+import { checkContradictions } from "../domain/references.js";
+import type { Demand, Plant, Policy, Scenario } from "../domain/scenario.js";
 
 /**
  * The data tables of the planning model (docs/model.md), derived once from a validated scenario.
@@ -120,9 +120,11 @@ export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: nu
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** Collects references to unknown ids, so that all of them are reported at once. */
-class References {
-  readonly issues: ValidationIssue[] = [];
+/**
+ * Positions of ids in the scenario's lists. The scenario was checked in the domain layer
+ * (domain/references.ts), so an unknown id here is a programming error, not a user's mistake.
+ */
+class Positions {
   private readonly index = new Map<string, Map<string, number>>();
 
   constructor(scenario: Scenario) {
@@ -131,20 +133,10 @@ class References {
     this.index.set("market", positions(scenario.markets));
   }
 
-  /** Position of an id in its list, or -1 (and an issue) when unknown. */
-  find(kind: "plant" | "program" | "market", id: string, path: string): number {
+  find(kind: "plant" | "program" | "market", id: string): number {
     const position = this.index.get(kind)!.get(id);
-    if (position !== undefined) return position;
-    this.fail(path, `a known ${kind} id`, id, `unknown ${kind} "${id}"`);
-    return -1;
-  }
-
-  fail(path: string, expected: string, found: string, message: string): void {
-    this.issues.push({ file: "<scenario>", path, expected, found, message });
-  }
-
-  throwIfAny(): void {
-    if (this.issues.length > 0) throw new ValidationError(this.issues);
+    if (position === undefined) throw new Error(`unchecked scenario: unknown ${kind} '${id}'`);
+    return position;
   }
 }
 
@@ -152,24 +144,22 @@ function positions(list: { id: string }[]): Map<string, number> {
   return new Map(list.map((item, i) => [item.id, i]));
 }
 
-/** Derives every data table of the model from a validated scenario. Throws ValidationError on bad references. */
+/**
+ * Derives every data table of the model from a scenario the domain layer has checked (load.ts does; see
+ * domain/references.ts). Contradictions the model would silently drop — a fixed allocation that cannot exist,
+ * keep-open in a year the plant cannot operate — are checked here again by the domain's own check, so that
+ * scenarios made in code (variants, tests) cannot slip them past: they throw its ValidationError.
+ */
 export function deriveInputs(scenario: Scenario): ModelInputs {
-  const refs = new References(scenario);
+  const contradictions = checkContradictions(scenario);
+  if (contradictions.length > 0) throw new ValidationError(contradictions);
+  const refs = new Positions(scenario);
   const { plants, programs, markets } = scenario;
   const P = programs.length;
   const S = plants.length;
   const M = markets.length;
   const start = scenario.horizon.start;
   const T = scenario.horizon.end - start + 1;
-  if (T < 1) {
-    refs.fail(
-      "horizon.end",
-      `a year >= ${start}`,
-      String(scenario.horizon.end),
-      "the horizon ends before it starts",
-    );
-    refs.throwIfAny();
-  }
 
   const years = new Int32Array(T);
   const discount = new Float64Array(T);
@@ -203,12 +193,7 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
   const tooling = new Float64Array(P * S);
   const existing = new Uint8Array(P * S);
   programs.forEach((program, p) => {
-    checkPlantKeys(refs, program.variableCostByPlant, `programs[${p}].variableCostByPlant`);
-    checkPlantKeys(refs, program.toolingByPlant, `programs[${p}].toolingByPlant`);
-    program.builtAt.forEach((id, k) => {
-      const s = refs.find("plant", id, `programs[${p}].builtAt[${k}]`);
-      if (s >= 0) existing[p * S + s] = 1;
-    });
+    for (const id of program.builtAt) existing[p * S + refs.find("plant", id)] = 1;
     plants.forEach((plant, s) => {
       const c = program.variableCostByPlant[plant.id] ?? program.variableCost * plant.costIndex;
       variableCost[p * S + s] = c;
@@ -245,7 +230,6 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
   const fixed = new Uint8Array(P * S);
   const keepOpen = new Uint8Array(S * T);
   applyPolicies(scenario, refs, { fixed, keepOpen, allocation, operable, T, start });
-  refs.throwIfAny();
 
   for (let p = 0; p < P; p++) {
     for (let s = 0; s < S; s++) {
@@ -265,9 +249,6 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
     for (let t = lifeFirst[p]!; t <= lifeLast[p]!; t++) if (operable[s * T + t]) return AllocationBlock.none;
     return AllocationBlock.noCommonYears;
   }
-
-  checkForcedAllocations(scenario, refs, allocation, existing, fixed);
-  refs.throwIfAny();
 
   return {
     programIds: programs.map((p) => p.id),
@@ -338,10 +319,6 @@ function firstOperatingYear(plant: Plant, start: number): number {
   return Math.max(start, plant.earliestYear ?? start);
 }
 
-function checkPlantKeys(refs: References, record: Record<string, unknown>, path: string): void {
-  for (const id of Object.keys(record)) refs.find("plant", id, `${path}.${id}`);
-}
-
 /** Volumes of one demand row per year index (0 outside the spec or the horizon). */
 function expandVolume(spec: Demand["volume"], start: number, T: number): Float64Array {
   const volume = new Float64Array(T);
@@ -365,7 +342,7 @@ function expandVolume(spec: Demand["volume"], start: number, T: number): Float64
 /** Demand and price per (program, market, year); several rows on one cell add up, prices weighted by volume. */
 function expandDemand(
   scenario: Scenario,
-  refs: References,
+  refs: Positions,
   lifeFirst: Int32Array,
   lifeLast: Int32Array,
   T: number,
@@ -375,13 +352,12 @@ function expandDemand(
   const demand = new Float64Array(size);
   const revenue = new Float64Array(size);
   const lastPrice = new Float64Array(size);
-  scenario.demand.forEach((row, k) => {
-    const path = `demand[${k}]`;
-    const p = refs.find("program", row.program, `${path}.program`);
-    const split = marketShares(row, refs, path);
-    for (const id of Object.keys(row.priceByMarket ?? {}))
-      refs.find("market", id, `${path}.priceByMarket.${id}`);
-    if (p < 0) return;
+  for (const row of scenario.demand) {
+    const p = refs.find("program", row.program);
+    const split: [number, number][] =
+      row.market !== undefined
+        ? [[refs.find("market", row.market), 1]]
+        : Object.entries(row.shares ?? {}).map(([id, share]) => [refs.find("market", id), share]);
     const volume = expandVolume(row.volume, scenario.horizon.start, T);
     for (const [m, share] of split) {
       const unitPrice = row.priceByMarket?.[scenario.markets[m]!.id] ?? row.price;
@@ -393,36 +369,10 @@ function expandDemand(
         lastPrice[cell] = unitPrice;
       }
     }
-  });
+  }
   const price = new Float64Array(size);
   for (let i = 0; i < size; i++) price[i] = demand[i]! > 0 ? revenue[i]! / demand[i]! : lastPrice[i]!;
   return { demand, price };
-}
-
-/** (market index, share) pairs of a demand row: its one market, or its shares. */
-function marketShares(row: Demand, refs: References, path: string): [number, number][] {
-  if (row.market !== undefined && row.shares !== undefined) {
-    refs.fail(path, "either `market` or `shares`", "both", "give either `market` or `shares`, not both");
-    return [];
-  }
-  if (row.market !== undefined) {
-    const m = refs.find("market", row.market, `${path}.market`);
-    return m >= 0 ? [[m, 1]] : [];
-  }
-  if (row.shares === undefined) {
-    refs.fail(path, "`market` or `shares`", "neither", "a demand row needs a `market` or `shares`");
-    return [];
-  }
-  const total = Object.values(row.shares).reduce((a, b) => a + b, 0);
-  if (Math.abs(total - 1) > 1e-6) {
-    refs.fail(`${path}.shares`, "shares adding up to 1", String(total), `shares add up to ${total}, not 1`);
-  }
-  const pairs: [number, number][] = [];
-  for (const [id, share] of Object.entries(row.shares)) {
-    const m = refs.find("market", id, `${path}.shares.${id}`);
-    if (m >= 0) pairs.push([m, share]);
-  }
-  return pairs;
 }
 
 /**
@@ -433,18 +383,17 @@ function marketShares(row: Demand, refs: References, path: string): [number, num
  */
 function deriveLanes(
   scenario: Scenario,
-  refs: References,
+  refs: Positions,
 ): { laneCost: Float64Array; laneAllowed: Uint8Array } {
   const { plants, markets, logistics } = scenario;
   const M = markets.length;
   const laneCost = new Float64Array(plants.length * M);
   const laneAllowed = new Uint8Array(plants.length * M).fill(1);
   const explicit = new Map<number, Scenario["lanes"][number]>();
-  scenario.lanes.forEach((lane, k) => {
-    const s = refs.find("plant", lane.from, `lanes[${k}].from`);
-    const m = refs.find("market", lane.to, `lanes[${k}].to`);
-    if (s >= 0 && m >= 0) explicit.set(s * M + m, lane); // the last lane listed wins
-  });
+  for (const lane of scenario.lanes) {
+    // the last lane listed wins
+    explicit.set(refs.find("plant", lane.from) * M + refs.find("market", lane.to), lane);
+  }
   plants.forEach((plant, s) => {
     markets.forEach((market, m) => {
       const lane = explicit.get(s * M + m);
@@ -473,36 +422,23 @@ function deriveLanes(
 }
 
 /** Duty rate per (plant, market, year): the last duty row whose origin, destination and years match. */
-function deriveDuties(scenario: Scenario, refs: References, T: number): Float64Array {
+function deriveDuties(scenario: Scenario, refs: Positions, T: number): Float64Array {
   const { plants, markets, regions } = scenario;
   const M = markets.length;
   const start = scenario.horizon.start;
   const rate = new Float64Array(plants.length * M * T);
-  scenario.duties.forEach((duty, k) => {
-    const origins = new Set<string>();
-    duty.from.forEach((code, i) => {
-      const region = regions[code];
-      if (region) for (const c of region) origins.add(c);
-      else if (/^[A-Z]{2}$/.test(code)) origins.add(code);
-      else
-        refs.fail(
-          `duties[${k}].from[${i}]`,
-          "an ISO country code or a region id",
-          code,
-          `unknown region "${code}"`,
-        );
-    });
-    const destinations = duty.to.map((id, i) => refs.find("market", id, `duties[${k}].to[${i}]`));
+  for (const duty of scenario.duties) {
+    const origins = new Set(duty.from.flatMap((code) => regions[code] ?? [code]));
+    const destinations = duty.to.map((id) => refs.find("market", id));
     const first = Math.max(0, (duty.validFrom ?? start) - start);
     const last = Math.min(T - 1, (duty.validTo ?? start + T - 1) - start);
     plants.forEach((plant, s) => {
       if (!origins.has(plant.country)) return;
       for (const m of destinations) {
-        if (m < 0) continue;
         for (let t = first; t <= last; t++) rate[(s * M + m) * T + t] = duty.rate;
       }
     });
-  });
+  }
   return rate;
 }
 
@@ -516,24 +452,20 @@ interface PolicyTables {
 }
 
 /** Policies that act on single cells: fixed and forbidden allocations, country restrictions, kept-open plants. */
-function applyPolicies(scenario: Scenario, refs: References, tables: PolicyTables): void {
+function applyPolicies(scenario: Scenario, refs: Positions, tables: PolicyTables): void {
   const S = scenario.plants.length;
   const { T, start } = tables;
-  scenario.policies.forEach((policy, k) => {
-    const path = `policies[${k}]`;
+  for (const policy of scenario.policies) {
     switch (policy.kind) {
       case "fix-allocation":
       case "forbid-allocation": {
-        const p = refs.find("program", policy.program, `${path}.program`);
-        const s = refs.find("plant", policy.plant, `${path}.plant`);
-        if (p < 0 || s < 0) return;
-        if (policy.kind === "fix-allocation") tables.fixed[p * S + s] = 1;
-        else tables.allocation[p * S + s] = AllocationBlock.forbidden;
-        return;
+        const ps = refs.find("program", policy.program) * S + refs.find("plant", policy.plant);
+        if (policy.kind === "fix-allocation") tables.fixed[ps] = 1;
+        else tables.allocation[ps] = AllocationBlock.forbidden;
+        break;
       }
       case "restrict-to-countries": {
-        const p = refs.find("program", policy.program, `${path}.program`);
-        if (p < 0) return;
+        const p = refs.find("program", policy.program);
         scenario.plants.forEach((plant, s) => {
           if (
             !policy.countries.includes(plant.country) &&
@@ -542,75 +474,16 @@ function applyPolicies(scenario: Scenario, refs: References, tables: PolicyTable
             tables.allocation[p * S + s] = AllocationBlock.outsideCountries;
           }
         });
-        return;
+        break;
       }
       case "keep-open": {
-        const s = refs.find("plant", policy.plant, `${path}.plant`);
-        if (s < 0) return;
+        // years the plant cannot operate were reported by the domain's contradiction check
+        const s = refs.find("plant", policy.plant);
         const first = Math.max(0, (policy.from ?? start) - start);
         const last = Math.min(T - 1, (policy.to ?? start + T - 1) - start);
-        for (let t = first; t <= last; t++) {
-          if (!tables.operable[s * T + t]) {
-            const plant = scenario.plants[s]!;
-            refs.fail(
-              path,
-              "years in which the plant can operate",
-              String(start + t),
-              `keep-open asks ${plant.id} to operate in ${start + t}, but it is ${plant.status === "closed" ? "closed" : `not available before ${plant.earliestYear}`}`,
-            );
-            return;
-          }
-          tables.keepOpen[s * T + t] = 1;
-        }
-        return;
+        for (let t = first; t <= last; t++) tables.keepOpen[s * T + t] = tables.operable[s * T + t]!;
+        break;
       }
-      case "min-volume":
-        refs.find("plant", policy.plant, `${path}.plant`);
-        if (policy.program !== undefined) refs.find("program", policy.program, `${path}.program`);
-        return;
-      case "budget-cap":
-        return;
     }
-  });
-}
-
-const BLOCK_REASON: Record<AllocationBlock, string> = {
-  [AllocationBlock.none]: "",
-  [AllocationBlock.plantClosed]: "the plant is closed",
-  [AllocationBlock.noPlatform]: "the plant neither has nor can add the program's platform",
-  [AllocationBlock.forbidden]: "a forbid-allocation policy excludes it",
-  [AllocationBlock.outsideCountries]: "a restrict-to-countries policy excludes the plant's country",
-  [AllocationBlock.noCommonYears]:
-    "the program's life and the plant's operating years do not overlap in the horizon",
-};
-
-/** A fixed or existing allocation that cannot exist is a contradiction in the scenario, reported before solving. */
-function checkForcedAllocations(
-  scenario: Scenario,
-  refs: References,
-  allocation: Uint8Array,
-  existing: Uint8Array,
-  fixed: Uint8Array,
-): void {
-  const S = scenario.plants.length;
-  scenario.programs.forEach((program: Program, p) => {
-    scenario.plants.forEach((plant, s) => {
-      const block = allocation[p * S + s]! as AllocationBlock;
-      if (block === AllocationBlock.none) return;
-      // a program built at a plant beyond its life inside the horizon is history, not a contradiction
-      if (block === AllocationBlock.noCommonYears && !fixed[p * S + s]) return;
-      const forced = fixed[p * S + s]
-        ? "a fix-allocation policy"
-        : existing[p * S + s]
-          ? "builtAt"
-          : undefined;
-      if (!forced) return;
-      refs.fail(
-        `programs[${p}]`,
-        `an allocation that can exist`,
-        `${program.id} at ${plant.id}`,
-        `${forced} puts ${program.id} at ${plant.id}, but ${BLOCK_REASON[block]}`,
-      );
-    });
-  });
+  }
 }

@@ -35,31 +35,21 @@ const ROW_PREFIX: Record<number, string> = {
   [RowKind.minVolume]: "min_volume",
 };
 
-/** What the `market` slot of an index table holds for this kind of row or column. */
-function thirdSlot(inputs: ModelInputs, isRow: boolean, kind: number, value: number): string {
-  if (!isRow && kind === ColKind.platform) return inputs.platforms[value] ?? String(value);
-  if (isRow && kind === RowKind.platformNeeded) return inputs.platforms[value] ?? String(value);
-  if (isRow && (kind === RowKind.budgetCap || kind === RowKind.minVolume)) {
-    return inputs.policies[value]?.id ?? String(value);
-  }
-  return inputs.marketIds[value] ?? String(value);
-}
-
 function nameAt(inputs: ModelInputs, table: IndexTable, i: number, isRow: boolean): string {
-  const kind = table.kind[i]!;
   const parts: string[] = [];
-  const p = table.program[i]!;
-  const s = table.plant[i]!;
-  const m = table.market[i]!;
+  const add = (index: number, ids: readonly { id: string }[] | readonly string[]) => {
+    if (index < 0) return;
+    const entry = ids[index];
+    parts.push(entry === undefined ? String(index) : typeof entry === "string" ? entry : entry.id);
+  };
+  add(table.policy[i]!, inputs.policies);
+  add(table.program[i]!, inputs.programIds);
+  add(table.plant[i]!, inputs.plantIds);
+  add(table.market[i]!, inputs.marketIds);
+  add(table.platform[i]!, inputs.platforms);
   const y = table.year[i]!;
-  if (isRow && (kind === RowKind.budgetCap || kind === RowKind.minVolume))
-    parts.push(thirdSlot(inputs, isRow, kind, m));
-  if (p >= 0) parts.push(inputs.programIds[p] ?? String(p));
-  if (s >= 0) parts.push(inputs.plantIds[s] ?? String(s));
-  if (m >= 0 && !(isRow && (kind === RowKind.budgetCap || kind === RowKind.minVolume))) {
-    parts.push(thirdSlot(inputs, isRow, kind, m));
-  }
   if (y >= 0) parts.push(String(y));
+  const kind = table.kind[i]!;
   const prefix = (isRow ? ROW_PREFIX[kind] : COLUMN_PREFIX[kind]) ?? (isRow ? "r" : "c");
   return `${prefix}[${parts.join(",")}]`;
 }

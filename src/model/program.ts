@@ -1,7 +1,7 @@
 /**
  * A mathematical program in compact typed arrays: the contract between the model builder and solver adapters.
- * Rows are stored in CSR (row-wise) form. Every row and column carries a kind and up to four domain indices
- * (program, plant, market, year — as positions in the scenario's lists, -1 where unused), so names are
+ * Rows are stored in CSR (row-wise) form. Every row and column carries a kind and its domain indices
+ * (program, plant, market, platform, policy, year — positions in the scenario's lists, -1 where unused), so names are
  * generated only when somebody asks for them (export, explanations), never in the build's hot loop.
  */
 
@@ -44,13 +44,19 @@ export const RowKind = {
 } as const;
 export type RowKind = (typeof RowKind)[keyof typeof RowKind];
 
-/** Domain indices of a row or column: positions in scenario.programs / plants / markets, and the year. */
+/**
+ * Domain indices of a row or column: positions in scenario.programs / plants / markets / policies, in the
+ * model's platform list, and the year; -1 where a slot does not apply. Each slot means one thing.
+ */
 export interface IndexTable {
   kind: Uint8Array;
   program: Int32Array;
   plant: Int32Array;
-  /** market index for flows, unmet and demand rows; platform index for platform columns; policy index for policy rows */
   market: Int32Array;
+  /** position in ModelInputs.platforms (platform columns and rows) */
+  platform: Int32Array;
+  /** position in scenario.policies (policy rows) */
+  policy: Int32Array;
   /** calendar year, or -1 */
   year: Int32Array;
 }

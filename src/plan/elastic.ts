@@ -154,6 +154,8 @@ function extendIndex(table: MathProgram["cols"], size: number): MathProgram["col
     program: filled(table.program),
     plant: filled(table.plant),
     market: filled(table.market),
+    platform: filled(table.platform),
+    policy: filled(table.policy),
     year: filled(table.year),
   };
 }

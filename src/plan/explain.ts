@@ -1,6 +1,8 @@
 import type { Citation } from "../domain/provenance.js";
 import type { Scenario } from "../domain/scenario.js";
-import { ColKind, type MathProgram } from "../model/program.js";
+import { labelsWhere } from "../model/blocks.js";
+import type { BuiltModel } from "../model/build.js";
+import type { MathProgram } from "../model/program.js";
 import type { SolveOptions, SolverAdapter } from "../solver/types.js";
 import type { Economics } from "./economics.js";
 import { indexMaps, interpretSolution } from "./interpret.js";
@@ -8,7 +10,7 @@ import type { Explanation, Plan } from "./types.js";
 
 export interface ExplainContext {
   scenario: Scenario;
-  program: MathProgram;
+  built: BuiltModel;
   econ: Economics;
   solver: SolverAdapter;
   options: SolveOptions;
@@ -44,7 +46,7 @@ async function explainAllocation(plan: Plan, ctx: ExplainContext, allocation: Pl
   if (forcedBy) {
     return { subject, decision, drivers: [], text: `${head}: ${forcedBy}, so no alternative was weighed` };
   }
-  const columns = columnsWhere(ctx.program, (j) => isColumn(ctx.program, j, ColKind.allocate, p, s));
+  const columns = labelsWhere(ctx.built.variables.a, { program: p, plant: s });
   const alternative = await solveWithout(ctx, columns);
   if (!alternative) {
     const hingesOn = allocationHinges(ctx.scenario, program.id, [plant.id], [plan]);
@@ -70,7 +72,7 @@ async function explainAllocation(plan: Plan, ctx: ExplainContext, allocation: Pl
 async function explainPlantEvent(plan: Plan, ctx: ExplainContext, event: Plan["plantEvents"][number]) {
   const s = indexMaps(ctx.scenario).plant.get(event.plant)!;
   const plant = ctx.scenario.plants[s]!;
-  const kind = event.event === "close" ? ColKind.close : ColKind.open;
+  const events = event.event === "close" ? ctx.built.variables.z : ctx.built.variables.w;
   const verb = { reopen: "reopened", build: "built", close: "closed" }[
     event.event as "reopen" | "build" | "close"
   ];
@@ -89,7 +91,7 @@ async function explainPlantEvent(plan: Plan, ctx: ExplainContext, event: Plan["p
       text: `${head}: required by ${requiredBy}, so no alternative was weighed`,
     };
   }
-  const columns = columnsWhere(ctx.program, (j) => isColumn(ctx.program, j, kind, -1, s));
+  const columns = labelsWhere(events, { plant: s });
   const alternative = await solveWithout(ctx, columns);
   const hingesOn = plantHinges(ctx.scenario, plant.id);
   if (!alternative)
@@ -237,17 +239,17 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 
 /** Re-solves with the given columns held at zero; undefined when that has no feasible plan. */
 async function solveWithout(ctx: ExplainContext, columns: number[]): Promise<Plan | undefined> {
-  const colUpper = Float64Array.from(ctx.program.colUpper);
-  const colLower = Float64Array.from(ctx.program.colLower);
+  const colUpper = Float64Array.from(ctx.built.program.colUpper);
+  const colLower = Float64Array.from(ctx.built.program.colLower);
   for (const j of columns) {
     colUpper[j] = 0;
     colLower[j] = 0;
   }
-  const forbidden: MathProgram = { ...ctx.program, colUpper, colLower };
+  const forbidden: MathProgram = { ...ctx.built.program, colUpper, colLower };
   const { onProgress: _quiet, ...options } = ctx.options;
   const solution = await ctx.solver.solve(forbidden, options);
   if (solution.x.length !== forbidden.numCols || solution.status === "infeasible") return undefined;
-  return interpretSolution(ctx.scenario, forbidden, solution, ctx.econ);
+  return interpretSolution(ctx.scenario, ctx.built, solution, ctx.econ, forbidden);
 }
 
 type Driver = Explanation["drivers"][number];
@@ -351,18 +353,6 @@ function policyKeepingOpen(scenario: Scenario, plant: string): string | undefine
     (q) => (q.kind === "keep-open" || q.kind === "fix-allocation") && q.plant === plant,
   );
   return policy ? `policy '${policy.name ?? policy.id}'` : undefined;
-}
-
-function columnsWhere(mp: MathProgram, keep: (j: number) => boolean): number[] {
-  const columns: number[] = [];
-  for (let j = 0; j < mp.numCols; j++) if (keep(j)) columns.push(j);
-  return columns;
-}
-
-function isColumn(mp: MathProgram, j: number, kind: number, program: number, plant: number): boolean {
-  return (
-    mp.cols.kind[j] === kind && mp.cols.plant[j] === plant && (program < 0 || mp.cols.program[j] === program)
-  );
 }
 
 function plantName(ctx: ExplainContext, id: string): string {

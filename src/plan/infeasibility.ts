@@ -1,4 +1,6 @@
 import type { Policy, Scenario } from "../domain/scenario.js";
+import { labelAt } from "../model/blocks.js";
+import type { BuiltModel } from "../model/build.js";
 import type { ModelInputs } from "../model/inputs.js";
 import { ColKind, type MathProgram, RowKind } from "../model/program.js";
 import type { SolveOptions, SolverAdapter } from "../solver/types.js";
@@ -11,6 +13,7 @@ const SLACK_NOISE = 1e-6;
 
 interface Context {
   scenario: Scenario;
+  built: BuiltModel;
   inputs: ModelInputs;
   econ: Economics;
   mp: MathProgram;
@@ -31,12 +34,12 @@ interface Reason {
  */
 export async function explainInfeasibility(
   scenario: Scenario,
-  inputs: ModelInputs,
+  built: BuiltModel,
   econ: Economics,
-  mp: MathProgram,
   solver: SolverAdapter,
   options: SolveOptions,
 ): Promise<InfeasibilityReport> {
+  const { program: mp, inputs } = built;
   const elastic = elasticCopy(mp);
   const solution = await solver.solve(elastic.program, {
     ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
@@ -51,7 +54,7 @@ export async function explainInfeasibility(
       ],
     };
   }
-  const ctx: Context = { scenario, inputs, econ, mp, x: solution.x };
+  const ctx: Context = { scenario, built, inputs, econ, mp, x: solution.x };
   const reasons: Reason[] = [];
   for (const slack of elastic.slacks) {
     const amount = solution.x[slack.column]!;
@@ -77,6 +80,7 @@ function describe(ctx: Context, slack: Slack, amount: number): Reason | undefine
   const { rows } = ctx.mp;
   const i = slack.row;
   const [p, s, m, year] = [rows.program[i]!, rows.plant[i]!, rows.market[i]!, rows.year[i]!];
+  const policy = rows.policy[i]!;
   switch (rows.kind[i]) {
     case RowKind.capacity:
       return capacityShortfall(ctx, s, year, amount);
@@ -85,7 +89,7 @@ function describe(ctx: Context, slack: Slack, amount: number): Reason | undefine
     case RowKind.minVolume:
       return minVolumeShortfall(ctx, i, amount);
     case RowKind.budgetCap:
-      return budgetOverrun(ctx, m, amount);
+      return budgetOverrun(ctx, policy, amount);
     case RowKind.sourcingMin:
       return noPlantCanBuild(ctx, p);
     case RowKind.allocatedKeepsOpen:
@@ -126,14 +130,18 @@ function capacityShortfall(ctx: Context, s: number, year: number, short: number)
 
 /** Volumes per program built at a plant in a year, in the elastic solution. */
 function builtAt(ctx: Context, s: number, year: number): { program: number; volume: number }[] {
-  const totals = new Map<number, number>();
-  const { cols } = ctx.mp;
-  for (let j = 0; j < ctx.mp.numCols; j++) {
-    if (cols.kind[j] !== ColKind.flow || cols.plant[j] !== s || cols.year[j] !== year) continue;
-    const v = ctx.x[j]!;
-    if (v > SLACK_NOISE) totals.set(cols.program[j]!, (totals.get(cols.program[j]!) ?? 0) + v);
+  const { x } = ctx.built.variables;
+  const t = year - ctx.inputs.years[0]!;
+  const built: { program: number; volume: number }[] = [];
+  for (let p = 0; p < ctx.inputs.numPrograms; p++) {
+    let volume = 0;
+    for (let m = 0; m < ctx.inputs.numMarkets; m++) {
+      const j = labelAt(x, p, s, m, t);
+      if (j >= 0 && ctx.x[j]! > SLACK_NOISE) volume += ctx.x[j]!;
+    }
+    if (volume > 0) built.push({ program: p, volume });
   }
-  return [...totals].map(([program, volume]) => ({ program, volume }));
+  return built;
 }
 
 /** Why a program is tied to a plant: a fix-allocation policy, or production already there. */
@@ -165,7 +173,7 @@ function demandShortfall(ctx: Context, p: number, m: number, year: number, short
 
 function minVolumeShortfall(ctx: Context, row: number, short: number): Reason {
   const { rows } = ctx.mp;
-  const policy = ctx.scenario.policies[rows.market[row]!];
+  const policy = ctx.scenario.policies[rows.policy[row]!];
   const year = rows.year[row]!;
   const s = rows.plant[row]!;
   const p = rows.program[row]!;
@@ -173,7 +181,7 @@ function minVolumeShortfall(ctx: Context, row: number, short: number): Reason {
   const what = p >= 0 ? programName(ctx, p) : "each allocated program";
   const where = s >= 0 ? ` at ${plantName(ctx, s)}` : "";
   return {
-    key: `min-volume|${row >= 0 ? rows.market[row] : ""}|${p}|${s}`,
+    key: `min-volume|${rows.policy[row]}|${p}|${s}`,
     year,
     amount: short,
     render: (years) =>

@@ -1,4 +1,6 @@
 import type { Scenario } from "../domain/scenario.js";
+import type { BuiltModel } from "../model/build.js";
+import { type ColumnCell, ColumnPricer, NPV_LINES } from "../model/pricing.js";
 import { ColKind, type MathProgram } from "../model/program.js";
 import type { Solution } from "../solver/types.js";
 import { type Economics, flowUnitCosts } from "./economics.js";
@@ -19,19 +21,22 @@ import type {
 const VOLUME_NOISE = 1e-6;
 
 /**
- * Turns a solution into the plan in domain words. Money is priced from the raw column values, so the
- * breakdown sums to the solver's objective; volumes are cleaned of solver noise for display only.
+ * Turns a solution into the plan in domain words. Money is priced from the raw column values by the model's
+ * pricing (the same lines as the objective), so the breakdown sums to the solver's objective; volumes are
+ * cleaned of solver noise for display only. `program` is the built model's program or a copy of it with
+ * other bounds (explanations).
  */
 export function interpretSolution(
   scenario: Scenario,
-  program: MathProgram,
+  built: BuiltModel,
   solution: Solution,
   econ: Economics,
+  program: MathProgram = built.program,
 ): Plan {
   const plan = emptyPlan(scenario, solution);
   if (solution.x.length !== program.numCols) return plan;
   plan.npv = program.sense === "maximize" ? solution.objective : -solution.objective;
-  const reading = readColumns(scenario, program, solution.x, econ);
+  const reading = readColumns(scenario, built, program, solution.x, econ);
   plan.npvBreakdown = reading.breakdown;
   plan.flows = reading.flows;
   plan.unmet = reading.unmet;
@@ -88,19 +93,7 @@ function latLon(place: { lat?: number; lon?: number }): LatLon | null {
 }
 
 export function zeroBreakdown(): NpvBreakdown {
-  return {
-    revenue: 0,
-    variableCost: 0,
-    logistics: 0,
-    duties: 0,
-    fixed: 0,
-    shifts: 0,
-    openings: 0,
-    closures: 0,
-    tooling: 0,
-    platformConversion: 0,
-    unmetPenalty: 0,
-  };
+  return Object.fromEntries(NPV_LINES.map((line) => [line, 0])) as NpvBreakdown;
 }
 
 interface ColumnReading {
@@ -114,11 +107,19 @@ interface ColumnReading {
   allocated: { program: number; plant: number }[];
 }
 
-/** One pass over the columns: decisions by kind, money by the parameters behind each column. */
-function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ: Economics): ColumnReading {
-  const b = zeroBreakdown();
+/** One pass over the columns: decisions by kind, money by the model's pricing of each column. */
+function readColumns(
+  scenario: Scenario,
+  built: BuiltModel,
+  mp: MathProgram,
+  x: Float64Array,
+  econ: Economics,
+): ColumnReading {
+  const pricer = new ColumnPricer(built.inputs);
+  const start = built.inputs.years[0]!;
+  const cell: ColumnCell = { kind: ColKind.flow, program: -1, plant: -1, market: -1, platform: -1, t: -1 };
   const r: ColumnReading = {
-    breakdown: b,
+    breakdown: zeroBreakdown(),
     flows: [],
     unmet: [],
     events: [],
@@ -133,14 +134,15 @@ function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ:
     const s = cols.plant[j]!;
     const m = cols.market[j]!;
     const t = cols.year[j]!;
+    cell.kind = cols.kind[j] as ColKind;
+    cell.program = p;
+    cell.plant = s;
+    cell.market = m;
+    cell.platform = cols.platform[j]!;
+    cell.t = t < 0 ? -1 : t - start;
+    if (v !== 0) pricer.value(cell, v);
     switch (cols.kind[j]) {
       case ColKind.flow: {
-        const d = econ.discount(t);
-        const unit = flowUnitCosts(econ, p, s, m, t);
-        b.revenue += d * unit.price * v;
-        b.variableCost -= d * unit.variable * v;
-        b.logistics -= d * unit.logistics * v;
-        b.duties -= d * unit.duty * v;
         if (v > VOLUME_NOISE) {
           r.flows.push({
             program: scenario.programs[p]!.id,
@@ -153,7 +155,6 @@ function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ:
         break;
       }
       case ColKind.unmet:
-        b.unmetPenalty -= econ.discount(t) * econ.unmetPenalty * v;
         if (v > VOLUME_NOISE) {
           r.unmet.push({
             program: scenario.programs[p]!.id,
@@ -164,15 +165,12 @@ function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ:
         }
         break;
       case ColKind.operate:
-        b.fixed -= econ.discount(t) * econ.fixedCost(s) * v;
         r.operating.set(`${s}|${t}`, v > 0.5);
         break;
       case ColKind.shifts:
-        b.shifts -= econ.discount(t) * econ.shiftCost(s) * v;
         r.shifts.set(`${s}|${t}`, Math.round(v));
         break;
       case ColKind.open:
-        b.openings -= econ.discount(t) * econ.openCost(s) * v;
         if (v > 0.5) {
           const status = scenario.plants[s]!.status;
           r.events.push({
@@ -184,19 +182,16 @@ function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ:
         }
         break;
       case ColKind.close:
-        b.closures -= econ.discount(t) * econ.closeCost(s) * v;
         if (v > 0.5)
           r.events.push({ plant: scenario.plants[s]!.id, year: t, event: "close", cost: econ.closeCost(s) });
         break;
       case ColKind.allocate:
-        b.tooling -= econ.discount(econ.toolingYear(p)) * econ.tooling(p, s) * v;
         if (v > 0.5) r.allocated.push({ program: p, plant: s });
         break;
       case ColKind.platform: {
-        const cost = econ.conversionCost(s, m);
-        b.platformConversion -= econ.discount(econ.conversionYear) * cost * v;
+        const cost = econ.conversionCost(s, cols.platform[j]!);
         // platforms a plant already has are fixed columns, not decisions
-        const platform = econ.platforms[m]!;
+        const platform = econ.platforms[cols.platform[j]!]!;
         if (v > 0.5 && !scenario.plants[s]!.platforms.includes(platform)) {
           r.events.push({
             plant: scenario.plants[s]!.id,
@@ -210,6 +205,7 @@ function readColumns(scenario: Scenario, mp: MathProgram, x: Float64Array, econ:
       }
     }
   }
+  r.breakdown = pricer.breakdown();
   return r;
 }
 

@@ -27,17 +27,10 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
   const solver = options.solver ?? new HighsSolver();
   const solveOptions = effectiveOptions(scenario, options);
   const solution = await solver.solve(built.program, solveOptions);
-  const plan = interpretSolution(scenario, built.program, solution, econ);
+  const plan = interpretSolution(scenario, built, solution, econ);
 
   if (solution.status === "infeasible") {
-    plan.infeasibility = await explainInfeasibility(
-      scenario,
-      built.inputs,
-      econ,
-      built.program,
-      solver,
-      solveOptions,
-    );
+    plan.infeasibility = await explainInfeasibility(scenario, built, econ, solver, solveOptions);
     return plan;
   }
   if (solution.x.length !== built.program.numCols) return plan;
@@ -46,7 +39,7 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
   if (options.explain !== false && solution.status === "optimal") {
     plan.explanations = await explainPlan(plan, {
       scenario,
-      program: built.program,
+      built,
       econ,
       solver,
       options: solveOptions,

@@ -1,3 +1,4 @@
+import type { NpvLine } from "../model/pricing.js";
 import type { SolveStatus } from "../solver/types.js";
 
 /**
@@ -48,19 +49,8 @@ export interface LatLon {
   lon: number;
 }
 
-export interface NpvBreakdown {
-  revenue: number;
-  variableCost: number;
-  logistics: number;
-  duties: number;
-  fixed: number;
-  shifts: number;
-  openings: number;
-  closures: number;
-  tooling: number;
-  platformConversion: number;
-  unmetPenalty: number;
-}
+/** Discounted NPV contributions by line (src/model/pricing.ts lists them). */
+export type NpvBreakdown = Record<NpvLine, number>;
 
 export interface Allocation {
   program: string;
