@@ -1,4 +1,5 @@
-import type { NpvBreakdown, Plan } from "../plan/types.js";
+import { NPV_LINES, NPV_LINE_LABELS } from "../model/pricing.js";
+import type { Plan } from "../plan/types.js";
 
 /** Plans side by side: one value per plan for each KPI, and the decisions on which they differ. */
 export interface PlanComparison {
@@ -25,20 +26,6 @@ export interface DecisionDifference {
 }
 
 const NONE = "—";
-
-const BREAKDOWN_LABELS: Record<keyof NpvBreakdown, string> = {
-  revenue: "revenue",
-  variableCost: "variable cost",
-  logistics: "logistics",
-  duties: "duties",
-  fixed: "fixed cost",
-  shifts: "shift cost",
-  openings: "openings",
-  closures: "closures",
-  tooling: "tooling",
-  platformConversion: "platform conversion",
-  unmetPenalty: "unmet penalty",
-};
 
 export function comparePlans(plans: Plan[]): PlanComparison {
   return {
@@ -67,12 +54,12 @@ function compareKpis(plans: Plan[]): ComparedKpi[] {
     of: (p: Plan) => number,
     better?: ComparedKpi["better"],
   ): ComparedKpi => ({ key, label, unit, values: plans.map(of), ...(better ? { better } : {}) });
-  const breakdownKeys = Object.keys(BREAKDOWN_LABELS) as (keyof NpvBreakdown)[];
+  const breakdownKeys = NPV_LINES;
   // NPV components are signed (costs negative): higher is better for each. Investment, volume and
   // utilisation are neither good nor bad in themselves; only their effect on the NPV is.
   return [
     kpi("npv", "NPV", "money", (p) => p.npv, "higher"),
-    ...breakdownKeys.map((k) => kpi(k, BREAKDOWN_LABELS[k], "money", (p) => p.npvBreakdown[k], "higher")),
+    ...breakdownKeys.map((k) => kpi(k, NPV_LINE_LABELS[k], "money", (p) => p.npvBreakdown[k] ?? 0, "higher")),
     kpi("investment", "investment (undiscounted)", "money", investment),
     kpi("volume", "vehicles built", "vehicles", (p) => sum(p.flows.map((f) => f.volume))),
     kpi("unmet", "unmet demand", "vehicles", (p) => sum(p.unmet.map((u) => u.volume))),

@@ -156,4 +156,31 @@ policies:
       "14 policies[1]: keep-open asks b to operate in 2030, but it is not available before 2031",
     ]);
   });
+
+  it("reports phasing shares that do not add up and a perpetuity growing as fast as the discount rate", async () => {
+    const text = [
+      "portello: 1",
+      "id: c",
+      "name: C",
+      "horizon: { start: 2030, end: 2031 }",
+      "discountRate: 0.05",
+      "terminalValue: { method: perpetuity, growth: 0.05 }",
+      "plants:",
+      "  - { id: a, name: A, country: IT, status: idle, capacityPerShift: 10, maxShifts: 1, fixedCost: 0, shiftCost: 0, openCost: 1,",
+      '      openCostPhasing: { "-1": 0.5, "0": 0.4 } }',
+      "programs:",
+      '  - { id: p, name: P, brand: B, segment: D, platform: x, sop: 2030, eop: 2031, variableCost: 1, toolingPhasing: { "+1": 1 } }',
+      "markets: [{ id: m, name: M, countries: [IT] }]",
+    ].join("\n");
+    const issues = await issuesOf(parseScenarioText(text, "<c>", fileResolver(VALID)));
+    expect(issues.map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      `11 programs[0].toolingPhasing["+1"]: invalid key: expected a key that is a year offset: 0, -1, -2, … (at most -99), found '+1'`,
+    ]);
+    const fixed = text.replace('"+1": 1', '"-1": 1');
+    const more = await issuesOf(parseScenarioText(fixed, "<c>", fileResolver(VALID)));
+    expect(more.map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      "6 terminalValue.growth: a perpetuity growing at 0.05 a year is worth nothing finite at a discount rate of 0.05: growth must be below the discount rate",
+      "9 plants[0].openCostPhasing: shares add up to 0.9, not 1",
+    ]);
+  });
 });

@@ -91,6 +91,7 @@ export function checkReferences(scenario: Scenario, locate: Locate): ValidationI
   uniqueIds(f, "policies", scenario.policies);
 
   checkPlants(f, scenario, start, end);
+  checkTerminalValue(f, scenario);
   checkPrograms(f, scenario, ids.plants);
   checkMarkets(f, scenario, ids.regions);
   checkDemand(f, scenario, ids.programs, ids.markets);
@@ -237,7 +238,27 @@ function checkPlants(f: Findings, s: Scenario, start: number, end: number) {
       f.yearWithin([...at, "earliestYear"], plant.earliestYear, start, end, "the horizon");
     for (const year of Object.keys(plant.reservedVolume))
       f.yearWithin([...at, "reservedVolume", year], Number(year), start, end, "the horizon", "key");
+    sharesAddUp(f, [...at, "openCostPhasing"], plant.openCostPhasing);
   });
+}
+
+/** A phasing's shares add up to 1, like demand shares. */
+function sharesAddUp(f: Findings, path: PathKey[], shares: Record<string, number> | undefined) {
+  if (shares === undefined) return;
+  const total = Object.values(shares).reduce((sum, share) => sum + share, 0);
+  if (Math.abs(total - 1) > SHARE_TOLERANCE)
+    f.add(path, "shares adding up to 1", String(round(total)), `shares add up to ${round(total)}, not 1`);
+}
+
+function checkTerminalValue(f: Findings, s: Scenario) {
+  const tv = s.terminalValue;
+  if (tv.method === "perpetuity" && tv.growth >= s.discountRate)
+    f.add(
+      ["terminalValue", "growth"],
+      `a growth rate below the discount rate (${s.discountRate})`,
+      String(tv.growth),
+      `a perpetuity growing at ${tv.growth} a year is worth nothing finite at a discount rate of ${s.discountRate}: growth must be below the discount rate`,
+    );
 }
 
 function checkPrograms(f: Findings, s: Scenario, plants: Set<string>) {
@@ -265,6 +286,7 @@ function checkPrograms(f: Findings, s: Scenario, plants: Set<string>) {
       f.reference([...at, "variableCostByPlant", plant], plant, plants, "plant", "key");
     for (const plant of Object.keys(program.toolingByPlant))
       f.reference([...at, "toolingByPlant", plant], plant, plants, "plant", "key");
+    sharesAddUp(f, [...at, "toolingPhasing"], program.toolingPhasing);
   });
 }
 

@@ -25,6 +25,30 @@ export const Cites = z.record(z.string(), Citation).describe("citation of each n
 
 export const PlantStatus = z.enum(["active", "idle", "candidate", "closed"]);
 
+/**
+ * When a one-off investment is paid: year offset relative to the year it serves (0 = the year the plant opens
+ * or the program starts, -1 = the year before, …) → share of the investment paid then. Years before the
+ * horizon's start are paid in its first year.
+ */
+export const CapexPhasing = z
+  .record(z.string().regex(/^(0|-[1-9][0-9]?)$/, "a year offset: 0, -1, -2, … (at most -99)"), Rate)
+  .describe(
+    "year offset (0 = the year it opens or starts, -1 = the year before, …) → share of the investment paid that year; shares add up to 1",
+  );
+export type CapexPhasing = z.infer<typeof CapexPhasing>;
+
+/** Flexible capacity: overtime or a partial shift, on top of whole shifts. */
+export const Overtime = z
+  .strictObject({
+    maxShare: Rate.describe(
+      "most extra vehicles each running shift may build, as a share of one shift's capacity (0.2 = +20 %)",
+    ),
+    costPerVehicle: Money.describe(
+      "extra cost per vehicle built in overtime, on top of its variable cost (premium pay, per car)",
+    ),
+  })
+  .describe("overtime: extra volume up to a share of each running shift's capacity, at a cost per vehicle");
+
 export const Plant = z
   .strictObject({
     id: Id,
@@ -42,7 +66,11 @@ export const Plant = z
     maxShifts: z.number().int().min(1).max(4).describe("most shifts the plant can run"),
     fixedCost: Money.describe("fixed cost per operating year"),
     shiftCost: Money.describe("cost per shift and year"),
+    overtime: Overtime.optional(),
     openCost: Money.optional().describe("one-off cost to reopen (idle) or build (candidate) the plant"),
+    openCostPhasing: CapexPhasing.optional().describe(
+      "when openCost is paid: year offset from the opening year (0, -1, …) → share; default all in the opening year",
+    ),
     earliestYear: Year.optional().describe("first year an idle or candidate plant can operate (lead time)"),
     closeCost: Money.default(0).describe("one-off cost of closing an active plant"),
     canClose: z.boolean().default(false).describe("whether closing the plant is allowed"),
@@ -96,7 +124,10 @@ export const Program = z
       .default({})
       .describe("plant id → variable cost per vehicle, overriding the index"),
     tooling: Money.default(0).describe(
-      "one-off program investment at each plant that builds it, paid at sop",
+      "one-off program investment at each plant that builds it, paid at sop (see toolingPhasing)",
+    ),
+    toolingPhasing: CapexPhasing.optional().describe(
+      "when tooling is paid: year offset from sop (0, -1, …) → share; default all at sop",
     ),
     toolingByPlant: z
       .record(Id, Money)
@@ -237,6 +268,43 @@ export const Objective = z.strictObject({
   ),
 });
 
+/** What the plan is worth after the horizon's last year, counted as its own line of the NPV. */
+export const TerminalValue = z
+  .discriminatedUnion("method", [
+    z.strictObject({ method: z.literal("none") }),
+    z.strictObject({
+      method: z.literal("perpetuity"),
+      growth: z
+        .number()
+        .finite()
+        .min(-0.5)
+        .max(0.5)
+        .default(0)
+        .describe(
+          "annual growth of the last year's operating cash flow after the horizon (a fraction, below the discount rate)",
+        ),
+    }),
+    z.strictObject({
+      method: z.literal("salvage"),
+      openingLife: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .describe("years an opening investment serves, from the opening year (straight-line)"),
+      conversionLife: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .describe("years a platform conversion serves, from the horizon's start (straight-line)"),
+    }),
+  ])
+  .describe(
+    "none; perpetuity: the last year's operating cash flow growing at `growth` for ever; salvage: the undepreciated share of each investment at the horizon's end",
+  );
+export type TerminalValue = z.infer<typeof TerminalValue>;
+
 export const SolverSettings = z.strictObject({
   timeLimitSeconds: z.number().positive().max(86400).optional(),
   mipRelGap: z.number().min(0).max(1).optional(),
@@ -256,6 +324,7 @@ export const Scenario = z
       .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
       .default("EUR"),
     objective: Objective.default({ mode: "profit" }),
+    terminalValue: TerminalValue.default({ method: "none" }),
     solver: SolverSettings.default({}),
     sources: z.array(Source).default([]),
     regions: z.record(Id, z.array(CountryCode).min(1)).default({}).describe("region id → ISO country codes"),

@@ -2,7 +2,7 @@ import type { Scenario } from "../domain/scenario.js";
 import { ColumnBuilder, RowBuilder } from "./arrays.js";
 import type { Block } from "./blocks.js";
 import { type ModelInputs, PlantStatusCode, deriveInputs } from "./inputs.js";
-import { ColumnPricer } from "./pricing.js";
+import { type ColumnCell, ColumnPricer, investmentPayments } from "./pricing.js";
 import { ColKind, type MathProgram, RowKind } from "./program.js";
 
 /**
@@ -31,6 +31,8 @@ export interface Variables {
   x: Block;
   /** u[program, market, year] */
   u: Block;
+  /** e[plant, year]: overtime vehicles */
+  e: Block;
 }
 
 /** Constraint blocks looked up by the plan layer. */
@@ -44,9 +46,9 @@ export interface Constraints {
 export interface BuildOptions {
   /**
    * How flows are tied to allocations (DESIGN.md constraint 4):
-   * - "per-flow" (default): x[p,s,m,t] <= min(D[p,m,t], cap_s * maxShifts_s) * a[p,s] for every flow;
+   * - "per-flow" (default): x[p,s,m,t] <= min(D[p,m,t], most output of s) * a[p,s] for every flow;
    *   the strong facility-location form, whose LP relaxation is far tighter (docs/model.md has the numbers);
-   * - "per-year": sum_m x[p,s,m,t] <= min(cap_s * maxShifts_s, sum_m D[p,m,t]) * a[p,s], DESIGN.md's
+   * - "per-year": sum_m x[p,s,m,t] <= min(most output of s, sum_m D[p,m,t]) * a[p,s], DESIGN.md's
    *   aggregated form: fewer rows, weaker bound.
    */
   linking?: "per-flow" | "per-year";
@@ -74,6 +76,8 @@ interface ColumnMap {
   u: Int32Array;
   /** [((p * S + s) * M + m) * T + t] */
   x: Int32Array;
+  /** [s * T + t] */
+  e: Int32Array;
   /** flows occupy [xFirst, xEnd), ordered by program, plant, year, market */
   xFirst: number;
   xEnd: number;
@@ -87,6 +91,7 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
   const demand = addDemandRows(inputs, columns, map, rows);
   const capacity = addCapacityRows(inputs, columns, map, rows);
   addShiftRows(inputs, map, rows);
+  addOvertimeLimitRows(inputs, map, rows);
   if ((options.linking ?? "per-flow") === "per-flow") addFlowLinkingRows(inputs, columns, map, rows);
   else addYearLinkingRows(inputs, columns, map, rows);
   addAllocatedKeepsOpenRows(inputs, map, rows);
@@ -114,6 +119,7 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
       z: plantYear(map.z),
       x: { dims: ["program", "plant", "market", "year"], shape: [P, S, M, T], labels: map.x },
       u: { dims: ["program", "market", "year"], shape: [P, M, T], labels: map.u },
+      e: plantYear(map.e),
     },
     constraints: {
       demand: { dims: ["program", "market", "year"], shape: [P, M, T], labels: demand },
@@ -136,6 +142,7 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
     z: new Int32Array(S * T).fill(-1),
     u: new Int32Array(P * M * T).fill(-1),
     x: new Int32Array(P * S * M * T).fill(-1),
+    e: new Int32Array(S * T).fill(-1),
     xFirst: 0,
     xEnd: 0,
   };
@@ -225,7 +232,35 @@ function addColumns(inputs: ModelInputs, cols: ColumnBuilder): ColumnMap {
   addFlowColumns(inputs, cols, map, cost);
   map.xEnd = cols.count;
   addUnmetColumns(inputs, cols, map, cost);
+  addOvertimeColumns(inputs, cols, map, cost);
   return map;
+}
+
+/** e[s,t]: overtime vehicles, where the plant allows overtime and something can use its capacity. */
+function addOvertimeColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, cost: CostOf): void {
+  const { numPlants: S, numYears: T, plant } = inputs;
+  const used = new Uint8Array(S * T);
+  for (let j = map.xFirst; j < map.xEnd; j++)
+    used[cols.index.plant[j]! * T + cols.index.year[j]! - inputs.years[0]!] = 1;
+  for (let s = 0; s < S; s++) {
+    const most = plant.overtimeShare[s]! * plant.capacityPerShift[s]! * plant.maxShifts[s]!;
+    if (most <= 0) continue;
+    for (let t = 0; t < T; t++) {
+      const st = s * T + t;
+      if (map.o[st]! < 0 || !(used[st] || inputs.reserved[st]! > 0)) continue;
+      map.e[st] = cols.add(
+        ColKind.overtime,
+        -1,
+        s,
+        -1,
+        inputs.years[t]!,
+        0,
+        most,
+        cost(ColKind.overtime, -1, s, -1, -1, t),
+        false,
+      );
+    }
+  }
 }
 
 function someAllocationNeeds(inputs: ModelInputs, map: ColumnMap, s: number, l: number): boolean {
@@ -237,6 +272,12 @@ function someAllocationNeeds(inputs: ModelInputs, map: ColumnMap, s: number, l: 
 
 type CostOf = ColumnPricer["objectiveAt"];
 
+/** The most a plant can build in a year: every shift, each with its overtime. */
+function mostOutput(inputs: ModelInputs, s: number): number {
+  const { capacityPerShift, maxShifts, overtimeShare } = inputs.plant;
+  return capacityPerShift[s]! * maxShifts[s]! * (1 + overtimeShare[s]!);
+}
+
 /** x[p,s,m,t] for allocatable (p,s), years in the life where the plant operates, allowed lanes with demand. */
 function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, cost: CostOf): void {
   const { numPrograms: P, numPlants: S, numMarkets: M, numYears: T, demand } = inputs;
@@ -247,7 +288,7 @@ function addFlowColumns(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap
     for (let s = 0; s < S; s++) {
       const ps = p * S + s;
       if (map.a[ps]! < 0) continue;
-      const maxOutput = inputs.plant.capacityPerShift[s]! * inputs.plant.maxShifts[s]!;
+      const maxOutput = mostOutput(inputs, s);
       for (let t = first; t <= last; t++) {
         if (!inputs.operable[s * T + t]) continue;
         const year = inputs.years[t]!;
@@ -362,7 +403,7 @@ function addCapacityRows(
     const reserved = inputs.reserved[st]! > 0 ? 1 : 0;
     if (flowsPerPlantYear[st] === 0 && !reserved) continue;
     rowOf[st] = counts.length;
-    counts.push(flowsPerPlantYear[st]! + 1 + reserved);
+    counts.push(flowsPerPlantYear[st]! + 1 + reserved + (map.e[st]! >= 0 ? 1 : 0));
   }
   const { first, cursor } = rows.block(Int32Array.from(counts));
   for (let j = map.xFirst; j < map.xEnd; j++) {
@@ -382,6 +423,11 @@ function addCapacityRows(
       rows.colIndex[k] = map.o[st]!;
       rows.value[k] = inputs.reserved[st]!;
     }
+    if (map.e[st]! >= 0) {
+      k = cursor[r]!++;
+      rows.colIndex[k] = map.e[st]!;
+      rows.value[k] = -1;
+    }
     rows.describe(first + r, RowKind.capacity, -1, s, -1, inputs.years[st % T]!, -INF, 0);
   }
   return rowOf.map((r) => (r < 0 ? -1 : first + r));
@@ -398,6 +444,18 @@ function addShiftRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): vo
       rows.push(map.n[st]!, 1);
       rows.push(map.o[st]!, -inputs.plant.maxShifts[s]!);
     }
+  }
+}
+
+/** 3b. overtime is a share of the shifts run: e[s,t] - share_s cap_s n[s,t] <= 0. */
+function addOvertimeLimitRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+  const { numPlants: S, numYears: T, plant } = inputs;
+  for (let st = 0; st < S * T; st++) {
+    if (map.e[st]! < 0) continue;
+    const s = Math.floor(st / T);
+    rows.begin(RowKind.overtimeLimit, -1, s, -1, inputs.years[st % T]!, -INF, 0);
+    rows.push(map.e[st]!, 1);
+    rows.push(map.n[st]!, -plant.overtimeShare[s]! * plant.capacityPerShift[s]!);
   }
 }
 
@@ -421,7 +479,7 @@ function addFlowLinkingRows(
   }
 }
 
-/** 4 (DESIGN.md form). sum_m x[p,s,m,t] - min(cap_s maxShifts_s, sum_m D) a[p,s] <= 0 per program, plant, year. */
+/** 4 (DESIGN.md form). sum_m x[p,s,m,t] - min(most output of s, sum_m D) a[p,s] <= 0 per program, plant, year. */
 function addYearLinkingRows(
   inputs: ModelInputs,
   cols: ColumnBuilder,
@@ -440,7 +498,7 @@ function addYearLinkingRows(
     const t = yearIndex(inputs, y);
     let total = 0;
     for (let m = 0; m < M; m++) total += inputs.demand[(p * M + m) * T + t]!;
-    const bound = Math.min(total, inputs.plant.capacityPerShift[s]! * inputs.plant.maxShifts[s]!);
+    const bound = Math.min(total, mostOutput(inputs, s));
     if (!forced) rows.begin(RowKind.buildOnlyWhereAllocated, p, s, -1, y, -INF, 0);
     // flows of one (program, plant, year) are contiguous
     for (; j < map.xEnd && program[j] === p && plant[j] === s && year[j] === y; j++)
@@ -543,34 +601,42 @@ function addPlantDynamicsRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuil
   }
 }
 
-/** 9. budget caps: undiscounted tooling, opening and conversion investment in the policy's years <= cap. */
+/**
+ * 9. budget caps: the undiscounted one-off investment paid in the policy's years <= cap — tooling, openings
+ * and conversions, each counted by the payments its phasing puts inside the window.
+ */
 function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
   const { numPrograms: P, numPlants: S, numYears: T } = inputs;
   const L = inputs.platforms.length;
   const start = inputs.years[0]!;
+  if (!inputs.policies.some((policy) => policy.kind === "budget-cap")) return;
+  const investments: { j: number; payments: [number, number][] }[] = [];
+  const add = (j: number, cell: ColumnCell) => {
+    if (j >= 0) investments.push({ j, payments: investmentPayments(inputs, cell) });
+  };
+  const cell = (kind: ColKind, program: number, plant: number, platform: number, t: number): ColumnCell => ({
+    kind,
+    program,
+    plant,
+    market: -1,
+    platform,
+    t,
+  });
+  for (let p = 0; p < P; p++)
+    for (let s = 0; s < S; s++) add(map.a[p * S + s]!, cell(ColKind.allocate, p, s, -1, -1));
+  for (let s = 0; s < S; s++) {
+    for (let t = 0; t < T; t++) add(map.w[s * T + t]!, cell(ColKind.open, -1, s, -1, t));
+    for (let l = 0; l < L; l++) add(map.g[s * L + l]!, cell(ColKind.platform, -1, s, l, -1));
+  }
   inputs.policies.forEach((policy, k) => {
     if (policy.kind !== "budget-cap") return;
     const first = Math.max(0, (policy.from ?? start) - start);
     const last = Math.min(T - 1, (policy.to ?? start + T - 1) - start);
     rows.begin(RowKind.budgetCap, -1, -1, -1, -1, -INF, policy.maxInvestment, { policy: k });
-    for (let p = 0; p < P; p++) {
-      const paidIn = inputs.toolingYear[p]!;
-      if (paidIn < first || paidIn > last) continue;
-      for (let s = 0; s < S; s++) {
-        const a = map.a[p * S + s]!;
-        if (a >= 0 && inputs.tooling[p * S + s]! > 0) rows.push(a, inputs.tooling[p * S + s]!);
-      }
-    }
-    for (let s = 0; s < S; s++) {
-      for (let t = first; t <= last; t++) {
-        const w = map.w[s * T + t]!;
-        if (w >= 0 && inputs.plant.openCost[s]! > 0) rows.push(w, inputs.plant.openCost[s]!);
-      }
-      if (first > 0) continue; // conversions are paid at the start of the horizon
-      for (let l = 0; l < L; l++) {
-        const g = map.g[s * L + l]!;
-        if (g >= 0 && inputs.conversionCost[s * L + l]! > 0) rows.push(g, inputs.conversionCost[s * L + l]!);
-      }
+    for (const { j, payments } of investments) {
+      let paid = 0;
+      for (const [t, amount] of payments) if (t >= first && t <= last) paid += amount;
+      if (paid > 0) rows.push(j, paid);
     }
   });
 }

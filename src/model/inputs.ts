@@ -1,6 +1,6 @@
 import { ValidationError } from "../domain/issues.js";
 import { checkContradictions } from "../domain/references.js";
-import type { Demand, Plant, Policy, Scenario } from "../domain/scenario.js";
+import type { CapexPhasing, Demand, Plant, Policy, Scenario, TerminalValue } from "../domain/scenario.js";
 
 /**
  * The data tables of the planning model (docs/model.md), derived once from a validated scenario.
@@ -30,6 +30,15 @@ export interface ModelInputs {
   years: Int32Array;
   /** d_t = (1 + r)^-(t - start) */
   discount: Float64Array;
+  /** r: the annual discount rate */
+  discountRate: number;
+  /** how the years after the horizon are valued */
+  terminalValue: TerminalValue;
+  /** per program: sop and eop, calendar years (tooling phasing and salvage are measured from them) */
+  sop: Int32Array;
+  eop: Int32Array;
+  /** per program: (year offset from sop, share) of its tooling; [[0, 1]] when not phased */
+  toolingPhasing: Phasing[];
   /** platform ids (programs' platforms, plants' platforms and conversion targets), in first-seen order */
   platforms: string[];
   /** program → index into `platforms` */
@@ -80,8 +89,17 @@ export interface ModelInputs {
   mustBuild: Uint8Array;
 }
 
+/** (year offset, share) pairs of a phased investment; offsets are 0 or negative, shares add up to 1. */
+export type Phasing = [offset: number, share: number][];
+
 /** Plant parameters by plant position. */
 export interface PlantTable {
+  /** (year offset from the opening year, share) of the opening cost; [[0, 1]] when not phased */
+  openPhasing: Phasing[];
+  /** most overtime vehicles per running shift, as a share of one shift's capacity (0 = no overtime) */
+  overtimeShare: Float64Array;
+  /** extra cost per overtime vehicle */
+  overtimeCost: Float64Array;
   /** PlantStatusCode per plant */
   status: Uint8Array;
   capacityPerShift: Float64Array;
@@ -262,6 +280,11 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
     numYears: T,
     years,
     discount,
+    discountRate: scenario.discountRate,
+    terminalValue: scenario.terminalValue,
+    sop: Int32Array.from(programs, (p) => p.sop),
+    eop: Int32Array.from(programs, (p) => p.eop),
+    toolingPhasing: programs.map((p) => phasing(p.toolingPhasing)),
     platforms,
     programPlatform,
     lifeFirst,
@@ -290,8 +313,16 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
   };
 }
 
+function phasing(shares: CapexPhasing | undefined): Phasing {
+  if (shares === undefined) return [[0, 1]];
+  return Object.entries(shares).map(([offset, share]) => [Number(offset), share]);
+}
+
 function plantTable(plants: Plant[]): PlantTable {
   return {
+    openPhasing: plants.map((s) => phasing(s.openCostPhasing)),
+    overtimeShare: Float64Array.from(plants, (s) => s.overtime?.maxShare ?? 0),
+    overtimeCost: Float64Array.from(plants, (s) => s.overtime?.costPerVehicle ?? 0),
     status: Uint8Array.from(plants, (s) => PlantStatusCode[s.status]),
     capacityPerShift: Float64Array.from(plants, (s) => s.capacityPerShift),
     maxShifts: Int32Array.from(plants, (s) => s.maxShifts),

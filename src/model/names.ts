@@ -17,6 +17,7 @@ const COLUMN_PREFIX: Record<number, string> = {
   [ColKind.shifts]: "n",
   [ColKind.flow]: "x",
   [ColKind.unmet]: "u",
+  [ColKind.overtime]: "e",
 };
 
 const ROW_PREFIX: Record<number, string> = {
@@ -33,6 +34,7 @@ const ROW_PREFIX: Record<number, string> = {
   [RowKind.stayOpen]: "stay_open",
   [RowKind.budgetCap]: "budget_cap",
   [RowKind.minVolume]: "min_volume",
+  [RowKind.overtimeLimit]: "overtime_limit",
 };
 
 function nameAt(inputs: ModelInputs, table: IndexTable, i: number, isRow: boolean): string {

@@ -1,4 +1,4 @@
-import type { ModelInputs } from "./inputs.js";
+import type { ModelInputs, Phasing } from "./inputs.js";
 import { ColKind } from "./program.js";
 
 /**
@@ -16,13 +16,31 @@ export const NPV_LINES = [
   "duties",
   "fixed",
   "shifts",
+  "overtime",
   "openings",
   "closures",
   "tooling",
   "platformConversion",
   "unmetPenalty",
+  "terminalValue",
 ] as const;
 export type NpvLine = (typeof NPV_LINES)[number];
+/** Words for the lines, for reports. */
+export const NPV_LINE_LABELS: Record<NpvLine, string> = {
+  revenue: "revenue",
+  variableCost: "variable cost",
+  logistics: "logistics",
+  duties: "duties",
+  fixed: "fixed plant cost",
+  shifts: "shift cost",
+  overtime: "overtime",
+  openings: "openings",
+  closures: "closures",
+  tooling: "tooling",
+  platformConversion: "platform conversion",
+  unmetPenalty: "unmet-demand penalty",
+  terminalValue: "terminal value",
+};
 const LINE = Object.fromEntries(NPV_LINES.map((line, i) => [line, i])) as Record<NpvLine, number>;
 
 /** Per-vehicle money of a flow, undiscounted: price (0 in serve-all mode) and the landed cost's parts. */
@@ -123,24 +141,57 @@ export class ColumnPricer {
       case ColKind.shifts:
         add("shifts", -d(t) * inputs.plant.shiftCost[s]!);
         break;
-      case ColKind.open:
-        add("openings", -d(t) * inputs.plant.openCost[s]!);
+      case ColKind.overtime:
+        add("overtime", -d(t) * inputs.plant.overtimeCost[s]!);
         break;
       case ColKind.close:
         add("closures", -d(t) * inputs.plant.closeCost[s]!);
-        break;
-      case ColKind.allocate: {
-        const paidIn = inputs.toolingYear[p]!;
-        if (paidIn >= 0) add("tooling", -d(paidIn) * inputs.tooling[p * inputs.numPlants + s]!);
-        break;
-      }
+        return this.total;
+      case ColKind.open:
+      case ColKind.allocate:
       case ColKind.platform: {
-        const cost = inputs.conversionCost[s * inputs.platforms.length + cell.platform]!;
-        add("platformConversion", -d(0) * (Number.isNaN(cost) ? 0 : cost));
-        break;
+        const line =
+          cell.kind === ColKind.open
+            ? "openings"
+            : cell.kind === ColKind.allocate
+              ? "tooling"
+              : "platformConversion";
+        for (const [paid, amount] of investmentPayments(inputs, cell)) add(line, -d(paid) * amount);
+        if (inputs.terminalValue.method === "salvage") add("terminalValue", this.salvage(cell));
+        return this.total;
       }
     }
+    // perpetuity: the last year's operating cash flow, growing at g for ever from the year after the horizon
+    if (t === inputs.numYears - 1 && inputs.terminalValue.method === "perpetuity") {
+      const g = inputs.terminalValue.growth;
+      add("terminalValue", (this.total * (1 + g)) / (inputs.discountRate - g));
+    }
     return this.total;
+  }
+
+  /**
+   * Salvage: the undepreciated share of an investment (straight line over its useful life), valued the year
+   * after the horizon. Tooling serves the program's production years; openings and conversions the lives the
+   * scenario gives.
+   */
+  private salvage(cell: ColumnCell): number {
+    const { inputs } = this;
+    const tv = inputs.terminalValue;
+    if (tv.method !== "salvage") return 0;
+    const T = inputs.numYears;
+    const after = inputs.discount[T - 1]! / (1 + inputs.discountRate);
+    const cost = investmentPayments(inputs, cell).reduce((sum, [, amount]) => sum + amount, 0);
+    let remaining = 0;
+    if (cell.kind === ColKind.open) remaining = Math.max(0, tv.openingLife - (T - cell.t)) / tv.openingLife;
+    else if (cell.kind === ColKind.platform)
+      remaining = Math.max(0, tv.conversionLife - T) / tv.conversionLife;
+    else {
+      const end = inputs.years[T - 1]!;
+      const inService = Math.max(inputs.sop[cell.program]!, inputs.years[0]!);
+      const eop = inputs.eop[cell.program]!;
+      remaining = Math.max(0, eop - end) / (eop - inService + 1);
+    }
+    return after * cost * remaining;
   }
 
   private total = 0;
@@ -154,4 +205,32 @@ export class ColumnPricer {
   breakdown(): Record<NpvLine, number> {
     return Object.fromEntries(NPV_LINES.map((line, i) => [line, this.lines[i]!])) as Record<NpvLine, number>;
   }
+}
+
+/**
+ * The payments of a one-off investment column, undiscounted, as (year index, amount): openings and tooling
+ * spread by their phasing around the year they serve (never before the horizon's first year), conversions at
+ * the start. Budget caps count these payments; the objective discounts them.
+ */
+export function investmentPayments(inputs: ModelInputs, cell: ColumnCell): [number, number][] {
+  const { program: p, plant: s } = cell;
+  switch (cell.kind) {
+    case ColKind.open:
+      return spread(inputs.plant.openPhasing[s]!, cell.t, inputs.plant.openCost[s]!);
+    case ColKind.allocate: {
+      if (inputs.lifeFirst[p]! < 0) return [];
+      const sop = inputs.sop[p]! - inputs.years[0]!;
+      return spread(inputs.toolingPhasing[p]!, sop, inputs.tooling[p * inputs.numPlants + s]!);
+    }
+    case ColKind.platform: {
+      const cost = inputs.conversionCost[s * inputs.platforms.length + cell.platform]!;
+      return [[0, Number.isNaN(cost) ? 0 : cost]];
+    }
+    default:
+      return [];
+  }
+}
+
+function spread(phasing: Phasing, anchor: number, amount: number): [number, number][] {
+  return phasing.map(([offset, share]) => [Math.max(0, anchor + offset), share * amount]);
 }

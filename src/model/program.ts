@@ -23,6 +23,8 @@ export const ColKind = {
   flow: 6,
   /** u[p,m,t]: demand not served */
   unmet: 7,
+  /** e[s,t]: vehicles built on overtime (flexible capacity beyond whole shifts) */
+  overtime: 8,
 } as const;
 export type ColKind = (typeof ColKind)[keyof typeof ColKind];
 
@@ -41,6 +43,7 @@ export const RowKind = {
   stayOpen: 10,
   budgetCap: 11,
   minVolume: 12,
+  overtimeLimit: 13,
 } as const;
 export type RowKind = (typeof RowKind)[keyof typeof RowKind];
 

@@ -269,6 +269,7 @@ function allocationDrivers(chosen: Plan, alternative: Plan, program: string): Dr
     measured("tooling", tooling),
     measured("openings", openings),
     measured("platform conversion", (plan) => eventCost(plan, ["platform"])),
+    measured("terminal value", terminalValue),
   ];
 }
 
@@ -282,8 +283,12 @@ function plantDrivers(chosen: Plan, alternative: Plan, plant: string): Driver[] 
     measured("vehicles built at the plant", atPlant),
     measured("vehicles built in all", built),
     measured("unmet demand", unmet),
+    measured("vehicles on overtime", (plan) =>
+      plan.plantYears.reduce((sum, py) => sum + (py.overtime ?? 0), 0),
+    ),
     measured("openings", openings),
     measured("closures", (plan) => eventCost(plan, ["close"])),
+    measured("terminal value", terminalValue),
   ];
 }
 
@@ -315,6 +320,11 @@ function programUnitCosts(plan: Plan, program: string) {
 
 function eventCost(plan: Plan, kinds: string[]): number {
   return plan.plantEvents.filter((e) => kinds.includes(e.event)).reduce((sum, e) => sum + e.cost, 0);
+}
+
+/** The value after the horizon (0 without a terminal value, and in plans stored before it existed). */
+function terminalValue(plan: Plan): number {
+  return plan.npvBreakdown.terminalValue ?? 0;
 }
 
 function openings(plan: Plan): number {

@@ -104,6 +104,7 @@ interface ColumnReading {
   /** "plant|year" → operating, shifts */
   operating: Map<string, boolean>;
   shifts: Map<string, number>;
+  overtime: Map<string, number>;
   allocated: { program: number; plant: number }[];
 }
 
@@ -125,6 +126,7 @@ function readColumns(
     events: [],
     operating: new Map(),
     shifts: new Map(),
+    overtime: new Map(),
     allocated: [],
   };
   const { cols } = mp;
@@ -166,6 +168,9 @@ function readColumns(
         break;
       case ColKind.operate:
         r.operating.set(`${s}|${t}`, v > 0.5);
+        break;
+      case ColKind.overtime:
+        if (v > VOLUME_NOISE) r.overtime.set(`${s}|${t}`, cleanVolume(v));
         break;
       case ColKind.shifts:
         r.shifts.set(`${s}|${t}`, Math.round(v));
@@ -227,11 +232,13 @@ function plantYears(scenario: Scenario, econ: Economics, r: ColumnReading): Plan
       const built = volume.get(`${plant.id}|${year}`) ?? 0;
       const reserved = operating ? econ.reserved(s, year) : 0;
       const capacity = econ.capacityPerShift(s) * shifts;
+      const overtime = r.overtime.get(`${s}|${year}`) ?? 0;
       rows.push({
         plant: plant.id,
         year,
         operating,
         shifts,
+        ...(overtime > 0 ? { overtime } : {}),
         volume: built,
         capacity,
         reserved,

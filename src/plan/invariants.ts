@@ -1,6 +1,5 @@
 import type { Policy, Scenario } from "../domain/scenario.js";
-import { type Economics, flowUnitCosts } from "./economics.js";
-import { indexMaps } from "./interpret.js";
+import { ScenarioReading } from "./recompute.js";
 import type { InvariantResult, Plan } from "./types.js";
 
 /** Relative tolerance of the NPV check (DESIGN.md: the recomputed NPV equals the objective to 1e-6). */
@@ -11,19 +10,21 @@ const volumeTolerance = (magnitude: number) => 1e-3 + 1e-6 * Math.abs(magnitude)
 const MAX_LISTED = 5;
 
 /**
- * Checks a plan against the scenario from the plan's own figures: they never read the solver's rows, so a
- * wrong model row or a wrong interpretation shows up here as a failed check.
+ * Checks a plan against the scenario from the plan's own figures and the scenario read again by
+ * recompute.ts: they never read the solver's rows nor the model's tables, so a wrong model row, a wrong
+ * coefficient (a duty, a lane cost) or a wrong interpretation shows up here as a failed check.
  */
-export function checkInvariants(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult[] {
+export function checkInvariants(plan: Plan, scenario: Scenario): InvariantResult[] {
   const ctx = new PlanIndex(plan);
+  const econ = new ScenarioReading(scenario);
   return [
     demandBalance(scenario, econ, ctx),
-    capacity(plan, scenario, econ, ctx),
-    shiftLimits(plan, scenario, econ),
+    capacity(plan, econ, ctx),
+    shiftLimits(plan, econ),
     noFlowFromIdlePlant(plan, ctx),
     builtOnlyWhereAllocated(plan, scenario, econ, ctx),
     policiesHold(plan, scenario, econ, ctx),
-    npvMatchesObjective(plan, scenario, econ),
+    npvMatchesObjective(plan, econ),
   ];
 }
 
@@ -50,16 +51,16 @@ class PlanIndex {
   }
 }
 
-function demandBalance(scenario: Scenario, econ: Economics, ctx: PlanIndex): InvariantResult {
+function demandBalance(scenario: Scenario, econ: ScenarioReading, ctx: PlanIndex): InvariantResult {
   const unmetForbidden =
     scenario.objective.mode === "serve-all" && scenario.objective.unmetPenalty === undefined;
   const violations: string[] = [];
   let checked = 0;
-  scenario.programs.forEach((program, p) => {
-    scenario.markets.forEach((market, m) => {
+  for (const program of scenario.programs) {
+    for (const market of scenario.markets) {
       for (const year of econ.years) {
         const key = `${program.id}|${market.id}|${year}`;
-        const demand = econ.demand(p, m, year);
+        const demand = econ.demand(program.id, market.id, year);
         const served = ctx.served.get(key) ?? 0;
         const unmet = ctx.unmet.get(key) ?? 0;
         if (demand === 0 && served === 0 && unmet === 0) continue;
@@ -74,37 +75,40 @@ function demandBalance(scenario: Scenario, econ: Economics, ctx: PlanIndex): Inv
           );
         }
       }
-    });
-  });
+    }
+  }
   return result("demand balance", violations, `${checked} program×market×year demands met or reported unmet`);
 }
 
-function capacity(plan: Plan, scenario: Scenario, econ: Economics, ctx: PlanIndex): InvariantResult {
+function capacity(plan: Plan, econ: ScenarioReading, ctx: PlanIndex): InvariantResult {
   const violations: string[] = [];
-  scenario.plants.forEach((plant, s) => {
-    for (const py of plan.plantYears.filter((r) => r.plant === plant.id)) {
-      const built = ctx.builtAtPlant.get(`${plant.id}|${py.year}`) ?? 0;
-      const reserved = py.operating ? econ.reserved(s, py.year) : 0;
-      const limit = econ.capacityPerShift(s) * py.shifts;
-      if (built + reserved > limit + volumeTolerance(limit)) {
-        violations.push(
-          `${plant.id} ${py.year}: ${fmt(built)} built + ${fmt(reserved)} reserved > ${py.shifts} shift(s) × ${fmt(econ.capacityPerShift(s))}`,
-        );
-      }
+  for (const py of plan.plantYears) {
+    const plant = econ.plant(py.plant);
+    const built = ctx.builtAtPlant.get(`${plant.id}|${py.year}`) ?? 0;
+    const reserved = py.operating ? (plant.reservedVolume[String(py.year)] ?? 0) : 0;
+    const wholeShifts = plant.capacityPerShift * py.shifts;
+    const overtime = py.overtime ?? 0;
+    const mostOvertime = (plant.overtime?.maxShare ?? 0) * wholeShifts;
+    if (built + reserved > wholeShifts + overtime + volumeTolerance(wholeShifts)) {
+      violations.push(
+        `${plant.id} ${py.year}: ${fmt(built)} built + ${fmt(reserved)} reserved > ${py.shifts} shift(s) × ${fmt(plant.capacityPerShift)}${overtime > 0 ? ` + ${fmt(overtime)} overtime` : ""}`,
+      );
     }
-  });
+    if (overtime > mostOvertime + volumeTolerance(mostOvertime)) {
+      violations.push(`${plant.id} ${py.year}: ${fmt(overtime)} overtime, at most ${fmt(mostOvertime)}`);
+    }
+  }
   return result(
     "capacity",
     violations,
-    `${plan.plantYears.length} plant-years within their shifts' capacity`,
+    `${plan.plantYears.length} plant-years within their shifts' capacity and overtime`,
   );
 }
 
-function shiftLimits(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult {
-  const plantIndex = indexMaps(scenario).plant;
+function shiftLimits(plan: Plan, econ: ScenarioReading): InvariantResult {
   const violations: string[] = [];
   for (const py of plan.plantYears) {
-    const max = econ.maxShifts(plantIndex.get(py.plant)!);
+    const max = econ.plant(py.plant).maxShifts;
     if (!Number.isInteger(py.shifts) || py.shifts < 0 || py.shifts > max) {
       violations.push(`${py.plant} ${py.year}: ${py.shifts} shifts, allowed 0 to ${max}`);
     } else if (py.shifts > 0 && !py.operating) {
@@ -131,7 +135,7 @@ function noFlowFromIdlePlant(plan: Plan, ctx: PlanIndex): InvariantResult {
 function builtOnlyWhereAllocated(
   plan: Plan,
   scenario: Scenario,
-  econ: Economics,
+  econ: ScenarioReading,
   ctx: PlanIndex,
 ): InvariantResult {
   const violations = plan.flows
@@ -158,8 +162,13 @@ function builtOnlyWhereAllocated(
  * policy rows and bounds, so a row that drops or weakens a policy (as the min-volume bug the brute-force oracle
  * found did) fails here.
  */
-function policiesHold(plan: Plan, scenario: Scenario, econ: Economics, ctx: PlanIndex): InvariantResult {
-  const check = new PolicyCheck(plan, scenario, econ, ctx);
+function policiesHold(
+  plan: Plan,
+  scenario: Scenario,
+  econ: ScenarioReading,
+  ctx: PlanIndex,
+): InvariantResult {
+  const check = new PolicyCheck(plan, econ, ctx);
   const violations = scenario.policies.flatMap((policy) =>
     check.violations(policy).map((v) => `policy '${policy.name ?? policy.id}': ${v}`),
   );
@@ -168,17 +177,14 @@ function policiesHold(plan: Plan, scenario: Scenario, econ: Economics, ctx: Plan
 }
 
 class PolicyCheck {
-  private readonly index: ReturnType<typeof indexMaps>;
   private readonly first: number;
   private readonly last: number;
 
   constructor(
     private readonly plan: Plan,
-    private readonly scenario: Scenario,
-    private readonly econ: Economics,
+    private readonly econ: ScenarioReading,
     private readonly ctx: PlanIndex,
   ) {
-    this.index = indexMaps(scenario);
     [this.first, this.last] = [econ.years[0]!, econ.years[econ.years.length - 1]!];
   }
 
@@ -223,36 +229,20 @@ class PolicyCheck {
   /** Undiscounted one-off investment paid in the window (docs/model.md, policy 9), against the cap. */
   private overBudget(cap: number, from?: number, to?: number): string[] {
     const inWindow = (year: number) => year >= (from ?? this.first) && year <= (to ?? this.last);
-    const spent = this.toolingPaid(inWindow) + this.openingsPaid(inWindow) + this.conversionsPaid(inWindow);
+    const payments = [
+      ...this.plan.allocations.flatMap((a) => this.econ.toolingPayments(a.program, a.plant)),
+      ...this.plan.plantEvents.flatMap((e) =>
+        e.event === "reopen" || e.event === "build"
+          ? this.econ.openingPayments(e.plant, e.year)
+          : e.event === "platform"
+            ? [{ year: this.first, amount: this.econ.conversionCost(e.plant, e.platform!) }]
+            : [],
+      ),
+    ];
+    const spent = payments.filter((p) => inWindow(p.year)).reduce((sum, p) => sum + p.amount, 0);
     if (spent <= cap + 1e-6 * Math.max(1, cap)) return [];
     const window = `${from ?? this.first}–${to ?? this.last}`;
     return [`${fmt(spent)} invested in ${window}, above the cap of ${fmt(cap)}`];
-  }
-
-  private toolingPaid(inWindow: (year: number) => boolean): number {
-    let paid = 0;
-    for (const a of this.plan.allocations) {
-      const p = this.index.program.get(a.program)!;
-      if (inWindow(this.econ.toolingYear(p))) paid += this.econ.tooling(p, this.index.plant.get(a.plant)!);
-    }
-    return paid;
-  }
-
-  private openingsPaid(inWindow: (year: number) => boolean): number {
-    return this.plan.plantEvents
-      .filter((e) => (e.event === "reopen" || e.event === "build") && inWindow(e.year))
-      .reduce((sum, e) => sum + this.econ.openCost(this.index.plant.get(e.plant)!), 0);
-  }
-
-  /** Conversions are paid at the start of the horizon, so they count only where the window holds it. */
-  private conversionsPaid(inWindow: (year: number) => boolean): number {
-    if (!inWindow(this.econ.conversionYear)) return 0;
-    return this.plan.plantEvents
-      .filter((e) => e.event === "platform")
-      .reduce((sum, e) => {
-        const platform = this.econ.platforms.indexOf(e.platform!);
-        return sum + this.econ.conversionCost(this.index.plant.get(e.plant)!, platform);
-      }, 0);
   }
 
   /**
@@ -274,7 +264,7 @@ class PolicyCheck {
   }
 
   private lifeYears(program: string): number[] {
-    const { sop, eop } = this.scenario.programs[this.index.program.get(program)!]!;
+    const { sop, eop } = this.econ.program(program);
     return this.yearsIn(sop, eop);
   }
 
@@ -291,40 +281,17 @@ class PolicyCheck {
   }
 
   private plantOf(id: string) {
-    return this.scenario.plants[this.index.plant.get(id)!]!;
+    return this.econ.plant(id);
   }
 }
 
-/** The NPV priced again from the plan's volumes and decisions, against the solver's objective. */
-export function recomputeNpv(plan: Plan, scenario: Scenario, econ: Economics): number {
-  const index = indexMaps(scenario);
-  let npv = 0;
-  for (const f of plan.flows) {
-    const [p, s, m] = [index.program.get(f.program)!, index.plant.get(f.plant)!, index.market.get(f.market)!];
-    const unit = flowUnitCosts(econ, p, s, m, f.year);
-    npv += econ.discount(f.year) * (unit.price - unit.variable - unit.logistics - unit.duty) * f.volume;
-  }
-  for (const u of plan.unmet) npv -= econ.discount(u.year) * econ.unmetPenalty * u.volume;
-  for (const py of plan.plantYears) {
-    const s = index.plant.get(py.plant)!;
-    npv -= econ.discount(py.year) * ((py.operating ? econ.fixedCost(s) : 0) + econ.shiftCost(s) * py.shifts);
-  }
-  for (const e of plan.plantEvents) {
-    const s = index.plant.get(e.plant)!;
-    if (e.event === "close") npv -= econ.discount(e.year) * econ.closeCost(s);
-    else if (e.event === "platform") {
-      npv -= econ.discount(e.year) * econ.conversionCost(s, econ.platforms.indexOf(e.platform!));
-    } else npv -= econ.discount(e.year) * econ.openCost(s);
-  }
-  for (const a of plan.allocations) {
-    const p = index.program.get(a.program)!;
-    npv -= econ.discount(econ.toolingYear(p)) * econ.tooling(p, index.plant.get(a.plant)!);
-  }
-  return npv;
+/** The NPV priced again from the plan's volumes and decisions with recompute.ts's own reading of the scenario. */
+export function recomputeNpv(plan: Plan, scenario: Scenario): number {
+  return new ScenarioReading(scenario).npv(plan).total;
 }
 
-function npvMatchesObjective(plan: Plan, scenario: Scenario, econ: Economics): InvariantResult {
-  const recomputed = recomputeNpv(plan, scenario, econ);
+function npvMatchesObjective(plan: Plan, econ: ScenarioReading): InvariantResult {
+  const recomputed = econ.npv(plan).total;
   const difference = Math.abs(recomputed - plan.npv);
   const ok = difference <= NPV_RELATIVE_TOLERANCE * Math.max(1, Math.abs(plan.npv));
   return {

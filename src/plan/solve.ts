@@ -34,7 +34,7 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
     return plan;
   }
   if (solution.x.length !== built.program.numCols) return plan;
-  plan.invariants = checkInvariants(plan, scenario, econ);
+  plan.invariants = checkInvariants(plan, scenario);
   // an explanation compares two optima: without a proven optimum it would not be true
   if (options.explain !== false && solution.status === "optimal") {
     plan.explanations = await explainPlan(plan, {

@@ -70,11 +70,14 @@ export interface PlantYear {
   year: number;
   operating: boolean;
   shifts: number;
+  /** vehicles built on overtime beyond the whole shifts' capacity (absent when none) */
+  overtime?: number;
   volume: number;
+  /** what the whole shifts run can build (overtime comes on top) */
   capacity: number;
   /** capacity taken by programs outside the scenario while the plant operates */
   reserved?: number;
-  /** volume / capacity of the shifts run (0 when none) */
+  /** (volume + reserved) / capacity of the whole shifts run (0 when none; above 1 with overtime) */
   utilisation: number;
 }
 

@@ -36,13 +36,19 @@ export function bruteForce(scenario: Scenario): OracleResult {
     const patterns = plants.map((_, s) => plantPatterns(scenario, data, s, mustOperate(data, allocation, s)));
     for (const combo of cartesian(patterns)) {
       combinations++;
-      const openings = combo.flatMap((pattern) => pattern.openings.map((cost, t) => ({ cost, t })));
+      const openings = combo.flatMap((pattern) =>
+        pattern.openings.map((cost, t) => ({ cost, t, salvage: 0 })),
+      );
       if (!budgets.allow([...investments, ...openings])) continue;
 
       let npv = -combo.reduce((sum, pattern) => sum + pattern.eventCost, 0);
-      for (const { cost, t } of investments) npv -= data.discount[t]! * cost;
-      for (let t = 0; t < data.years.length && Number.isFinite(npv); t++) {
-        npv += data.discount[t]! * memoYearValue(memo, scenario, data, allocation, combo, t);
+      for (const { cost, t, salvage } of investments) npv += -data.discount[t]! * cost + salvage;
+      const T = data.years.length;
+      for (let t = 0; t < T && Number.isFinite(npv); t++) {
+        const value = data.discount[t]! * memoYearValue(memo, scenario, data, allocation, combo, t);
+        npv += value;
+        // perpetuity: the last year's operating value again every year after the horizon, growing at g
+        if (t === T - 1) npv += value * data.perpetuityFactor;
       }
       if (Number.isFinite(npv) && (!best.feasible || npv > best.npv)) {
         const decisions = {
@@ -56,10 +62,11 @@ export function bruteForce(scenario: Scenario): OracleResult {
   return { ...best, combinations };
 }
 
-/** One-off investment, undiscounted, and the year (index) it is paid. */
+/** One payment of a one-off investment, undiscounted, the year (index) it is paid, and its discounted salvage. */
 interface Investment {
   cost: number;
   t: number;
+  salvage: number;
 }
 
 /**
@@ -70,13 +77,17 @@ function allocationInvestments(scenario: Scenario, data: OracleData, allocation:
   const investments: Investment[] = [];
   const conversions = new Map<string, number>();
   allocation.forEach((sites, p) => {
-    const platform = scenario.programs[p]!.platform;
+    const program = scenario.programs[p]!;
     for (const s of sites) {
-      investments.push({ cost: data.tooling[p]![s]!, t: data.life[p]!.first });
-      if (data.conversion[p]![s]! > 0) conversions.set(`${s}|${platform}`, data.conversion[p]![s]!);
+      for (const { t, share } of data.toolingPayments[p]!) {
+        const cost = share * data.tooling[p]![s]!;
+        investments.push({ cost, t, salvage: cost * data.toolingSalvage[p]! });
+      }
+      if (data.conversion[p]![s]! > 0) conversions.set(`${s}|${program.platform}`, data.conversion[p]![s]!);
     }
   });
-  for (const cost of conversions.values()) investments.push({ cost, t: 0 });
+  for (const cost of conversions.values())
+    investments.push({ cost, t: 0, salvage: cost * data.conversionSalvage });
   return investments;
 }
 

@@ -22,6 +22,17 @@ export interface OracleData {
   reserved: number[][];
   /** conversion cost to build program p's platform at plant s: 0 if it has it (or builds a program on it), NaN if it cannot */
   conversion: number[][];
+  /** per program: year index and share of each tooling payment (phasing around sop, not before the start) */
+  toolingPayments: { t: number; share: number }[][];
+  /**
+   * Terminal value: discounted salvage per unit of investment (0 unless the method is salvage) — of tooling by
+   * program, of a conversion, and of an opening in year index t; the factor on the last year's discounted
+   * operating value for a perpetuity (0 unless the method is perpetuity).
+   */
+  toolingSalvage: number[];
+  conversionSalvage: number;
+  openingSalvage: (t: number) => number;
+  perpetuityFactor: number;
 }
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -53,12 +64,32 @@ export function readEconomics(scenario: Scenario): OracleData {
     ),
   );
 
+  const T = years.length;
+  const r = scenario.discountRate;
+  const tv = scenario.terminalValue;
+  // valued in the year after the horizon
+  const after = (1 + r) ** -T;
+  const straightLine = (life: number, usedYears: number) => Math.max(0, life - usedYears) / life;
   return {
     years,
     discount,
     life,
     demand,
     margin,
+    toolingPayments: programs.map((program) =>
+      Object.entries(program.toolingPhasing ?? { "0": 1 }).map(([offset, share]) => ({
+        t: Math.max(0, program.sop + Number(offset) - horizon.start),
+        share,
+      })),
+    ),
+    toolingSalvage: programs.map((program) => {
+      if (tv.method !== "salvage") return 0;
+      const from = Math.max(program.sop, horizon.start);
+      return (after * Math.max(0, program.eop - horizon.end)) / (program.eop - from + 1);
+    }),
+    conversionSalvage: tv.method === "salvage" ? after * straightLine(tv.conversionLife, T) : 0,
+    openingSalvage: (t) => (tv.method === "salvage" ? after * straightLine(tv.openingLife, T - t) : 0),
+    perpetuityFactor: tv.method === "perpetuity" ? (1 + tv.growth) / (r - tv.growth) : 0,
     tooling: programs.map((program) =>
       plants.map((plant) =>
         program.builtAt.includes(plant.id) ? 0 : (program.toolingByPlant[plant.id] ?? program.tooling),

@@ -5,9 +5,9 @@ import type { OracleData } from "./economics.js";
 export interface PlantPattern {
   /** operating in each year (by index) */
   operating: boolean[];
-  /** discounted opening and closing costs */
+  /** discounted opening and closing costs, less the openings' discounted salvage */
   eventCost: number;
-  /** undiscounted opening cost by year index (budget caps count it) */
+  /** undiscounted opening payments by year index (budget caps count them) */
   openings: number[];
 }
 
@@ -53,8 +53,14 @@ export function plantPatterns(
     operating.forEach((on, t) => {
       if (on && !previous) {
         if (plant.status === "active") valid = false;
-        openings[t] = plant.openCost ?? 0;
-        eventCost += data.discount[t]! * openings[t]!;
+        // the opening cost is paid by its phasing, from some years before (never before the horizon)
+        const cost = plant.openCost ?? 0;
+        for (const [offset, share] of Object.entries(plant.openCostPhasing ?? { "0": 1 })) {
+          const paid = Math.max(0, t + Number(offset));
+          openings[paid]! += share * cost;
+          eventCost += data.discount[paid]! * share * cost;
+        }
+        eventCost -= cost * data.openingSalvage(t);
       } else if (!on && previous) {
         if (!plant.canClose) valid = false;
         eventCost += data.discount[t]! * plant.closeCost;

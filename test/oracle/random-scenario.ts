@@ -92,7 +92,33 @@ export function randomScenario(seed: number, profile: ScenarioProfile = {}): Sce
     const program = rng.pick(programs);
     [program.sop, program.eop] = rng.chance(0.5) ? [START - 2, START - 1] : [end + 1, end + 2];
   }
+  addHorizonFeatures(rng, input);
   return Scenario.parse(input);
+}
+
+/**
+ * Terminal value, capex phasing and overtime (issue 8), drawn after everything else so that the rest of each
+ * seed's scenario stays as it was before they existed.
+ */
+function addHorizonFeatures(rng: Rng, input: ScenarioInput): void {
+  if (rng.chance(0.35)) {
+    const r = input.discountRate;
+    input.terminalValue = rng.chance(0.5)
+      ? { method: "perpetuity", growth: r > 0.02 ? rng.pick([-0.02, 0, 0.01]) : -0.02 }
+      : { method: "salvage", openingLife: rng.int(2, 12), conversionLife: rng.int(2, 12) };
+  }
+  const phasing = (): Record<string, number> =>
+    rng.pick<Record<string, number>>([
+      { "-1": 0.4, "0": 0.6 },
+      { "-2": 0.2, "-1": 0.3, "0": 0.5 },
+      { "-1": 1 },
+    ]);
+  for (const plant of input.plants) {
+    if (rng.chance(0.3))
+      plant.overtime = { maxShare: rng.pick([0.1, 0.25, 0.5]), costPerVehicle: rng.step(0, 3_000, 500) };
+    if (plant.status !== "active" && rng.chance(0.3)) plant.openCostPhasing = phasing();
+  }
+  for (const program of input.programs) if (rng.chance(0.3)) program.toolingPhasing = phasing();
 }
 
 function randomPlant(rng: Rng, i: number, years: number[]): PlantInput {

@@ -13,8 +13,9 @@ export interface YearNetwork {
 }
 
 /**
- * The best undiscounted value of one year: flow margins minus fixed and shift costs of the operating plants
- * (minus unmet penalties in serve-all mode), over every shift count of every operating plant. -Infinity when no
+ * The best undiscounted value of one year: flow margins minus fixed, shift and overtime costs of the operating
+ * plants (minus unmet penalties in serve-all mode), over every shift count of every operating plant; each
+ * shift may add overtime up to the plant's share of a shift's capacity, at its cost per vehicle. -Infinity when no
  * shift choice admits feasible flows (reserved volume beyond capacity, min-volume, serve-all without unmet).
  */
 export function yearValue(scenario: Scenario, data: OracleData, network: YearNetwork): number {
@@ -22,7 +23,8 @@ export function yearValue(scenario: Scenario, data: OracleData, network: YearNet
   const open = plants.flatMap((_, s) => (network.open[s] ? [s] : []));
   const choices = open.map((s) => {
     const plant = plants[s]!;
-    const least = Math.ceil(data.reserved[s]![network.t]! / plant.capacityPerShift - 1e-12);
+    const perShift = plant.capacityPerShift * (1 + (plant.overtime?.maxShare ?? 0));
+    const least = Math.ceil(data.reserved[s]![network.t]! / perShift - 1e-12);
     const counts: number[] = [];
     for (let n = Math.max(0, least); n <= plant.maxShifts; n++) counts.push(n);
     return counts;
@@ -30,13 +32,24 @@ export function yearValue(scenario: Scenario, data: OracleData, network: YearNet
   let best = Number.NEGATIVE_INFINITY;
   forEachCombination(choices, (shifts) => {
     let value = 0;
+    const free = new Map<number, { regular: number; overtime: number; overtimeCost: number }>();
     open.forEach((s, i) => {
-      value -= plants[s]!.fixedCost + plants[s]!.shiftCost * shifts[i]!;
+      const plant = plants[s]!;
+      value -= plant.fixedCost + plant.shiftCost * shifts[i]!;
+      // reserved volume takes the whole shifts first, then overtime (which costs per vehicle)
+      const regular = plant.capacityPerShift * shifts[i]!;
+      const overtime = (plant.overtime?.maxShare ?? 0) * regular;
+      const overtimeCost = plant.overtime?.costPerVehicle ?? 0;
+      const reserved = data.reserved[s]![network.t]!;
+      const reservedOnOvertime = Math.max(0, reserved - regular);
+      value -= overtimeCost * reservedOnOvertime;
+      free.set(s, {
+        regular: Math.max(0, regular - reserved),
+        overtime: overtime - reservedOnOvertime,
+        overtimeCost,
+      });
     });
-    const flows = flowValue(scenario, data, network, (s) => {
-      const i = open.indexOf(s);
-      return plants[s]!.capacityPerShift * shifts[i]! - data.reserved[s]![network.t]!;
-    });
+    const flows = flowValue(scenario, data, network, (s) => free.get(s)!);
     best = Math.max(best, value + flows);
   });
   return best;
@@ -66,7 +79,7 @@ function flowValue(
   scenario: Scenario,
   data: OracleData,
   network: YearNetwork,
-  freeCapacity: (s: number) => number,
+  freeCapacity: (s: number) => { regular: number; overtime: number; overtimeCost: number },
 ): number {
   const { plants, programs, markets, objective } = scenario;
   const { t, links } = network;
@@ -85,7 +98,10 @@ function flowValue(
   const arcs: FlowArc[] = [];
   let constant = 0;
   for (const s of new Set(links.map(([, s]) => s))) {
-    arcs.push({ from: SOURCE, to: plantNode(s), capacity: Math.max(0, freeCapacity(s)), cost: 0 });
+    const free = freeCapacity(s);
+    arcs.push({ from: SOURCE, to: plantNode(s), capacity: Math.max(0, free.regular), cost: 0 });
+    if (free.overtime > 0)
+      arcs.push({ from: SOURCE, to: plantNode(s), capacity: free.overtime, cost: free.overtimeCost });
   }
   links.forEach(([p, s], k) => {
     const totalDemand = markets.reduce((sum, _, m) => sum + data.demand[p]![m]![t]!, 0);

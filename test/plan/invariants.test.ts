@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Scenario, type ScenarioInput } from "../../src/domain/scenario.js";
 import { deriveInputs } from "../../src/model/inputs.js";
+import { buildFromInputs } from "../../src/model/build.js";
 import { economicsOf } from "../../src/plan/economics.js";
+import { interpretSolution } from "../../src/plan/interpret.js";
+import { HighsSolver } from "../../src/solver/highs.js";
 import { checkInvariants, recomputeNpv } from "../../src/plan/invariants.js";
 import { solveScenario } from "../../src/plan/solve.js";
 import type { Plan } from "../../src/plan/types.js";
@@ -18,19 +21,18 @@ async function solvedPlan(policies: PolicyInput[] = [], changes: (s: ScenarioInp
     changes(input);
   });
   const plan = await solveScenario(s, { mipRelGap: 1e-9, explain: false });
-  const econ = economicsOf(deriveInputs(s));
   const check = (tamper: (copy: Plan) => void) => {
     const copy = structuredClone(plan);
     tamper(copy);
-    return Object.fromEntries(checkInvariants(copy, s, econ).map((r) => [r.name, r]));
+    return Object.fromEntries(checkInvariants(copy, s).map((r) => [r.name, r]));
   };
-  return { plan, s, econ, check };
+  return { plan, s, check };
 }
 
 describe("invariants on a plan", () => {
   it("recompute the NPV from the plan's own volumes and decisions", async () => {
-    const { plan, s, econ } = await solvedPlan();
-    expect(Math.abs(recomputeNpv(plan, s, econ) - npvAtBelvidere)).toBeLessThan(1e-6 * npvAtBelvidere);
+    const { plan, s } = await solvedPlan();
+    expect(Math.abs(recomputeNpv(plan, s) - npvAtBelvidere)).toBeLessThan(1e-6 * npvAtBelvidere);
   });
 
   it("catch a flow that over-serves demand, and the NPV it would add", async () => {
@@ -160,13 +162,11 @@ describe("policies hold", () => {
 
   it("count platform conversions only where the cap's window holds the start of the horizon", async () => {
     // tooling €20m + reopening €50m + conversion €30m = €100m, all in 2026
-    const { plan, s, econ } = await solvedPlan([budget(100e6)], belvidereNeedsConversion);
+    const { plan, s } = await solvedPlan([budget(100e6)], belvidereNeedsConversion);
     expect(plan.plantEvents.map((e) => e.event).sort()).toEqual(["platform", "reopen"]);
     expect(plan.invariants.every((i) => i.ok)).toBe(true);
     const under = (policy: PolicyInput) => {
-      return checkInvariants(plan, { ...s, policies: [policy] }, econ).find(
-        (r) => r.name === "policies hold",
-      )!;
+      return checkInvariants(plan, { ...s, policies: [policy] }).find((r) => r.name === "policies hold")!;
     };
     expect(under(budget(99e6)).detail).toContain("100,000,000 invested in 2026–2027");
     expect(under(budget(0, { from: 2027 })).ok).toBe(true);
@@ -191,9 +191,39 @@ describe("policies hold, on the oracle's min-volume fixture", () => {
     // what the buggy builder solved: the policy had no row in 2031, the year without demand
     const dropped = await solveScenario({ ...withPolicy, policies: [] }, { mipRelGap: 1e-9, explain: false });
     expect(dropped.status).toBe("optimal");
-    const econ = economicsOf(deriveInputs(withPolicy));
-    const result = checkInvariants(dropped, withPolicy, econ).find((r) => r.name === "policies hold")!;
+    const result = checkInvariants(dropped, withPolicy).find((r) => r.name === "policies hold")!;
     expect(result.ok).toBe(false);
     expect(result.detail).toContain("policy 'least': p builds 0 at s in 2031, below 2,000");
+  });
+});
+
+describe("the NPV check is independent of the model's tables", () => {
+  /** Solves the scenario with one of the model's derived tables tampered, as a builder bug would. */
+  async function planWithWrongTable(tamper: (inputs: ReturnType<typeof deriveInputs>) => void) {
+    const s = scenario(() => {});
+    const inputs = deriveInputs(s);
+    tamper(inputs);
+    const built = buildFromInputs(inputs);
+    const solution = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
+    const plan = interpretSolution(s, built, solution, economicsOf(inputs));
+    return Object.fromEntries(checkInvariants(plan, s).map((r) => [r.name, r]));
+  }
+
+  it("fails a plan solved with a wrong duty table", async () => {
+    // a 30 % duty on every lane, where the scenario has one only from Italy to the US
+    const result = await planWithWrongTable((inputs) => inputs.dutyRate.fill(0.3));
+    expect(result["NPV recomputed"]!.ok).toBe(false);
+  });
+
+  it("fails a plan solved with a wrong lane cost", async () => {
+    const result = await planWithWrongTable((inputs) => {
+      for (let i = 0; i < inputs.laneCost.length; i++) inputs.laneCost[i]! += 500;
+    });
+    expect(result["NPV recomputed"]!.ok).toBe(false);
+  });
+
+  it("passes the same plan solved with the true tables", async () => {
+    const result = await planWithWrongTable(() => {});
+    expect(result["NPV recomputed"]!.ok).toBe(true);
   });
 });

@@ -75,6 +75,8 @@ const BREAKDOWN_LABELS: Record<keyof NpvBreakdown, string> = {
   tooling: "tooling",
   platformConversion: "platform conversion",
   unmetPenalty: "unmet-demand penalty",
+  overtime: "overtime",
+  terminalValue: "terminal value (after the horizon)",
 };
 
 /** The terminal report: the same JSON as --json, in sections a planner reads top to bottom. */

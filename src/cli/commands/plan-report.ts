@@ -1,7 +1,8 @@
+import { NPV_LINES, NPV_LINE_LABELS } from "../../model/pricing.js";
 import type { PlanComparison } from "../../analysis/compare.js";
 import { summariseHinges } from "../../plan/explain.js";
 import type { Scenario } from "../../domain/scenario.js";
-import type { NpvBreakdown, Plan } from "../../plan/types.js";
+import type { Plan } from "../../plan/types.js";
 import type { SolveProgress } from "../../solver/types.js";
 import { formatMoney, formatNumber, table } from "../output.js";
 
@@ -63,23 +64,9 @@ function eventsSection(plan: Plan): string {
   return `Plant events\n${table(["year", "plant", "event", "cost"], rows)}`;
 }
 
-const BREAKDOWN_ORDER: [keyof NpvBreakdown, string][] = [
-  ["revenue", "revenue"],
-  ["variableCost", "variable cost"],
-  ["logistics", "logistics"],
-  ["duties", "duties"],
-  ["fixed", "fixed plant cost"],
-  ["shifts", "shift cost"],
-  ["openings", "openings"],
-  ["closures", "closures"],
-  ["tooling", "tooling"],
-  ["platformConversion", "platform conversion"],
-  ["unmetPenalty", "unmet-demand penalty"],
-];
-
 function breakdownSection(plan: Plan): string {
-  const rows = BREAKDOWN_ORDER.filter(([k]) => plan.npvBreakdown[k] !== 0).map(([k, label]) => [
-    label,
+  const rows = NPV_LINES.filter((k) => (plan.npvBreakdown[k] ?? 0) !== 0).map((k) => [
+    NPV_LINE_LABELS[k],
     money(plan, plan.npvBreakdown[k]),
   ]);
   rows.push(["NPV", money(plan, plan.npv)]);

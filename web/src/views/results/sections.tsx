@@ -71,15 +71,17 @@ const BREAKDOWN: [keyof Plan["npvBreakdown"], string][] = [
   ["duties", "Duties"],
   ["fixed", "Fixed cost"],
   ["shifts", "Shift cost"],
+  ["overtime", "Overtime"],
   ["openings", "Openings"],
   ["closures", "Closures"],
   ["tooling", "Tooling"],
   ["platformConversion", "Platform conversion"],
   ["unmetPenalty", "Unmet penalty"],
+  ["terminalValue", "Terminal value"],
 ];
 
 export function NpvWaterfall({ plan }: { plan: Plan }) {
-  const steps = BREAKDOWN.map(([key, label]) => ({ label, value: plan.npvBreakdown[key] })).filter(
+  const steps = BREAKDOWN.map(([key, label]) => ({ label, value: plan.npvBreakdown[key] ?? 0 })).filter(
     (s) => Math.abs(s.value) >= 1,
   );
   return (
