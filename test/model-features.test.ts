@@ -182,3 +182,49 @@ describe("explanations", () => {
     expect(reopening.text).toContain("terminal value");
   });
 });
+
+describe("currencies", () => {
+  /** The plant's money in dollars, the market's prices in euros, at a dollar worth 0.9 then 0.8 euros. */
+  const dollarPlant = (change: (s: ScenarioInput) => void = () => {}) =>
+    base((s) => {
+      s.fx = { USD: { "2030": 0.9, "2031": 0.8 } };
+      s.plants[0]!.currency = "USD";
+      s.plants[0]!.fixedCost = 1000;
+      change(s);
+    });
+
+  it("converts a plant's costs at each year's rate, prices at the market's", async () => {
+    const plan = await solve(dollarPlant());
+    // variable cost $50 a car, fixed $1000 a year; price €100
+    expect(plan.npvBreakdown.variableCost).toBeCloseTo(-(100 * 50 * 0.9 * d(0) + 100 * 50 * 0.8 * d(1)), 6);
+    expect(plan.npvBreakdown.fixed).toBeCloseTo(-(1000 * 0.9 * d(0) + 1000 * 0.8 * d(1)), 6);
+    expect(plan.npvBreakdown.revenue).toBeCloseTo(100 * 100 * (d(0) + d(1)), 6);
+    const landed = plan.landedCost[0]!;
+    expect(landed.variable).toBeCloseTo((50 * 0.9 + 50 * 0.8) / 2, 6);
+  });
+
+  it("prices a market in its own currency, and reports the plan in the one chosen", async () => {
+    const inDollars = await solve(
+      base((s) => {
+        s.currency = "USD";
+        s.fx = { EUR: 1.25 };
+        s.plants[0]!.currency = "EUR";
+        s.markets[0]!.currency = "EUR";
+      }),
+    );
+    expect(inDollars.scenario.currency).toBe("USD");
+    expect(inDollars.npv).toBeCloseTo(5000 * 1.25 * (d(0) + d(1)), 6);
+  });
+
+  it("pays phased investments at the rate of the year paid", async () => {
+    const plan = await solve(
+      dollarPlant((s) => {
+        s.plants[0]!.status = "idle";
+        s.plants[0]!.openCost = 1000;
+        s.plants[0]!.earliestYear = 2031;
+        s.plants[0]!.openCostPhasing = { "-1": 0.5, "0": 0.5 };
+      }),
+    );
+    expect(plan.npvBreakdown.openings).toBeCloseTo(-(500 * 0.9 * d(0) + 500 * 0.8 * d(1)), 6);
+  });
+});

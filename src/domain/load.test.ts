@@ -183,4 +183,25 @@ policies:
       "9 plants[0].openCostPhasing: shares add up to 0.9, not 1",
     ]);
   });
+
+  it("reports a currency without a rate and a rate path with a year missing", async () => {
+    const text = [
+      "portello: 1",
+      "id: c",
+      "name: C",
+      "horizon: { start: 2030, end: 2031 }",
+      "discountRate: 0.05",
+      'fx: { USD: { "2030": 0.9 } }',
+      "plants:",
+      "  - { id: a, name: A, country: US, status: active, capacityPerShift: 10, maxShifts: 1, fixedCost: 0, shiftCost: 0, currency: USD }",
+      "programs:",
+      "  - { id: p, name: P, brand: B, segment: D, platform: x, sop: 2030, eop: 2031, variableCost: 1 }",
+      "markets: [{ id: m, name: M, countries: [IT], currency: CNY }]",
+    ].join("\n");
+    const issues = await issuesOf(parseScenarioText(text, "<c>", fileResolver(VALID)));
+    expect(issues.map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      "6 fx.USD: fx.USD gives no rate for 2031: give one rate, or one for every year of the horizon",
+      "11 markets[0].currency: no exchange rate for CNY: give fx.CNY (EUR per CNY)",
+    ]);
+  });
 });

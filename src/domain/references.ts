@@ -92,6 +92,7 @@ export function checkReferences(scenario: Scenario, locate: Locate): ValidationI
 
   checkPlants(f, scenario, start, end);
   checkTerminalValue(f, scenario);
+  checkCurrencies(f, scenario);
   checkPrograms(f, scenario, ids.plants);
   checkMarkets(f, scenario, ids.regions);
   checkDemand(f, scenario, ids.programs, ids.markets);
@@ -248,6 +249,55 @@ function sharesAddUp(f: Findings, path: PathKey[], shares: Record<string, number
   const total = Object.values(shares).reduce((sum, share) => sum + share, 0);
   if (Math.abs(total - 1) > SHARE_TOLERANCE)
     f.add(path, "shares adding up to 1", String(round(total)), `shares add up to ${round(total)}, not 1`);
+}
+
+/** Every currency used has a rate for every year; the scenario's own currency is worth 1. */
+function checkCurrencies(f: Findings, s: Scenario) {
+  const { start, end } = s.horizon;
+  const used: [PathKey[], string | undefined][] = [
+    ...s.plants.map((plant, i): [PathKey[], string | undefined] => [
+      ["plants", i, "currency"],
+      plant.currency,
+    ]),
+    ...s.markets.map((market, i): [PathKey[], string | undefined] => [
+      ["markets", i, "currency"],
+      market.currency,
+    ]),
+  ];
+  for (const [path, currency] of used) {
+    if (currency === undefined || currency === s.currency || currency in s.fx) continue;
+    f.add(
+      path,
+      `a currency with an exchange rate in fx (known: ${[s.currency, ...Object.keys(s.fx)].join(", ")})`,
+      `'${currency}'`,
+      `no exchange rate for ${currency}: give fx.${currency} (${s.currency} per ${currency})`,
+    );
+  }
+  for (const [currency, rate] of Object.entries(s.fx)) {
+    const at: PathKey[] = ["fx", currency];
+    if (currency === s.currency) {
+      if (typeof rate !== "number" || rate !== 1)
+        f.add(
+          at,
+          "1 (or no entry)",
+          JSON.stringify(rate),
+          `${currency} is the scenario currency: its rate is 1`,
+        );
+      continue;
+    }
+    if (typeof rate === "number") continue;
+    for (const year of Object.keys(rate))
+      f.yearWithin([...at, year], Number(year), start, end, "the horizon", "key");
+    const missing: number[] = [];
+    for (let year = start; year <= end; year++) if (!(String(year) in rate)) missing.push(year);
+    if (missing.length > 0)
+      f.add(
+        at,
+        `a rate for every year from ${start} to ${end}`,
+        `no rate for ${missing.join(", ")}`,
+        `fx.${currency} gives no rate for ${missing.join(", ")}: give one rate, or one for every year of the horizon`,
+      );
+  }
 }
 
 function checkTerminalValue(f: Findings, s: Scenario) {

@@ -20,6 +20,16 @@ export const Rate = z.number().finite().min(0).max(1).describe("fraction between
 export const CountryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 country code such as IT, US or MX");
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR or USD");
+/** An exchange rate into the scenario currency: one rate for every year, or one per year of the horizon. */
+export const FxRate = z
+  .union([
+    z.number().finite().positive().max(1e6),
+    z.record(z.string().regex(/^\d{4}$/, "a year such as 2030"), z.number().finite().positive().max(1e6)),
+  ])
+  .describe(
+    "units of the scenario currency one unit of this currency is worth: one rate, or year → rate for every year of the horizon",
+  );
 /** Field name → citation: every number of an entity cites sources or is a labelled assumption. */
 export const Cites = z.record(z.string(), Citation).describe("citation of each numeric field, by field name");
 
@@ -79,6 +89,9 @@ export const Plant = z
       .record(Id, Money)
       .default({})
       .describe("platform id → one-off cost to make the plant able to build it"),
+    currency: CurrencyCode.optional().describe(
+      "currency of the plant's money and of programs' variable cost, tooling and customs value there (default: the scenario currency)",
+    ),
     costIndex: z
       .number()
       .positive()
@@ -148,6 +161,9 @@ export const Market = z
     countries: z.array(z.string()).min(1).describe("ISO country codes or region ids from `regions`"),
     lat: z.number().min(-90).max(90).optional().describe("latitude of the market's main port or centroid"),
     lon: z.number().min(-180).max(180).optional(),
+    currency: CurrencyCode.optional().describe(
+      "currency of the prices in this market (default: the scenario currency)",
+    ),
     cite: Cites.default({}),
   })
   .describe("a sales market: countries or a named region");
@@ -319,10 +335,15 @@ export const Scenario = z
     extends: z.string().optional().describe("base scenario: a path relative to this file, or builtin:<name>"),
     horizon: z.strictObject({ start: Year, end: Year }),
     discountRate: z.number().min(0).max(0.5).describe("annual real discount rate, e.g. 0.08"),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
-      .default("EUR"),
+    currency: CurrencyCode.default("EUR").describe(
+      "the currency the plan is reported in; amounts without their own currency are in it",
+    ),
+    fx: z
+      .record(CurrencyCode, FxRate)
+      .default({})
+      .describe(
+        "currency → exchange rate into the scenario currency, for plants and markets in other currencies",
+      ),
     objective: Objective.default({ mode: "profit" }),
     terminalValue: TerminalValue.default({ method: "none" }),
     solver: SolverSettings.default({}),

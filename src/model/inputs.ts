@@ -39,6 +39,13 @@ export interface ModelInputs {
   eop: Int32Array;
   /** per program: (year offset from sop, share) of its tooling; [[0, 1]] when not phased */
   toolingPhasing: Phasing[];
+  /**
+   * Exchange rates into the scenario currency, by year: [s * T + t] for a plant's currency (its costs, and
+   * programs' variable cost, tooling and customs value there), [m * T + t] for a market's (its prices). 1 where
+   * the amounts are in the scenario currency.
+   */
+  plantFx: Float64Array;
+  marketFx: Float64Array;
   /** platform ids (programs' platforms, plants' platforms and conversion targets), in first-seen order */
   platforms: string[];
   /** program → index into `platforms` */
@@ -285,6 +292,8 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
     sop: Int32Array.from(programs, (p) => p.sop),
     eop: Int32Array.from(programs, (p) => p.eop),
     toolingPhasing: programs.map((p) => phasing(p.toolingPhasing)),
+    plantFx: fxTable(scenario, plants, T),
+    marketFx: fxTable(scenario, markets, T),
     platforms,
     programPlatform,
     lifeFirst,
@@ -311,6 +320,18 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
     maxPlants: Int32Array.from(programs, (p) => p.maxPlants),
     mustBuild: Uint8Array.from(programs, (p) => (p.mustBuild ? 1 : 0)),
   };
+}
+
+/** Rates into the scenario currency per entity and year index, [i * T + t]. */
+function fxTable(scenario: Scenario, entities: { currency?: string | undefined }[], T: number): Float64Array {
+  const table = new Float64Array(entities.length * T).fill(1);
+  entities.forEach((entity, i) => {
+    const rate = entity.currency === undefined ? undefined : scenario.fx[entity.currency];
+    if (rate === undefined) return;
+    for (let t = 0; t < T; t++)
+      table[i * T + t] = typeof rate === "number" ? rate : rate[String(scenario.horizon.start + t)]!;
+  });
+  return table;
 }
 
 function phasing(shares: CapexPhasing | undefined): Phasing {

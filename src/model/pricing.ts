@@ -43,7 +43,10 @@ export const NPV_LINE_LABELS: Record<NpvLine, string> = {
 };
 const LINE = Object.fromEntries(NPV_LINES.map((line, i) => [line, i])) as Record<NpvLine, number>;
 
-/** Per-vehicle money of a flow, undiscounted: price (0 in serve-all mode) and the landed cost's parts. */
+/**
+ * Per-vehicle money of a flow, undiscounted, in the scenario currency: price (0 in serve-all mode) at the
+ * market's rate of the year, and the landed cost's parts (costs and customs value at the plant's rate).
+ */
 export interface FlowUnitMoney {
   price: number;
   variable: number;
@@ -59,11 +62,12 @@ export function flowUnitMoney(
   t: number,
 ): FlowUnitMoney {
   const { numPlants: S, numMarkets: M, numYears: T } = inputs;
+  const plantFx = inputs.plantFx[s * T + t]!;
   return {
-    price: inputs.mode === "profit" ? inputs.price[(p * M + m) * T + t]! : 0,
-    variable: inputs.variableCost[p * S + s]!,
+    price: inputs.mode === "profit" ? inputs.price[(p * M + m) * T + t]! * inputs.marketFx[m * T + t]! : 0,
+    variable: inputs.variableCost[p * S + s]! * plantFx,
     logistics: inputs.laneCost[s * M + m]!,
-    duty: inputs.dutyRate[(s * M + m) * T + t]! * inputs.customsValue[p * S + s]!,
+    duty: inputs.dutyRate[(s * M + m) * T + t]! * inputs.customsValue[p * S + s]! * plantFx,
   };
 }
 
@@ -123,6 +127,8 @@ export class ColumnPricer {
     this.scale = scale;
     const add = this.add;
     const d = (year: number) => inputs.discount[year]!;
+    /** a plant's amount of year t in the scenario currency, discounted */
+    const plantMoney = (amount: number) => d(t) * amount * inputs.plantFx[s * inputs.numYears + t]!;
     switch (cell.kind) {
       case ColKind.flow: {
         const unit = flowUnitMoney(inputs, p, s, cell.market, t);
@@ -136,16 +142,16 @@ export class ColumnPricer {
         if (inputs.mode === "serve-all") add("unmetPenalty", -d(t) * (inputs.unmetPenalty ?? 0));
         break;
       case ColKind.operate:
-        add("fixed", -d(t) * inputs.plant.fixedCost[s]!);
+        add("fixed", -plantMoney(inputs.plant.fixedCost[s]!));
         break;
       case ColKind.shifts:
-        add("shifts", -d(t) * inputs.plant.shiftCost[s]!);
+        add("shifts", -plantMoney(inputs.plant.shiftCost[s]!));
         break;
       case ColKind.overtime:
-        add("overtime", -d(t) * inputs.plant.overtimeCost[s]!);
+        add("overtime", -plantMoney(inputs.plant.overtimeCost[s]!));
         break;
       case ColKind.close:
-        add("closures", -d(t) * inputs.plant.closeCost[s]!);
+        add("closures", -plantMoney(inputs.plant.closeCost[s]!));
         return this.total;
       case ColKind.open:
       case ColKind.allocate:
@@ -208,29 +214,39 @@ export class ColumnPricer {
 }
 
 /**
- * The payments of a one-off investment column, undiscounted, as (year index, amount): openings and tooling
- * spread by their phasing around the year they serve (never before the horizon's first year), conversions at
- * the start. Budget caps count these payments; the objective discounts them.
+ * The payments of a one-off investment column, undiscounted, in the scenario currency at the plant's rate of
+ * the year paid, as (year index, amount): openings and tooling spread by their phasing around the year they
+ * serve (never before the horizon's first year), conversions at the start. Budget caps count these payments;
+ * the objective discounts them.
  */
 export function investmentPayments(inputs: ModelInputs, cell: ColumnCell): [number, number][] {
   const { program: p, plant: s } = cell;
+  const fx = (t: number) => inputs.plantFx[s * inputs.numYears + t]!;
   switch (cell.kind) {
     case ColKind.open:
-      return spread(inputs.plant.openPhasing[s]!, cell.t, inputs.plant.openCost[s]!);
+      return spread(inputs.plant.openPhasing[s]!, cell.t, inputs.plant.openCost[s]!, fx);
     case ColKind.allocate: {
       if (inputs.lifeFirst[p]! < 0) return [];
       const sop = inputs.sop[p]! - inputs.years[0]!;
-      return spread(inputs.toolingPhasing[p]!, sop, inputs.tooling[p * inputs.numPlants + s]!);
+      return spread(inputs.toolingPhasing[p]!, sop, inputs.tooling[p * inputs.numPlants + s]!, fx);
     }
     case ColKind.platform: {
       const cost = inputs.conversionCost[s * inputs.platforms.length + cell.platform]!;
-      return [[0, Number.isNaN(cost) ? 0 : cost]];
+      return [[0, Number.isNaN(cost) ? 0 : cost * fx(0)]];
     }
     default:
       return [];
   }
 }
 
-function spread(phasing: Phasing, anchor: number, amount: number): [number, number][] {
-  return phasing.map(([offset, share]) => [Math.max(0, anchor + offset), share * amount]);
+function spread(
+  phasing: Phasing,
+  anchor: number,
+  amount: number,
+  fx: (t: number) => number,
+): [number, number][] {
+  return phasing.map(([offset, share]) => {
+    const t = Math.max(0, anchor + offset);
+    return [t, share * amount * fx(t)];
+  });
 }

@@ -1,88 +1,58 @@
 import type { ModelInputs } from "../model/inputs.js";
+import { type ColumnCell, type FlowUnitMoney, flowUnitMoney, investmentPayments } from "../model/pricing.js";
+import { ColKind } from "../model/program.js";
 
 /**
- * The money and volume parameters of a scenario as the plan layer reads them: per program, plant, market and
- * year, indexed by position in the scenario's lists. Interpretation, invariants and explanations all price the
- * plan through this one view, so they agree with each other and with the model's objective.
+ * The model's numbers as the plan layer shows them (landed costs, event costs, utilisation, infeasibility
+ * reports), in the scenario currency, from the model's own tables and pricing (src/model/pricing.ts): what the
+ * columns were priced with. The invariants do not use this view; they read the scenario again (recompute.ts).
  */
 export interface Economics {
   /** calendar years of the horizon, ascending */
   years: number[];
   discount(year: number): number;
-  /** profit mode counts revenue; serve-all mode minimises cost */
-  countsRevenue: boolean;
   demand(program: number, market: number, year: number): number;
+  /** net price per vehicle in the scenario currency */
   price(program: number, market: number, year: number): number;
-  variableCost(program: number, plant: number, year: number): number;
-  laneCost(plant: number, market: number): number;
-  dutyRate(plant: number, market: number, year: number): number;
-  customsValue(program: number, plant: number): number;
-  /** one-off tooling of a program at a plant (0 where sunk) and the year it is paid */
+  /** per-vehicle money of a flow, undiscounted; price 0 in serve-all mode */
+  flowUnit(program: number, plant: number, market: number, year: number): FlowUnitMoney;
+  /** one-off tooling of a program at a plant, all its payments (0 where sunk) */
   tooling(program: number, plant: number): number;
-  toolingYear(program: number): number;
-  openCost(plant: number): number;
-  closeCost(plant: number): number;
-  fixedCost(plant: number): number;
-  shiftCost(plant: number): number;
-  capacityPerShift(plant: number): number;
-  maxShifts(plant: number): number;
-  reserved(plant: number, year: number): number;
+  /** one-off cost of opening a plant in a year, all its payments */
+  openCost(plant: number, year: number): number;
+  closeCost(plant: number, year: number): number;
   /** platform ids by the index platform columns carry */
   platforms: string[];
   conversionCost(plant: number, platform: number): number;
   /** the year platform conversions are paid */
   conversionYear: number;
-  /** penalty per unmet vehicle (serve-all mode), 0 where none */
-  unmetPenalty: number;
-}
-
-/** Per-vehicle money of one flow, undiscounted. */
-export function flowUnitCosts(
-  econ: Economics,
-  program: number,
-  plant: number,
-  market: number,
-  year: number,
-): { price: number; variable: number; logistics: number; duty: number } {
-  return {
-    price: econ.countsRevenue ? econ.price(program, market, year) : 0,
-    variable: econ.variableCost(program, plant, year),
-    logistics: econ.laneCost(plant, market),
-    duty: econ.dutyRate(plant, market, year) * econ.customsValue(program, plant),
-  };
+  capacityPerShift(plant: number): number;
+  reserved(plant: number, year: number): number;
 }
 
 /** The plan layer's view of the model's data tables: the same numbers the builder priced the columns with. */
 export function economicsOf(inputs: ModelInputs): Economics {
-  const { numPlants: S, numMarkets: M, numYears: T, plant } = inputs;
+  const { numMarkets: M, numYears: T, plant } = inputs;
   const start = inputs.years[0]!;
-  const L = inputs.platforms.length;
   const t = (year: number) => year - start;
+  const invested = (cell: Partial<ColumnCell> & { kind: ColKind }) =>
+    investmentPayments(inputs, { program: -1, plant: -1, market: -1, platform: -1, t: -1, ...cell }).reduce(
+      (sum, [, amount]) => sum + amount,
+      0,
+    );
   return {
     years: Array.from(inputs.years),
     discount: (year) => inputs.discount[t(year)]!,
-    countsRevenue: inputs.mode === "profit",
     demand: (p, m, year) => inputs.demand[(p * M + m) * T + t(year)]!,
-    price: (p, m, year) => inputs.price[(p * M + m) * T + t(year)]!,
-    variableCost: (p, s) => inputs.variableCost[p * S + s]!,
-    laneCost: (s, m) => inputs.laneCost[s * M + m]!,
-    dutyRate: (s, m, year) => inputs.dutyRate[(s * M + m) * T + t(year)]!,
-    customsValue: (p, s) => inputs.customsValue[p * S + s]!,
-    tooling: (p, s) => inputs.tooling[p * S + s]!,
-    toolingYear: (p) => start + Math.max(0, inputs.toolingYear[p]!),
-    openCost: (s) => plant.openCost[s]!,
-    closeCost: (s) => plant.closeCost[s]!,
-    fixedCost: (s) => plant.fixedCost[s]!,
-    shiftCost: (s) => plant.shiftCost[s]!,
-    capacityPerShift: (s) => plant.capacityPerShift[s]!,
-    maxShifts: (s) => plant.maxShifts[s]!,
-    reserved: (s, year) => inputs.reserved[s * T + t(year)]!,
+    price: (p, m, year) => inputs.price[(p * M + m) * T + t(year)]! * inputs.marketFx[m * T + t(year)]!,
+    flowUnit: (p, s, m, year) => flowUnitMoney(inputs, p, s, m, t(year)),
+    tooling: (p, s) => invested({ kind: ColKind.allocate, program: p, plant: s }),
+    openCost: (s, year) => invested({ kind: ColKind.open, plant: s, t: t(year) }),
+    closeCost: (s, year) => plant.closeCost[s]! * inputs.plantFx[s * T + t(year)]!,
     platforms: inputs.platforms,
-    conversionCost: (s, l) => {
-      const cost = inputs.conversionCost[s * L + l]!;
-      return Number.isNaN(cost) ? 0 : cost;
-    },
+    conversionCost: (s, l) => invested({ kind: ColKind.platform, plant: s, platform: l }),
     conversionYear: start,
-    unmetPenalty: inputs.mode === "serve-all" ? (inputs.unmetPenalty ?? 0) : 0,
+    capacityPerShift: (s) => plant.capacityPerShift[s]!,
+    reserved: (s, year) => inputs.reserved[s * T + t(year)]!,
   };
 }

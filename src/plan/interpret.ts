@@ -3,7 +3,7 @@ import type { BuiltModel } from "../model/build.js";
 import { type ColumnCell, ColumnPricer, NPV_LINES } from "../model/pricing.js";
 import { ColKind, type MathProgram } from "../model/program.js";
 import type { Solution } from "../solver/types.js";
-import { type Economics, flowUnitCosts } from "./economics.js";
+import type { Economics } from "./economics.js";
 import type {
   Allocation,
   DutyByLane,
@@ -182,13 +182,18 @@ function readColumns(
             plant: scenario.plants[s]!.id,
             year: t,
             event: status === "candidate" ? "build" : "reopen",
-            cost: econ.openCost(s),
+            cost: econ.openCost(s, t),
           });
         }
         break;
       case ColKind.close:
         if (v > 0.5)
-          r.events.push({ plant: scenario.plants[s]!.id, year: t, event: "close", cost: econ.closeCost(s) });
+          r.events.push({
+            plant: scenario.plants[s]!.id,
+            year: t,
+            event: "close",
+            cost: econ.closeCost(s, t),
+          });
         break;
       case ColKind.allocate:
         if (v > 0.5) r.allocated.push({ program: p, plant: s });
@@ -275,7 +280,7 @@ function landedCosts(scenario: Scenario, econ: Economics, flows: Flow[]): Landed
   for (const f of flows) {
     const key = `${f.program}|${f.plant}|${f.market}`;
     const [p, s, m] = [index.program.get(f.program)!, index.plant.get(f.plant)!, index.market.get(f.market)!];
-    const unit = flowUnitCosts(econ, p, s, m, f.year);
+    const unit = econ.flowUnit(p, s, m, f.year);
     const acc = sums.get(key) ?? {
       program: f.program,
       plant: f.plant,
@@ -308,7 +313,7 @@ function dutiesByLane(scenario: Scenario, econ: Economics, flows: Flow[]): DutyB
   const lanes = new Map<string, DutyByLane>();
   for (const f of flows) {
     const [p, s, m] = [index.program.get(f.program)!, index.plant.get(f.plant)!, index.market.get(f.market)!];
-    const duty = flowUnitCosts(econ, p, s, m, f.year).duty * f.volume;
+    const duty = econ.flowUnit(p, s, m, f.year).duty * f.volume;
     const key = `${f.plant}|${f.market}`;
     const lane = lanes.get(key) ?? { plant: f.plant, market: f.market, total: 0, discounted: 0 };
     lane.total += duty;

@@ -37,6 +37,17 @@ export class ScenarioReading {
     return this.programs.get(id)!;
   }
 
+  /** What one unit of the currency is worth in the scenario currency in the year (1 for the scenario's own). */
+  fx(currency: string | undefined, year: number): number {
+    const rate = currency === undefined ? undefined : this.scenario.fx[currency];
+    if (rate === undefined) return 1;
+    return typeof rate === "number" ? rate : rate[String(year)]!;
+  }
+
+  private plantFx(plant: string, year: number): number {
+    return this.fx(this.plant(plant).currency, year);
+  }
+
   discount(year: number): number {
     return (1 + this.scenario.discountRate) ** -(year - this.start);
   }
@@ -46,11 +57,15 @@ export class ScenarioReading {
     return this.volume.get(`${program}|${market}|${year}`) ?? 0;
   }
 
-  /** Net price; where several demand rows cover the cell, weighted by their volumes. */
+  /**
+   * Net price in the scenario currency (demand rows give it in the market's currency); where several demand
+   * rows cover the cell, weighted by their volumes.
+   */
   price(program: string, market: string, year: number): number {
     const key = `${program}|${market}|${year}`;
     const volume = this.volume.get(key) ?? 0;
-    return volume > 0 ? this.revenue.get(key)! / volume : (this.lastPrice.get(key) ?? 0);
+    const local = volume > 0 ? this.revenue.get(key)! / volume : (this.lastPrice.get(key) ?? 0);
+    return local * this.fx(this.scenario.markets.find((m) => m.id === market)!.currency, year);
   }
 
   private readDemand(): void {
@@ -79,9 +94,11 @@ export class ScenarioReading {
     return (spec as Record<string, number>)[String(year)] ?? 0;
   }
 
-  variableCost(program: string, plant: string): number {
+  /** Variable cost per vehicle in the scenario currency (given in the plant's currency). */
+  variableCost(program: string, plant: string, year: number): number {
     const p = this.program(program);
-    return p.variableCostByPlant[plant] ?? p.variableCost * this.plant(plant).costIndex;
+    const local = p.variableCostByPlant[plant] ?? p.variableCost * this.plant(plant).costIndex;
+    return local * this.plantFx(plant, year);
   }
 
   /** Duty per vehicle: the last matching duty row's rate on the customs value (default the variable cost). */
@@ -94,7 +111,9 @@ export class ScenarioReading {
         year >= (d.validFrom ?? year) &&
         year <= (d.validTo ?? year),
     );
-    const value = this.program(program).customsValue ?? this.variableCost(program, plant);
+    const customs = this.program(program).customsValue;
+    const value =
+      customs !== undefined ? customs * this.plantFx(plant, year) : this.variableCost(program, plant, year);
     return (duty?.rate ?? 0) * value;
   }
 
@@ -120,26 +139,27 @@ export class ScenarioReading {
     const p = this.program(program);
     if (p.builtAt.includes(plant)) return [];
     const cost = p.toolingByPlant[plant] ?? p.tooling;
-    return this.phased(p.toolingPhasing, p.sop, cost);
+    return this.phased(p.toolingPhasing, p.sop, cost, plant);
   }
 
   /** An opening's cost, paid by the plant's phasing around the opening year. */
   openingPayments(plant: string, year: number): { year: number; amount: number }[] {
     const s = this.plant(plant);
-    return this.phased(s.openCostPhasing, year, s.openCost ?? 0);
+    return this.phased(s.openCostPhasing, year, s.openCost ?? 0, plant);
   }
 
   /** Conversions are paid at the horizon's start. */
   conversionCost(plant: string, platform: string): number {
-    return this.plant(plant).platformConversion[platform] ?? 0;
+    return (this.plant(plant).platformConversion[platform] ?? 0) * this.plantFx(plant, this.start);
   }
 
-  private phased(phasing: Record<string, number> | undefined, year: number, cost: number) {
+  /** Payments in the scenario currency, each at the plant's rate of the year it is paid. */
+  private phased(phasing: Record<string, number> | undefined, year: number, cost: number, plant: string) {
     const shares = phasing ?? { "0": 1 };
-    return Object.entries(shares).map(([offset, share]) => ({
-      year: Math.max(this.start, year + Number(offset)),
-      amount: share * cost,
-    }));
+    return Object.entries(shares).map(([offset, share]) => {
+      const paid = Math.max(this.start, year + Number(offset));
+      return { year: paid, amount: share * cost * this.plantFx(plant, paid) };
+    });
   }
 
   /** The plan's NPV line by line, priced from its volumes and decisions with this reading. */
@@ -158,7 +178,7 @@ export class ScenarioReading {
     for (const f of plan.flows) {
       const d = this.discount(f.year);
       const revenue = profit ? this.price(f.program, f.market, f.year) : 0;
-      const variable = this.variableCost(f.program, f.plant);
+      const variable = this.variableCost(f.program, f.plant, f.year);
       const logistics = this.laneCost(f.plant, f.market);
       const duty = this.dutyPerVehicle(f.program, f.plant, f.market, f.year);
       add("revenue", d * revenue * f.volume);
@@ -174,12 +194,14 @@ export class ScenarioReading {
     for (const py of plan.plantYears) {
       const plant = this.plant(py.plant);
       const d = this.discount(py.year);
-      const fixed = py.operating ? plant.fixedCost : 0;
-      const overtime = (py.overtime ?? 0) * (plant.overtime?.costPerVehicle ?? 0);
+      const fx = this.plantFx(py.plant, py.year);
+      const fixed = (py.operating ? plant.fixedCost : 0) * fx;
+      const shifts = plant.shiftCost * py.shifts * fx;
+      const overtime = (py.overtime ?? 0) * (plant.overtime?.costPerVehicle ?? 0) * fx;
       add("fixed", -d * fixed);
-      add("shifts", -d * plant.shiftCost * py.shifts);
+      add("shifts", -d * shifts);
       add("overtime", -d * overtime);
-      operating(py.year, -(fixed + plant.shiftCost * py.shifts + overtime));
+      operating(py.year, -(fixed + shifts + overtime));
     }
     const investments: {
       line: keyof NpvBreakdown;
@@ -187,7 +209,11 @@ export class ScenarioReading {
       salvage: number;
     }[] = [];
     for (const e of plan.plantEvents) {
-      if (e.event === "close") add("closures", -this.discount(e.year) * this.plant(e.plant).closeCost);
+      if (e.event === "close")
+        add(
+          "closures",
+          -this.discount(e.year) * this.plant(e.plant).closeCost * this.plantFx(e.plant, e.year),
+        );
       else if (e.event === "platform") {
         const cost = this.conversionCost(e.plant, e.platform!);
         investments.push({

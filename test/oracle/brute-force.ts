@@ -80,10 +80,11 @@ function allocationInvestments(scenario: Scenario, data: OracleData, allocation:
     const program = scenario.programs[p]!;
     for (const s of sites) {
       for (const { t, share } of data.toolingPayments[p]!) {
-        const cost = share * data.tooling[p]![s]!;
+        const cost = share * data.tooling[p]![s]! * data.plantFx[s]![t]!;
         investments.push({ cost, t, salvage: cost * data.toolingSalvage[p]! });
       }
-      if (data.conversion[p]![s]! > 0) conversions.set(`${s}|${program.platform}`, data.conversion[p]![s]!);
+      if (data.conversion[p]![s]! > 0)
+        conversions.set(`${s}|${program.platform}`, data.conversion[p]![s]! * data.plantFx[s]![0]!);
     }
   });
   for (const cost of conversions.values())

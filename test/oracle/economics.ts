@@ -22,6 +22,8 @@ export interface OracleData {
   reserved: number[][];
   /** conversion cost to build program p's platform at plant s: 0 if it has it (or builds a program on it), NaN if it cannot */
   conversion: number[][];
+  /** plant s's currency in the scenario currency, by year index (1 for the scenario's own) */
+  plantFx: number[][];
   /** per program: year index and share of each tooling payment (phasing around sop, not before the start) */
   toolingPayments: { t: number; share: number }[][];
   /**
@@ -50,15 +52,22 @@ export function readEconomics(scenario: Scenario): OracleData {
   const { demand, price } = demandAndPrice(scenario, years, inLife);
   const profit = scenario.objective.mode === "profit";
 
+  const rate = (currency: string | undefined, year: number) => {
+    const fx = currency === undefined ? undefined : scenario.fx[currency];
+    return fx === undefined ? 1 : typeof fx === "number" ? fx : fx[String(year)]!;
+  };
+  // plants' money (and programs' costs there) in the plant's currency, prices in the market's
   const margin = programs.map((program, p) =>
     plants.map((plant) =>
       markets.map((market, m) =>
         years.map((year, t) => {
           const lane = laneCost(scenario, plant, market);
           if (lane === undefined) return Number.NaN;
+          const fx = rate(plant.currency, year);
           const cost = variableCost(program, plant);
           const duty = dutyRate(scenario, plant, market.id, year) * (program.customsValue ?? cost);
-          return (profit ? price[p]![m]![t]! : 0) - cost - lane - duty;
+          const revenue = profit ? price[p]![m]![t]! * rate(market.currency, year) : 0;
+          return revenue - (cost + duty) * fx - lane;
         }),
       ),
     ),
@@ -76,6 +85,7 @@ export function readEconomics(scenario: Scenario): OracleData {
     life,
     demand,
     margin,
+    plantFx: plants.map((plant) => years.map((year) => rate(plant.currency, year))),
     toolingPayments: programs.map((program) =>
       Object.entries(program.toolingPhasing ?? { "0": 1 }).map(([offset, share]) => ({
         t: Math.max(0, program.sop + Number(offset) - horizon.start),

@@ -54,16 +54,18 @@ export function plantPatterns(
       if (on && !previous) {
         if (plant.status === "active") valid = false;
         // the opening cost is paid by its phasing, from some years before (never before the horizon)
-        const cost = plant.openCost ?? 0;
+        let cost = 0;
         for (const [offset, share] of Object.entries(plant.openCostPhasing ?? { "0": 1 })) {
           const paid = Math.max(0, t + Number(offset));
-          openings[paid]! += share * cost;
-          eventCost += data.discount[paid]! * share * cost;
+          const amount = share * (plant.openCost ?? 0) * data.plantFx[s]![paid]!;
+          openings[paid]! += amount;
+          eventCost += data.discount[paid]! * amount;
+          cost += amount;
         }
         eventCost -= cost * data.openingSalvage(t);
       } else if (!on && previous) {
         if (!plant.canClose) valid = false;
-        eventCost += data.discount[t]! * plant.closeCost;
+        eventCost += data.discount[t]! * plant.closeCost * data.plantFx[s]![t]!;
       }
       previous = on;
     });

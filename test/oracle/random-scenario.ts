@@ -93,6 +93,7 @@ export function randomScenario(seed: number, profile: ScenarioProfile = {}): Sce
     [program.sop, program.eop] = rng.chance(0.5) ? [START - 2, START - 1] : [end + 1, end + 2];
   }
   addHorizonFeatures(rng, input);
+  addCurrencies(rng, input);
   return Scenario.parse(input);
 }
 
@@ -119,6 +120,19 @@ function addHorizonFeatures(rng: Rng, input: ScenarioInput): void {
     if (plant.status !== "active" && rng.chance(0.3)) plant.openCostPhasing = phasing();
   }
   for (const program of input.programs) if (rng.chance(0.3)) program.toolingPhasing = phasing();
+}
+
+/** Plants and markets in dollars now and then, at one rate or a path per year; drawn last, like the above. */
+function addCurrencies(rng: Rng, input: ScenarioInput): void {
+  if (!rng.chance(0.35)) return;
+  const { start, end } = input.horizon;
+  if (rng.chance(0.5)) input.fx = { USD: rng.pick([0.8, 0.92, 1.1]) };
+  else
+    input.fx = {
+      USD: Object.fromEntries(range(start, end).map((y) => [String(y), rng.step(80, 120, 5) / 100])),
+    };
+  for (const plant of input.plants) if (rng.chance(0.5)) plant.currency = "USD";
+  for (const market of input.markets) if (rng.chance(0.5)) market.currency = "USD";
 }
 
 function randomPlant(rng: Rng, i: number, years: number[]): PlantInput {

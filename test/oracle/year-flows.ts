@@ -35,11 +35,12 @@ export function yearValue(scenario: Scenario, data: OracleData, network: YearNet
     const free = new Map<number, { regular: number; overtime: number; overtimeCost: number }>();
     open.forEach((s, i) => {
       const plant = plants[s]!;
-      value -= plant.fixedCost + plant.shiftCost * shifts[i]!;
+      const fx = data.plantFx[s]![network.t]!;
+      value -= (plant.fixedCost + plant.shiftCost * shifts[i]!) * fx;
       // reserved volume takes the whole shifts first, then overtime (which costs per vehicle)
       const regular = plant.capacityPerShift * shifts[i]!;
       const overtime = (plant.overtime?.maxShare ?? 0) * regular;
-      const overtimeCost = plant.overtime?.costPerVehicle ?? 0;
+      const overtimeCost = (plant.overtime?.costPerVehicle ?? 0) * fx;
       const reserved = data.reserved[s]![network.t]!;
       const reservedOnOvertime = Math.max(0, reserved - regular);
       value -= overtimeCost * reservedOnOvertime;
