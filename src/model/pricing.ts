@@ -126,32 +126,33 @@ export class ColumnPricer {
     this.total = 0;
     this.scale = scale;
     const add = this.add;
-    const d = (year: number) => inputs.discount[year]!;
-    /** a plant's amount of year t in the scenario currency, discounted */
-    const plantMoney = (amount: number) => d(t) * amount * inputs.plantFx[s * inputs.numYears + t]!;
+    // no closures here: this runs once per column (and tsx wraps each closure in a naming helper)
+    const dt = t >= 0 ? inputs.discount[t]! : 0;
+    /** discounted value of a plant's amount in year t, in the scenario currency */
+    const plantDt = s >= 0 && t >= 0 ? dt * inputs.plantFx[s * inputs.numYears + t]! : 0;
     switch (cell.kind) {
       case ColKind.flow: {
         const unit = flowUnitMoney(inputs, p, s, cell.market, t);
-        add("revenue", d(t) * unit.price);
-        add("variableCost", -d(t) * unit.variable);
-        add("logistics", -d(t) * unit.logistics);
-        add("duties", -d(t) * unit.duty);
+        add("revenue", dt * unit.price);
+        add("variableCost", -dt * unit.variable);
+        add("logistics", -dt * unit.logistics);
+        add("duties", -dt * unit.duty);
         break;
       }
       case ColKind.unmet:
-        if (inputs.mode === "serve-all") add("unmetPenalty", -d(t) * (inputs.unmetPenalty ?? 0));
+        if (inputs.mode === "serve-all") add("unmetPenalty", -dt * (inputs.unmetPenalty ?? 0));
         break;
       case ColKind.operate:
-        add("fixed", -plantMoney(inputs.plant.fixedCost[s]!));
+        add("fixed", -plantDt * inputs.plant.fixedCost[s]!);
         break;
       case ColKind.shifts:
-        add("shifts", -plantMoney(inputs.plant.shiftCost[s]!));
+        add("shifts", -plantDt * inputs.plant.shiftCost[s]!);
         break;
       case ColKind.overtime:
-        add("overtime", -plantMoney(inputs.plant.overtimeCost[s]!));
+        add("overtime", -plantDt * inputs.plant.overtimeCost[s]!);
         break;
       case ColKind.close:
-        add("closures", -plantMoney(inputs.plant.closeCost[s]!));
+        add("closures", -plantDt * inputs.plant.closeCost[s]!);
         return this.total;
       case ColKind.open:
       case ColKind.allocate:
@@ -162,7 +163,8 @@ export class ColumnPricer {
             : cell.kind === ColKind.allocate
               ? "tooling"
               : "platformConversion";
-        for (const [paid, amount] of investmentPayments(inputs, cell)) add(line, -d(paid) * amount);
+        for (const [paid, amount] of investmentPayments(inputs, cell))
+          add(line, -inputs.discount[paid]! * amount);
         if (inputs.terminalValue.method === "salvage") add("terminalValue", this.salvage(cell));
         return this.total;
       }
