@@ -228,3 +228,43 @@ describe("currencies", () => {
     expect(plan.npvBreakdown.openings).toBeCloseTo(-(500 * 0.9 * d(0) + 500 * 0.8 * d(1)), 6);
   });
 });
+
+describe("rules of origin and parts tariffs", () => {
+  /** The plant in Mexico selling into a US market: 10 % most-favoured-nation duty, 0 % under USMCA's 75 % rule. */
+  const mexico = (content: Record<string, number>, change: (s: ScenarioInput) => void = () => {}) =>
+    base((s) => {
+      s.regions = { usmca: ["US", "MX", "CA"] };
+      s.plants[0]!.country = "MX";
+      s.markets[0] = { id: "m", name: "US", countries: ["US"] };
+      s.programs[0]!.contentByPlant = { a: content };
+      s.duties = [
+        { id: "mfn", from: ["MX"], to: ["m"], rate: 0.1 },
+        {
+          id: "usmca",
+          from: ["usmca"],
+          to: ["m"],
+          rate: 0,
+          ruleOfOrigin: { region: ["usmca"], minContent: 0.75, applies: "met" },
+        },
+      ];
+      change(s);
+    });
+  const dutyOnTwoYears = (perCar: number) => -100 * perCar * (d(0) + d(1));
+
+  it("applies the preferential rate only where the regional content meets the rule", async () => {
+    // 30 % Chinese content: 70 % regional, below 75 %: the 10 % duty on the $50 customs value
+    expect((await solve(mexico({ CN: 0.3 }))).npvBreakdown.duties).toBeCloseTo(dutyOnTwoYears(5), 6);
+    // 20 % Chinese content: 80 % regional: duty-free
+    expect((await solve(mexico({ CN: 0.2 }))).npvBreakdown.duties).toBeCloseTo(0, 6);
+  });
+
+  it("charges parts duties on the imported share of the customs value", async () => {
+    const plan = await solve(
+      mexico({ CN: 0.2 }, (s) => {
+        s.partsDuties = [{ id: "cn-parts", from: ["CN"], to: ["MX"], rate: 0.25 }];
+      }),
+    );
+    // 20 % of $50 imported from China at 25 %: $2.50 a car, the vehicle itself duty-free
+    expect(plan.npvBreakdown.duties).toBeCloseTo(dutyOnTwoYears(2.5), 6);
+  });
+});

@@ -204,4 +204,27 @@ policies:
       "11 markets[0].currency: no exchange rate for CNY: give fx.CNY (EUR per CNY)",
     ]);
   });
+
+  it("reports content shares above 1, unknown origins and a parts duty ending before it starts", async () => {
+    const text = [
+      "portello: 1",
+      "id: c",
+      "name: C",
+      "horizon: { start: 2030, end: 2031 }",
+      "discountRate: 0.05",
+      "plants:",
+      "  - { id: a, name: A, country: MX, status: active, capacityPerShift: 10, maxShifts: 1, fixedCost: 0, shiftCost: 0 }",
+      "programs:",
+      "  - { id: p, name: P, brand: B, segment: D, platform: x, sop: 2030, eop: 2031, variableCost: 1,",
+      "      contentByPlant: { a: { CN: 0.7, europe: 0.4 } } }",
+      "markets: [{ id: m, name: M, countries: [US] }]",
+      "partsDuties: [{ id: d, from: [CN], to: [MX], rate: 0.1, validFrom: 2031, validTo: 2030 }]",
+    ].join("\n");
+    const issues = await issuesOf(parseScenarioText(text, "<c>", fileResolver(VALID)));
+    expect(issues.map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      "10 programs[0].contentByPlant.a: content shares add up to 1.1, more than 1",
+      "10 programs[0].contentByPlant.a.europe: 'europe' is neither a country code nor a region",
+      "12 partsDuties[0].validTo: the duty ends (2030) before it starts (2031)",
+    ]);
+  });
 });

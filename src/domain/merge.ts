@@ -21,11 +21,12 @@ const LIST_KEYS: Record<string, (entry: Entry) => string> = {
   programs: (e) => String(e.id),
   markets: (e) => String(e.id),
   duties: (e) => String(e.id),
+  partsDuties: (e) => String(e.id),
   policies: (e) => String(e.id),
   demand: (e) => demandKey(e.program, e.market),
   lanes: (e) => `${String(e.from)} → ${String(e.to)}`,
 };
-const SHALLOW_OBJECTS = new Set(["horizon", "objective", "solver", "logistics", "regions", "cite"]);
+const SHALLOW_OBJECTS = new Set(["horizon", "objective", "solver", "logistics", "regions", "fx", "cite"]);
 
 function demandKey(program: unknown, market: unknown): string {
   return market === undefined

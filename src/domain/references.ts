@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ValidationIssue } from "./issues.js";
-import { Demand, Duty, Lane, Logistics, Market, Plant, Program, Scenario } from "./scenario.js";
+import { Demand, Duty, Lane, Logistics, Market, PartsDuty, Plant, Program, Scenario } from "./scenario.js";
 import { allowedKeys } from "./schema-path.js";
 import { didYouMean } from "./suggest.js";
 import { formatPath, position, type Locate, type PathKey } from "./zod-issues.js";
@@ -88,16 +88,19 @@ export function checkReferences(scenario: Scenario, locate: Locate): ValidationI
     regions: new Set(Object.keys(scenario.regions)),
   };
   uniqueIds(f, "duties", scenario.duties);
+  uniqueIds(f, "partsDuties", scenario.partsDuties);
   uniqueIds(f, "policies", scenario.policies);
 
   checkPlants(f, scenario, start, end);
   checkTerminalValue(f, scenario);
   checkCurrencies(f, scenario);
   checkPrograms(f, scenario, ids.plants);
+  checkContent(f, scenario, ids.plants, ids.regions);
   checkMarkets(f, scenario, ids.regions);
   checkDemand(f, scenario, ids.programs, ids.markets);
   checkLanes(f, scenario, ids.plants, ids.markets);
   checkDuties(f, scenario, ids.markets, ids.regions);
+  checkPartsDuties(f, scenario, ids.regions);
   checkPolicies(f, scenario, ids.plants, ids.programs);
   checkCitations(f, scenario, ids.sources);
   // contradictions are read through the references: only meaningful once those hold
@@ -340,6 +343,25 @@ function checkPrograms(f: Findings, s: Scenario, plants: Set<string>) {
   });
 }
 
+/** Content shares by plant: known plants and origins, adding up to at most 1 (the rest is the plant's country). */
+function checkContent(f: Findings, s: Scenario, plants: Set<string>, regions: Set<string>) {
+  s.programs.forEach((program, i) => {
+    for (const [plant, shares] of Object.entries(program.contentByPlant)) {
+      const at: PathKey[] = ["programs", i, "contentByPlant", plant];
+      f.reference(at, plant, plants, "plant", "key");
+      for (const origin of Object.keys(shares)) countryOrRegion(f, [...at, origin], origin, regions);
+      const total = Object.values(shares).reduce((sum, share) => sum + share, 0);
+      if (total > 1 + SHARE_TOLERANCE)
+        f.add(
+          at,
+          "shares adding up to at most 1",
+          String(round(total)),
+          `content shares add up to ${round(total)}, more than 1`,
+        );
+    }
+  });
+}
+
 function checkMarkets(f: Findings, s: Scenario, regions: Set<string>) {
   s.markets.forEach((market, i) => {
     market.countries.forEach((code, k) => {
@@ -467,9 +489,28 @@ function checkDuties(f: Findings, s: Scenario, markets: Set<string>, regions: Se
     duty.to.forEach((market, k) => {
       f.reference(["duties", i, "to", k], market, markets, "market");
     });
+    duty.ruleOfOrigin?.region.forEach((code, k) => {
+      countryOrRegion(f, ["duties", i, "ruleOfOrigin", "region", k], code, regions);
+    });
     if (duty.validFrom !== undefined && duty.validTo !== undefined && duty.validFrom > duty.validTo)
       f.add(
         ["duties", i, "validTo"],
+        `a year ≥ validFrom (${duty.validFrom})`,
+        String(duty.validTo),
+        `the duty ends (${duty.validTo}) before it starts (${duty.validFrom})`,
+      );
+  });
+}
+
+function checkPartsDuties(f: Findings, s: Scenario, regions: Set<string>) {
+  s.partsDuties.forEach((duty, i) => {
+    for (const side of ["from", "to"] as const)
+      duty[side].forEach((code, k) => {
+        countryOrRegion(f, ["partsDuties", i, side, k], code, regions);
+      });
+    if (duty.validFrom !== undefined && duty.validTo !== undefined && duty.validFrom > duty.validTo)
+      f.add(
+        ["partsDuties", i, "validTo"],
         `a year ≥ validFrom (${duty.validFrom})`,
         String(duty.validTo),
         `the duty ends (${duty.validTo}) before it starts (${duty.validFrom})`,
@@ -502,6 +543,7 @@ function citingEntities(
     ["demand", s.demand, Demand],
     ["lanes", s.lanes, Lane],
     ["duties", s.duties, Duty],
+    ["partsDuties", s.partsDuties, PartsDuty],
   ] as const;
   return [
     { path: [], cite: s.cite, schema: Scenario, data: s },

@@ -12,6 +12,7 @@ import {
   Program,
   Scenario,
   SolverSettings,
+  PartsDuty,
 } from "./scenario.js";
 import { Source } from "./provenance.js";
 
@@ -37,6 +38,7 @@ export const RemoveSection = z
     programs: z.array(Id).optional(),
     markets: z.array(Id).optional(),
     duties: z.array(Id).optional(),
+    partsDuties: z.array(Id).optional(),
     policies: z.array(Id).optional(),
     sources: z.array(Id).optional(),
     regions: z.array(Id).optional(),
@@ -58,6 +60,7 @@ export const ScenarioPatch = Scenario.partial()
     programs: z.array(Program.partial().required({ id: true })).optional(),
     markets: z.array(Market.partial().required({ id: true })).optional(),
     duties: z.array(Duty.partial().required({ id: true })).optional(),
+    partsDuties: z.array(PartsDuty.partial().required({ id: true })).optional(),
     policies: z.array(PolicyPatchOptionalKind).optional(),
     demand: z.array(Demand.partial().required({ program: true })).optional(),
     lanes: z.array(Lane.partial().required({ from: true, to: true })).optional(),

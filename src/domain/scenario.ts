@@ -149,6 +149,12 @@ export const Program = z
     customsValue: Money.optional().describe(
       "value per vehicle on which duties are charged (default: variable cost)",
     ),
+    contentByPlant: z
+      .record(Id, z.record(z.string(), Rate))
+      .default({})
+      .describe(
+        "plant id → origin (ISO code or region id) → share of the vehicle's customs value made there (parts); the rest originates in the plant's country",
+      ),
     cite: Cites.default({}),
   })
   .describe("a vehicle program: one model generation");
@@ -224,6 +230,25 @@ export const Lane = z
   .describe("a plant → market lane: its logistics cost per vehicle, or mode and distance");
 export type Lane = z.infer<typeof Lane>;
 
+/** A duty that applies only where a rule of origin is (or is not) met. */
+export const RuleOfOrigin = z
+  .strictObject({
+    region: z
+      .array(z.string())
+      .min(1)
+      .describe("the agreement's countries: ISO codes or region ids (e.g. usmca)"),
+    minContent: Rate.describe(
+      "least regional value content: share of the customs value originating in the region (0.75 for USMCA cars)",
+    ),
+    applies: z
+      .enum(["met", "not-met"])
+      .default("met")
+      .describe(
+        "met: the duty applies only to vehicles that meet the rule (a preferential rate); not-met: only to those that do not",
+      ),
+  })
+  .describe("a rule of origin on the program's content at the plant that builds it (program.contentByPlant)");
+
 export const Duty = z
   .strictObject({
     id: Id,
@@ -232,11 +257,29 @@ export const Duty = z
     rate: Rate.describe("ad-valorem rate on the customs value"),
     validFrom: Year.optional(),
     validTo: Year.optional(),
+    ruleOfOrigin: RuleOfOrigin.optional(),
     agreement: z.string().optional().describe("e.g. USMCA, EU-US 2025 framework, Section 232"),
     cite: Cites.default({}),
   })
   .describe("an import duty; where several match a lane and year, the last one listed wins");
 export type Duty = z.infer<typeof Duty>;
+
+/** A duty on parts imported into the country where a plant assembles the vehicle. */
+export const PartsDuty = z
+  .strictObject({
+    id: Id,
+    from: z.array(z.string()).min(1).describe("origin of the parts: ISO country codes or region ids"),
+    to: z.array(z.string()).min(1).describe("assembly country: ISO country codes or region ids"),
+    rate: Rate.describe("ad-valorem rate on the value of the parts (their share of the customs value)"),
+    validFrom: Year.optional(),
+    validTo: Year.optional(),
+    agreement: z.string().optional(),
+    cite: Cites.default({}),
+  })
+  .describe(
+    "an import duty on parts; where several match an origin, plant and year, the last one listed wins",
+  );
+export type PartsDuty = z.infer<typeof PartsDuty>;
 
 const PolicyBase = { id: Id, name: z.string().optional().describe("the policy in the user's words") };
 export const Policy = z.discriminatedUnion("kind", [
@@ -356,6 +399,7 @@ export const Scenario = z
     logistics: Logistics.default({ defaultMode: "sea", modes: {}, cite: {} }),
     lanes: z.array(Lane).default([]),
     duties: z.array(Duty).default([]),
+    partsDuties: z.array(PartsDuty).default([]),
     policies: z.array(Policy).default([]),
     cite: Cites.default({}),
   })

@@ -1,6 +1,14 @@
 import { ValidationError } from "../domain/issues.js";
 import { checkContradictions } from "../domain/references.js";
-import type { CapexPhasing, Demand, Plant, Policy, Scenario, TerminalValue } from "../domain/scenario.js";
+import type {
+  CapexPhasing,
+  Demand,
+  Plant,
+  Policy,
+  Program,
+  Scenario,
+  TerminalValue,
+} from "../domain/scenario.js";
 
 /**
  * The data tables of the planning model (docs/model.md), derived once from a validated scenario.
@@ -69,8 +77,14 @@ export interface ModelInputs {
   laneCost: Float64Array;
   /** 1 where plant s may ship to market m */
   laneAllowed: Uint8Array;
-  /** tau[s,m,t]: ad-valorem duty rate */
+  /**
+   * tau[s,m,t]: ad-valorem duty rate on vehicles, [(s * M + m) * T + t]; where a duty has a rule of origin it
+   * depends on the program: [((p * S + s) * M + m) * T + t] (dutyByProgram). Read it with `dutyRateAt`.
+   */
   dutyRate: Float64Array;
+  dutyByProgram: boolean;
+  /** duty on imported parts per unit of customs value, [(p * S + s) * T + t] */
+  partsDuty: Float64Array;
   /** why allocation (p,s) is or is not possible: an `AllocationBlock` code */
   allocation: Uint8Array;
   /** 1 where program p is already built at plant s (program.builtAt): fixed, tooling sunk */
@@ -135,6 +149,13 @@ export const AllocationBlock = {
 export type AllocationBlock = (typeof AllocationBlock)[keyof typeof AllocationBlock];
 
 const EARTH_RADIUS_KM = 6371.0088;
+
+/** The vehicle duty rate of a flow (program p from plant s to market m in year index t). */
+export function dutyRateAt(inputs: ModelInputs, p: number, s: number, m: number, t: number): number {
+  const { numPlants: S, numMarkets: M, numYears: T } = inputs;
+  const ps = inputs.dutyByProgram ? p * S + s : s;
+  return inputs.dutyRate[(ps * M + m) * T + t]!;
+}
 
 /** Great-circle distance by the haversine formula. */
 export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
@@ -228,7 +249,8 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
   });
 
   const { laneCost, laneAllowed } = deriveLanes(scenario, refs);
-  const dutyRate = deriveDuties(scenario, refs, T);
+  const { dutyRate, dutyByProgram } = deriveDuties(scenario, refs, T);
+  const partsDuty = derivePartsDuties(scenario, T);
 
   const operable = new Uint8Array(S * T);
   const reserved = new Float64Array(S * T);
@@ -307,6 +329,8 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
     laneCost,
     laneAllowed,
     dutyRate,
+    dutyByProgram,
+    partsDuty,
     allocation,
     existing,
     fixed,
@@ -473,25 +497,101 @@ function deriveLanes(
   return { laneCost, laneAllowed };
 }
 
-/** Duty rate per (plant, market, year): the last duty row whose origin, destination and years match. */
-function deriveDuties(scenario: Scenario, refs: Positions, T: number): Float64Array {
-  const { plants, markets, regions } = scenario;
+/**
+ * Duty rate per (plant, market, year) — per (program, plant, market, year) when a duty has a rule of origin,
+ * which depends on the program's content at the plant: the last duty row whose origin, destination and years
+ * match, and whose rule of origin (if any) is met or not met as it asks.
+ */
+function deriveDuties(
+  scenario: Scenario,
+  refs: Positions,
+  T: number,
+): { dutyRate: Float64Array; dutyByProgram: boolean } {
+  const { plants, programs, markets } = scenario;
   const M = markets.length;
+  const S = plants.length;
   const start = scenario.horizon.start;
-  const rate = new Float64Array(plants.length * M * T);
+  const byProgram = scenario.duties.some((duty) => duty.ruleOfOrigin !== undefined);
+  const P = byProgram ? programs.length : 1;
+  const rate = new Float64Array(P * S * M * T);
   for (const duty of scenario.duties) {
-    const origins = new Set(duty.from.flatMap((code) => regions[code] ?? [code]));
+    const origins = new Set(duty.from.flatMap((code) => countriesOf(scenario, code)));
     const destinations = duty.to.map((id) => refs.find("market", id));
     const first = Math.max(0, (duty.validFrom ?? start) - start);
     const last = Math.min(T - 1, (duty.validTo ?? start + T - 1) - start);
+    const rule = duty.ruleOfOrigin;
     plants.forEach((plant, s) => {
       if (!origins.has(plant.country)) return;
-      for (const m of destinations) {
-        for (let t = first; t <= last; t++) rate[(s * M + m) * T + t] = duty.rate;
+      for (let p = 0; p < P; p++) {
+        if (rule) {
+          const met = regionalContent(scenario, programs[p]!, plant, rule.region) >= rule.minContent - 1e-12;
+          if (met !== (rule.applies === "met")) continue;
+        }
+        for (const m of destinations) {
+          for (let t = first; t <= last; t++) rate[((p * S + s) * M + m) * T + t] = duty.rate;
+        }
       }
     });
   }
-  return rate;
+  return { dutyRate: rate, dutyByProgram: byProgram };
+}
+
+/** The countries of an ISO code or a region id. */
+function countriesOf(scenario: Scenario, code: string): string[] {
+  return scenario.regions[code] ?? [code];
+}
+
+/**
+ * Share of a program's customs value at a plant that originates in the region: the content shares whose origin
+ * lies wholly in it, and the rest (made in the plant's country) where the plant's country lies in it.
+ */
+export function regionalContent(
+  scenario: Scenario,
+  program: Program,
+  plant: Plant,
+  region: string[],
+): number {
+  const inRegion = new Set(region.flatMap((code) => countriesOf(scenario, code)));
+  const shares = program.contentByPlant[plant.id] ?? {};
+  let content = 0;
+  let imported = 0;
+  for (const [origin, share] of Object.entries(shares)) {
+    imported += share;
+    if (countriesOf(scenario, origin).every((c) => inRegion.has(c))) content += share;
+  }
+  if (inRegion.has(plant.country)) content += Math.max(0, 1 - imported);
+  return content;
+}
+
+/**
+ * Parts duty per unit of customs value, per (program, plant, year): for each content share from an origin
+ * outside the plant's country, the last parts-duty row matching origin, plant country and year.
+ */
+function derivePartsDuties(scenario: Scenario, T: number): Float64Array {
+  const { plants, programs } = scenario;
+  const S = plants.length;
+  const start = scenario.horizon.start;
+  const share = new Float64Array(programs.length * S * T);
+  if (scenario.partsDuties.length === 0) return share;
+  programs.forEach((program, p) => {
+    plants.forEach((plant, s) => {
+      for (const [origin, part] of Object.entries(program.contentByPlant[plant.id] ?? {})) {
+        const from = countriesOf(scenario, origin);
+        if (from.includes(plant.country)) continue; // made at home: not imported
+        for (let t = 0; t < T; t++) {
+          const duty = scenario.partsDuties.findLast(
+            (d) =>
+              from.every((c) => d.from.some((code) => countriesOf(scenario, code).includes(c))) &&
+              d.to.some((code) => countriesOf(scenario, code).includes(plant.country)) &&
+              start + t >= (d.validFrom ?? start + t) &&
+              start + t <= (d.validTo ?? start + t),
+          );
+          share[(p * S + s) * T + t]! += part * (duty?.rate ?? 0);
+        }
+      }
+    });
+  });
+  return share;
 }
 
 interface PolicyTables {

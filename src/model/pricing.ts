@@ -1,4 +1,4 @@
-import type { ModelInputs, Phasing } from "./inputs.js";
+import { type ModelInputs, type Phasing, dutyRateAt } from "./inputs.js";
 import { ColKind } from "./program.js";
 
 /**
@@ -67,7 +67,11 @@ export function flowUnitMoney(
     price: inputs.mode === "profit" ? inputs.price[(p * M + m) * T + t]! * inputs.marketFx[m * T + t]! : 0,
     variable: inputs.variableCost[p * S + s]! * plantFx,
     logistics: inputs.laneCost[s * M + m]!,
-    duty: inputs.dutyRate[(s * M + m) * T + t]! * inputs.customsValue[p * S + s]! * plantFx,
+    // vehicle duty on the customs value, and duty on the imported parts' share of it
+    duty:
+      (dutyRateAt(inputs, p, s, m, t) + inputs.partsDuty[(p * S + s) * T + t]!) *
+      inputs.customsValue[p * S + s]! *
+      plantFx,
   };
 }
 

@@ -101,20 +101,57 @@ export class ScenarioReading {
     return local * this.plantFx(plant, year);
   }
 
-  /** Duty per vehicle: the last matching duty row's rate on the customs value (default the variable cost). */
+  /**
+   * Duty per vehicle on the customs value (default the variable cost): the last vehicle duty row matching
+   * origin, market and year whose rule of origin, if any, holds as it asks; plus the duties on the imported
+   * parts' shares of that value.
+   */
   dutyPerVehicle(program: string, plant: string, market: string, year: number): number {
     const country = this.plant(plant).country;
+    const p = this.program(program);
     const duty = this.scenario.duties.findLast(
       (d) =>
-        d.from.some((code) => code === country || (this.scenario.regions[code] ?? []).includes(country)) &&
+        d.from.some((code) => this.countries(code).includes(country)) &&
         d.to.includes(market) &&
         year >= (d.validFrom ?? year) &&
-        year <= (d.validTo ?? year),
+        year <= (d.validTo ?? year) &&
+        (d.ruleOfOrigin === undefined ||
+          this.content(p, plant, d.ruleOfOrigin.region) >= d.ruleOfOrigin.minContent - 1e-12 ===
+            (d.ruleOfOrigin.applies === "met")),
     );
-    const customs = this.program(program).customsValue;
+    let partsRate = 0;
+    for (const [origin, share] of Object.entries(p.contentByPlant[plant] ?? {})) {
+      const from = this.countries(origin);
+      if (from.includes(country)) continue;
+      const partsDuty = this.scenario.partsDuties.findLast(
+        (d) =>
+          from.every((c) => d.from.some((code) => this.countries(code).includes(c))) &&
+          d.to.some((code) => this.countries(code).includes(country)) &&
+          year >= (d.validFrom ?? year) &&
+          year <= (d.validTo ?? year),
+      );
+      partsRate += share * (partsDuty?.rate ?? 0);
+    }
     const value =
-      customs !== undefined ? customs * this.plantFx(plant, year) : this.variableCost(program, plant, year);
-    return (duty?.rate ?? 0) * value;
+      p.customsValue !== undefined
+        ? p.customsValue * this.plantFx(plant, year)
+        : this.variableCost(program, plant, year);
+    return ((duty?.rate ?? 0) + partsRate) * value;
+  }
+
+  private countries(code: string): string[] {
+    return this.scenario.regions[code] ?? [code];
+  }
+
+  /** Share of the program's value at the plant originating in the region (the unlisted rest: the plant's country). */
+  private content(program: Program, plant: string, region: string[]): number {
+    const inside = region.flatMap((code) => this.countries(code));
+    const shares = Object.entries(program.contentByPlant[plant] ?? {});
+    const listed = shares.reduce((sum, [, share]) => sum + share, 0);
+    const fromRegion = shares
+      .filter(([origin]) => this.countries(origin).every((c) => inside.includes(c)))
+      .reduce((sum, [, share]) => sum + share, 0);
+    return fromRegion + (inside.includes(this.plant(plant).country) ? Math.max(0, 1 - listed) : 0);
   }
 
   /** Logistics per vehicle: the lane's own cost, else its mode's handling + per-km rate × distance. */

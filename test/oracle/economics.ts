@@ -65,7 +65,10 @@ export function readEconomics(scenario: Scenario): OracleData {
           if (lane === undefined) return Number.NaN;
           const fx = rate(plant.currency, year);
           const cost = variableCost(program, plant);
-          const duty = dutyRate(scenario, plant, market.id, year) * (program.customsValue ?? cost);
+          const dutyShare =
+            dutyRate(scenario, plant, market.id, year, program) +
+            partsDutyRate(scenario, program, plant, year);
+          const duty = dutyShare * (program.customsValue ?? cost);
           const revenue = profit ? price[p]![m]![t]! * rate(market.currency, year) : 0;
           return revenue - (cost + duty) * fx - lane;
         }),
@@ -198,16 +201,72 @@ function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): nu
   return 2 * EARTH_RADIUS_KM * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
 }
 
-/** The rate of the last duty row matching the plant's country (directly or by region), market and year. */
-export function dutyRate(scenario: Scenario, plant: Plant, marketId: string, year: number): number {
+/** Countries of an ISO code or a region id. */
+function countries(scenario: Scenario, code: string): string[] {
+  return scenario.regions[code] ?? [code];
+}
+
+/** Share of a program's customs value at a plant made in the region; the unlisted rest is made where the plant is. */
+export function regionalContent(
+  scenario: Scenario,
+  program: Program,
+  plant: Plant,
+  region: string[],
+): number {
+  const inside = new Set(region.flatMap((code) => countries(scenario, code)));
+  let listed = 0;
+  let content = 0;
+  for (const [origin, share] of Object.entries(program.contentByPlant[plant.id] ?? {})) {
+    listed += share;
+    if (countries(scenario, origin).every((c) => inside.has(c))) content += share;
+  }
+  return content + (inside.has(plant.country) ? Math.max(0, 1 - listed) : 0);
+}
+
+/**
+ * The rate of the last duty row matching the plant's country (directly or by region), market and year, and
+ * whose rule of origin, if it has one, is met (or not met) as the row asks — for this program at this plant.
+ */
+export function dutyRate(
+  scenario: Scenario,
+  plant: Plant,
+  marketId: string,
+  year: number,
+  program?: Program,
+): number {
   const matches = scenario.duties.filter((duty) => {
-    const origins = duty.from.flatMap((code) => scenario.regions[code] ?? [code]);
+    const origins = duty.from.flatMap((code) => countries(scenario, code));
+    const rule = duty.ruleOfOrigin;
+    const ruleHolds =
+      rule === undefined ||
+      (program !== undefined &&
+        regionalContent(scenario, program, plant, rule.region) >= rule.minContent - 1e-12) ===
+        (rule.applies === "met");
     return (
       origins.includes(plant.country) &&
       duty.to.includes(marketId) &&
       (duty.validFrom === undefined || year >= duty.validFrom) &&
-      (duty.validTo === undefined || year <= duty.validTo)
+      (duty.validTo === undefined || year <= duty.validTo) &&
+      ruleHolds
     );
   });
   return matches.at(-1)?.rate ?? 0;
+}
+
+/** Duty on the imported parts per unit of customs value: each foreign share at its last matching parts-duty rate. */
+export function partsDutyRate(scenario: Scenario, program: Program, plant: Plant, year: number): number {
+  let rate = 0;
+  for (const [origin, share] of Object.entries(program.contentByPlant[plant.id] ?? {})) {
+    const from = countries(scenario, origin);
+    if (from.includes(plant.country)) continue;
+    const matches = scenario.partsDuties.filter(
+      (d) =>
+        from.every((c) => d.from.flatMap((code) => countries(scenario, code)).includes(c)) &&
+        d.to.flatMap((code) => countries(scenario, code)).includes(plant.country) &&
+        (d.validFrom === undefined || year >= d.validFrom) &&
+        (d.validTo === undefined || year <= d.validTo),
+    );
+    rate += share * (matches.at(-1)?.rate ?? 0);
+  }
+  return rate;
 }

@@ -94,6 +94,7 @@ export function randomScenario(seed: number, profile: ScenarioProfile = {}): Sce
   }
   addHorizonFeatures(rng, input);
   addCurrencies(rng, input);
+  addOrigins(rng, input);
   return Scenario.parse(input);
 }
 
@@ -133,6 +134,49 @@ function addCurrencies(rng: Rng, input: ScenarioInput): void {
     };
   for (const plant of input.plants) if (rng.chance(0.5)) plant.currency = "USD";
   for (const market of input.markets) if (rng.chance(0.5)) market.currency = "USD";
+}
+
+/** Content by plant, duties under a rule of origin and parts duties, now and then; drawn last, like the above. */
+function addOrigins(rng: Rng, input: ScenarioInput): void {
+  if (!rng.chance(0.35)) return;
+  input.regions = { ...input.regions, usmca: ["US", "MX", "CA"] };
+  const origins = ["eu", "US", "MX", "CN", "DE", "usmca"];
+  for (const program of input.programs) {
+    const content: Record<string, Record<string, number>> = {};
+    for (const plant of input.plants) {
+      if (!rng.chance(0.6)) continue;
+      const first = rng.pick(origins);
+      const second = rng.pick(origins.filter((o) => o !== first));
+      content[plant.id] = {
+        [first]: rng.step(10, 60, 10) / 100,
+        ...(rng.chance(0.5) ? { [second]: rng.step(10, 40, 10) / 100 } : {}),
+      };
+    }
+    program.contentByPlant = content;
+  }
+  const markets = input.markets.map((m) => m.id);
+  input.duties = [
+    ...(input.duties ?? []),
+    {
+      id: "rule-of-origin",
+      from: rng.pick([["usmca"], ["MX", "US"], ["eu"]]),
+      to: [rng.pick(markets)],
+      rate: rng.step(0, 25, 2.5) / 100,
+      ruleOfOrigin: {
+        region: [rng.pick(["usmca", "eu"])],
+        minContent: rng.pick([0.5, 0.75]),
+        applies: rng.pick(["met", "not-met"] as const),
+      },
+    },
+  ];
+  input.partsDuties = [
+    {
+      id: "parts",
+      from: [rng.pick(["CN", "eu", "MX", "DE"])],
+      to: [rng.pick(["US", "IT", "MX", "usmca"])],
+      rate: rng.step(0, 25, 5) / 100,
+    },
+  ];
 }
 
 function randomPlant(rng: Rng, i: number, years: number[]): PlantInput {
