@@ -46,7 +46,7 @@ const cases: { name: string; change: Change; expected: string[] }[] = [
       plants.getRow(1).getCell(column).value = "capcity";
       plants.getRow(2).getCell(column).value = 5;
     },
-    expected: ["net.xlsx: Plants!V1: capcity: unknown column 'capcity' — did you mean 'capacity per shift'?"],
+    expected: ["net.xlsx: Plants!Z1: capcity: unknown column 'capcity' — did you mean 'capacity per shift'?"],
   },
   {
     name: "a misspelt status",
@@ -134,14 +134,14 @@ const cases: { name: string; change: Change; expected: string[] }[] = [
     change: (wb) => {
       sheet(wb, "Settings").addRow(["discount rte", 0.1]);
     },
-    expected: ["net.xlsx: Settings!A16: field: unknown field 'discount rte' — did you mean 'discountRate'?"],
+    expected: ["net.xlsx: Settings!A17: field: unknown field 'discount rte' — did you mean 'discountRate'?"],
   },
   {
     name: "a setting given twice",
     change: (wb) => {
       sheet(wb, "Settings").addRow(["horizon.end", 2040]);
     },
-    expected: ["net.xlsx: Settings!A16: horizon.end: 'horizon.end' is given twice (also row 8)"],
+    expected: ["net.xlsx: Settings!A17: horizon.end: 'horizon.end' is given twice (also row 8)"],
   },
   {
     name: "values in a column without a header",
@@ -201,7 +201,7 @@ const cases: { name: string; change: Change; expected: string[] }[] = [
     name: "a word where true or false belongs",
     change: set("Plants", "cassino", "can close", "maybe"),
     expected: [
-      'net.xlsx: Plants!Q2: can close: expected true or false (whether closing the plant is allowed), found the text "maybe"',
+      'net.xlsx: Plants!T2: can close: expected true or false (whether closing the plant is allowed), found the text "maybe"',
     ],
   },
   {
@@ -232,7 +232,7 @@ describe("malformed workbooks: every problem with its sheet and cell", () => {
     });
     // as for YAML, references are checked once the schema passes: the schema's and the workbook's problems here
     const cells = (await problems(many)).map((p) => p.split(": ")[1]);
-    expect(cells).toEqual(["Plants!V1", "Plants!J2", "Plants!L2", "Plants!I3"]);
+    expect(cells).toEqual(["Plants!Z1", "Plants!J2", "Plants!L2", "Plants!I3"]);
   });
 });
 
