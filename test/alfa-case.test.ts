@@ -208,10 +208,11 @@ describe("tested parameters on the Alfa Romeo case", () => {
       to: 2 * baseline,
       tolerance,
     });
-    // the opening is forced (the E-segment is fixed at Belvidere), so its cost moves the NPV linearly, by
-    // the discount factor of the opening year: the break-even is where that closes the gap between the two
-    const opening = us.plan.plantEvents.find((e) => e.plant === "belvidere")!;
-    const factor = -us.plan.npvBreakdown.openings / opening.cost;
+    // the opening is forced (the E-segment is fixed at Belvidere) and nothing else depends on its cost, so
+    // the NPV is linear in it (its phased payments and its salvage): two solves give the slope, and the
+    // break-even is where that slope closes the gap between the two options
+    const atZero = await solveScenario(applyParameter(change, 0)(us.scenario), { explain: false });
+    const factor = (atZero.npv - us.npv) / baseline;
     const gap = us.npv - italy.npv; // negative where Italy leads
     const expected = baseline + gap / factor;
     if (expected < 0 || expected > 2 * baseline) {

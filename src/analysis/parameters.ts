@@ -40,6 +40,21 @@ export function applyParameter(change: ParameterChange, value: number): Edit {
               plant[change.field] = value;
             })
           : s;
+    case "plant-overtime":
+      return (s) =>
+        s.plants.some((p) => p.id === change.plant && p.overtime)
+          ? edit(s, (copy) => {
+              const plant = copy.plants.find((p) => p.id === change.plant)!;
+              plant.overtime![change.field] = value;
+            })
+          : s;
+    case "salvage-life":
+      return (s) =>
+        s.terminalValue.method === "salvage"
+          ? edit(s, (copy) => {
+              if (copy.terminalValue.method === "salvage") copy.terminalValue.openingLife = Math.round(value);
+            })
+          : s;
     case "demand-scale":
       return (s) =>
         edit(s, (copy) => {
@@ -67,6 +82,10 @@ export function baselineValue(change: ParameterChange, s: Scenario): number | un
       return laneDuty(change, s)?.rate;
     case "plant-field":
       return s.plants.find((p) => p.id === change.plant)?.[change.field];
+    case "plant-overtime":
+      return s.plants.find((p) => p.id === change.plant)?.overtime?.[change.field];
+    case "salvage-life":
+      return s.terminalValue.method === "salvage" ? s.terminalValue.openingLife : undefined;
     case "demand-scale":
       return s.demand.some((d) => d.program === change.program) ? 1 : undefined;
     case "discount-rate":
@@ -85,6 +104,10 @@ export function citationOf(change: ParameterChange, s: Scenario): Citation | und
       return laneDuty(change, s)?.cite.rate;
     case "plant-field":
       return s.plants.find((p) => p.id === change.plant)?.cite[change.field];
+    case "plant-overtime":
+      return s.plants.find((p) => p.id === change.plant)?.cite.overtime;
+    case "salvage-life":
+      return s.cite.terminalValue;
     case "demand-scale":
       return s.demand.find((d) => d.program === change.program && change.markets.includes(d.market ?? ""))
         ?.cite.volume;
@@ -100,12 +123,19 @@ export function formatValue(unit: ParameterUnit, value: number, currency = "EUR"
   switch (unit) {
     case "rate":
       return `${+(value * 100).toFixed(2)}%`;
-    case "money":
-      return `${currency === "EUR" ? "€" : `${currency} `}${+(value / 1e6).toFixed(1)}m`;
+    case "money": {
+      const symbol = currency === "EUR" ? "€" : `${currency} `;
+      // per-car amounts in full, investments in millions
+      return Math.abs(value) < 1e5
+        ? `${symbol}${Math.round(value).toLocaleString("en-US")}`
+        : `${symbol}${+(value / 1e6).toFixed(1)}m`;
+    }
     case "factor":
       return `×${value.toFixed(3)}`;
     case "year":
       return String(Math.round(value));
+    case "years":
+      return `${Math.round(value)} years`;
     case "vehicles":
       return Math.round(value).toLocaleString("en-US");
     case "number":

@@ -238,7 +238,9 @@ async function studyParameter(
     (value) => applyParameter(parameter.change, value),
     baseline,
     parameter.tries.map((t) => t.value),
-    parameter.search ? { ...parameter.search, integer: parameter.unit === "year" } : undefined,
+    parameter.search
+      ? { ...parameter.search, integer: parameter.unit === "year" || parameter.unit === "years" }
+      : undefined,
   );
   return {
     id: parameter.id,

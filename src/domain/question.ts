@@ -33,6 +33,16 @@ export const ParameterChange = z.discriminatedUnion("kind", [
     })
     .describe("sets one number of a plant, in the scenarios that have it"),
   z
+    .strictObject({
+      kind: z.literal("plant-overtime"),
+      plant: Id,
+      field: z.enum(["maxShare", "costPerVehicle"]),
+    })
+    .describe("sets the overtime of a plant that has one (maxShare 0 = whole shifts only)"),
+  z
+    .strictObject({ kind: z.literal("salvage-life") })
+    .describe("the years a plant opening serves, where the terminal value is a salvage"),
+  z
     .strictObject({ kind: z.literal("demand-scale"), program: Id, markets: z.array(Id).min(1) })
     .describe("multiplies a program's demand in these markets (value 1 = as written)"),
   z.strictObject({ kind: z.literal("discount-rate") }),
@@ -44,7 +54,7 @@ export const ParameterChange = z.discriminatedUnion("kind", [
 ]);
 export type ParameterChange = z.infer<typeof ParameterChange>;
 
-export const ParameterUnit = z.enum(["rate", "money", "factor", "vehicles", "year", "number"]);
+export const ParameterUnit = z.enum(["rate", "money", "factor", "vehicles", "year", "years", "number"]);
 export type ParameterUnit = z.infer<typeof ParameterUnit>;
 
 export const TestedParameter = z.strictObject({
