@@ -176,6 +176,22 @@ describe("tested parameters on the Alfa Romeo case", () => {
     expect(base.horizon.end).toBe(last);
   });
 
+  it("sets a plant's overtime and the salvage life, the two features the case tests", async () => {
+    const scenario = await loadScenario("builtin:alfa/reopen-belvidere");
+    const overtime: ParameterChange = { kind: "plant-overtime", plant: "cassino", field: "maxShare" };
+    const life: ParameterChange = { kind: "salvage-life" };
+    const overtimeAt = (plan: Awaited<ReturnType<typeof solveScenario>>) =>
+      plan.plantYears.filter((py) => py.plant === "cassino").reduce((s, py) => s + (py.overtime ?? 0), 0);
+    const base = await solveScenario(scenario, { explain: false });
+    const noOvertime = await solveScenario(applyParameter(overtime, 0)(scenario), { explain: false });
+    expect(overtimeAt(noOvertime)).toBe(0);
+    expect(noOvertime.npv).toBeLessThanOrEqual(base.npv + slack(base.npv));
+    // a line that serves only its nine years to 2037 is worth nothing after it
+    expect(base.npvBreakdown.terminalValue).toBeGreaterThan(0);
+    const noSalvage = await solveScenario(applyParameter(life, 9)(scenario), { explain: false });
+    expect(noSalvage.npvBreakdown.terminalValue).toBeCloseTo(0, 0);
+  });
+
   it("charges a lane duty on cars from the given origin only", async () => {
     const scenario = await loadScenario("builtin:alfa/reopen-belvidere");
     const change: ParameterChange = { kind: "lane-duty", from: ["US"], to: ["china"] };
