@@ -11,9 +11,9 @@ import {
 } from "../../analysis/answer-words.js";
 import { type AnswerJson, answerQuestion, answerToJson } from "../../analysis/question.js";
 import { loadQuestionCase } from "../../domain/question.js";
+import { NPV_LINE_LABELS, NPV_LINES } from "../../model/pricing.js";
 import { openStore } from "../../store/open.js";
 import { saveAnswer } from "./demo-save.js";
-import type { NpvBreakdown } from "../../plan/types.js";
 import { printJson, runCommand, table } from "../output.js";
 
 /** `portello demo`: a question case (the built-in Alfa Romeo one by default) answered, as a terminal report. */
@@ -62,22 +62,6 @@ export function registerDemoCommand(program: Command): void {
       }),
     );
 }
-
-const BREAKDOWN_LABELS: Record<keyof NpvBreakdown, string> = {
-  revenue: "revenue (more cars sold)",
-  variableCost: "variable cost",
-  logistics: "logistics",
-  duties: "import duties",
-  fixed: "plant fixed cost",
-  shifts: "shift cost",
-  openings: "reopening / building plants",
-  closures: "closures",
-  tooling: "tooling",
-  platformConversion: "platform conversion",
-  unmetPenalty: "unmet-demand penalty",
-  overtime: "overtime",
-  terminalValue: "terminal value (after the horizon)",
-};
 
 /** The terminal report: the same JSON as --json, in sections a planner reads top to bottom. */
 export function renderReport(a: AnswerJson): string {
@@ -141,8 +125,7 @@ export function renderReport(a: AnswerJson): string {
   if (a.versus) {
     section(`WHY: "${winner.name}" against "${name(a.versus.option)}"`);
     const difference = a.versus.difference;
-    const drivers = (Object.keys(difference) as (keyof NpvBreakdown)[])
-      .map((k) => ({ label: BREAKDOWN_LABELS[k], value: difference[k] }))
+    const drivers = NPV_LINES.map((k) => ({ label: NPV_LINE_LABELS[k], value: difference[k] }))
       .filter((d) => Math.abs(d.value) >= 0.5e6)
       .sort((x, y) => Math.abs(y.value) - Math.abs(x.value));
     out.push(
