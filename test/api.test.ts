@@ -174,11 +174,15 @@ describe("atlas", () => {
     const r = await call("/api/atlas/plants?at=1965");
     expect(r.status).toBe(200);
     const in1965 = new Map(r.body.map((p: any) => [p.id, p]));
-    expect(in1965.get("portello")).toMatchObject({ status: "active", alfaRomeo: true, lat: 45.486853 });
-    expect(in1965.get("arese")).toMatchObject({ status: "active", alfaRomeo: true });
+    expect(in1965.get("portello")).toMatchObject({
+      status: "active",
+      focusBrand: { id: "alfa-romeo" },
+      lat: 45.486853,
+    });
+    expect(in1965.get("arese")).toMatchObject({ status: "active", focusBrand: { id: "alfa-romeo" } });
     expect(in1965.get("touring-milan")).toMatchObject({ lat: null, lon: null });
     const in2026 = (await call("/api/atlas/plants?at=2026")).body;
-    expect(in2026.find((p: any) => p.id === "belvidere")).toMatchObject({ status: "idle", alfaRomeo: false });
+    expect(in2026.find((p: any) => p.id === "belvidere")).toMatchObject({ status: "idle", focusBrand: null });
     const located = in2026.filter((p: any) => p.lat !== null).map((p: any) => p.id);
     expect(located).toEqual(
       expect.arrayContaining(["portello", "arese", "melfi", "toluca", "belvidere", "spartanburg"]),
@@ -193,7 +197,7 @@ describe("atlas", () => {
       expect.objectContaining({ name: "at", in: "query", required: false }),
     ]);
     const item = operation.responses["200"].content["application/json"].schema.items;
-    expect(item.required).toEqual(expect.arrayContaining(["lat", "lon", "status", "brands", "alfaRomeo"]));
+    expect(item.required).toEqual(expect.arrayContaining(["lat", "lon", "status", "brands", "focusBrand"]));
   });
 
   it("answers unknown subjects and bad parameters with problem details", async () => {

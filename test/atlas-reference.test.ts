@@ -69,7 +69,7 @@ describe("FACTS.md §1 Plants", () => {
     expect(values("plant:portello", "closed").sort()).toEqual(["1982", "1986"]);
     expect(index.plants.get("portello")).toMatchObject({ lat: 45.486853, lon: 9.144958 });
     // "main factory from 1908 to the 1960s": an Alfa Romeo plant in 1950, though no model of 1950 is itemised
-    expect(plant("portello", 1950)).toMatchObject({ status: "active", alfaRomeo: true });
+    expect(plant("portello", 1950)).toMatchObject({ status: "active", focusBrand: { id: "alfa-romeo" } });
     expect(built("Giulia", 1963).builds).toContain("giulia-105@portello");
     expect(ownerIn("plant:portello", 1950)).toEqual(["iri"]);
   });
@@ -135,7 +135,7 @@ describe("FACTS.md §1 Plants", () => {
 
   it("§1.5 Melfi: no Alfa Romeo built to date; ~400,000 capacity; 62,080 in 2024; an Alfa reported from 2027", () => {
     expect(built("Alfa Romeo", 2026).builds.some((p) => p.endsWith("@melfi"))).toBe(false);
-    expect(plant("melfi", 2025).alfaRomeo).toBe(false);
+    expect(plant("melfi", 2025).focusBrand).toBeNull();
     expect(values("plant:melfi", "capacityPerYear")).toContain(400000);
     expect(values("plant:melfi", "output", "2024", "2024")).toEqual([62080]);
     expect(built("Melfi", 2027).outlook).toContain("tonale-successor@melfi");
@@ -145,7 +145,7 @@ describe("FACTS.md §1 Plants", () => {
     expect(production("8c", "modena")).toMatchObject([{ from: "2007" }]);
     expect(production("4c", "modena")).toMatchObject([{ from: "2013-06", to: "2020" }]);
     expect(built("33 Stradale", 2025).builds).toEqual(["33-stradale@touring-milan"]);
-    expect(plant("modena", 2025).alfaRomeo).toBe(false);
+    expect(plant("modena", 2025).focusBrand).toBeNull();
     expect(values("plant:modena", "output", "2023", "2023")).toEqual([1244]);
   });
 
@@ -323,7 +323,7 @@ describe("FACTS.md §6 BMW Spartanburg", () => {
       lon: -82.17889,
       referenceOnly: true,
     });
-    expect(plant("spartanburg", 2025)).toMatchObject({ alfaRomeo: false, brands: [{ id: "bmw" }] });
+    expect(plant("spartanburg", 2025)).toMatchObject({ focusBrand: null, brands: [{ id: "bmw" }] });
     expect(values("plant:spartanburg", "capacityPerYear")).toContain(450000);
     expect(values("plant:spartanburg", "output", "2024", "2024")).toEqual([396117]);
     expect(values("plant:spartanburg", "exportSharePct", "2024", "2024")).toEqual([57]);

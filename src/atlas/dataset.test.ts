@@ -95,6 +95,15 @@ describe("atlas validation", () => {
     expect(messages).toMatch(/value.*tychy/);
     expect(messages).toMatch(/property.*floorAreaSqFt/);
   });
+
+  it("names the line and suggests the brand when the focus brand is not a listed brand", async () => {
+    const file = await brokenCopy((t) => t.replace("focusBrand: alfa-romeo ", "focusBrand: alfa-romero "));
+    const error = (await loadAtlas(file).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    const issue = error.issues.find((i) => String(i.path) === "focusBrand");
+    expect(issue?.line).toBe(8);
+    expect(issue?.message).toMatch(/alfa-romeo/);
+  });
 });
 
 describe("judgements", () => {

@@ -24,7 +24,7 @@ describe("plantsAt", () => {
   });
 
   it("1965: Portello and Arese are the active Alfa Romeo plants, both owned by the state through IRI", () => {
-    const alfa = plantsAt(index, 1965).filter((p) => p.alfaRomeo);
+    const alfa = plantsAt(index, 1965).filter((p) => p.focusBrand);
     expect(alfa.map((p) => p.id).sort()).toEqual(["arese", "portello"]);
     // FACTS.md §1.1: Alfa Romeo, state-owned via IRI 1933–1986
     expect(plant("portello", 1965)).toMatchObject({ status: "active", owner: { id: "iri" } });
@@ -38,10 +38,10 @@ describe("plantsAt", () => {
   });
 
   it("2026: Belvidere is idle and builds nothing; Cassino builds Alfa Romeo and Maserati; Portello is closed", () => {
-    expect(plant("belvidere", 2026)).toMatchObject({ status: "idle", alfaRomeo: false, brands: [] });
-    expect(plant("cassino", 2026)).toMatchObject({ status: "active", alfaRomeo: true });
+    expect(plant("belvidere", 2026)).toMatchObject({ status: "idle", focusBrand: null, brands: [] });
+    expect(plant("cassino", 2026)).toMatchObject({ status: "active", focusBrand: { id: "alfa-romeo" } });
     expect(ids(plant("cassino", 2026).brands)).toEqual(["alfa-romeo", "maserati"]);
-    expect(plant("portello", 2026)).toMatchObject({ status: "closed", alfaRomeo: false });
+    expect(plant("portello", 2026)).toMatchObject({ status: "closed", focusBrand: null });
   });
 
   it("in a year of change takes the status taken up last: Belvidere went idle in February 2023", () => {
@@ -51,11 +51,11 @@ describe("plantsAt", () => {
 
   it("keeps a production whose end is not sourced as possible, unless a fact says the brand stopped", () => {
     // Arese's models from the 1970s have no sourced end; the plant ran until 2000
-    expect(plant("arese", 1980)).toMatchObject({ brands: [], alfaRomeo: true });
+    expect(plant("arese", 1980)).toMatchObject({ brands: [], focusBrand: { id: "alfa-romeo" } });
     expect(ids(plant("arese", 1980).possibleBrands)).toContain("alfa-romeo");
     // Modena built the 8C from 2007 (end not sourced), but builds no Alfa Romeo since 2021
     expect(ids(plant("modena", 2012).possibleBrands)).toContain("alfa-romeo");
-    expect(plant("modena", 2022)).toMatchObject({ alfaRomeo: false, possibleBrands: [] });
+    expect(plant("modena", 2022)).toMatchObject({ focusBrand: null, possibleBrands: [] });
   });
 
   it("ignores seed-article statements: Portello's 'Alfa Romeo plant' does not outlive its closure", () => {

@@ -3,9 +3,6 @@ import { type AtlasPlant, type AtlasPlantStatus, propertyBase } from "../domain/
 import { type AtlasClaim, type AtlasIndex, knownInterval } from "./claims.js";
 import { holdsAt } from "./where.js";
 
-/** The brand the atlas is written about: its plants are the ones the map singles out. */
-export const FOCUS_BRAND = "alfa-romeo";
-
 export type PlantStatus = z.infer<typeof AtlasPlantStatus>;
 
 export interface NamedRef {
@@ -32,8 +29,8 @@ export interface PlantAt {
   brands: NamedRef[];
   /** brands whose production there started earlier with its end not sourced, the plant not closed */
   possibleBrands: NamedRef[];
-  /** builds Alfa Romeo cars in the year, or possibly does */
-  alfaRomeo: boolean;
+  /** the atlas's focus brand (its dataset's `focusBrand`) when the plant builds it in the year, or possibly does */
+  focusBrand: NamedRef | null;
 }
 
 type Holds = ReturnType<typeof holdsAt>;
@@ -64,7 +61,7 @@ function plantAt(index: AtlasIndex, plant: AtlasPlant, year: number): PlantAt {
     owner: owner ? { id: String(owner.value), name: groupName(index, String(owner.value)) } : null,
     brands,
     possibleBrands,
-    alfaRomeo: [...brands, ...possibleBrands].some((b) => b.id === FOCUS_BRAND),
+    focusBrand: [...brands, ...possibleBrands].find((b) => b.id === index.atlas.focusBrand) ?? null,
   };
 }
 

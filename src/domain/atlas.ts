@@ -387,6 +387,7 @@ export type Judgement = z.infer<typeof Judgement>;
 const AtlasShape = z.strictObject({
   title: z.string().min(1),
   asOf: PartialDate.describe("date of the newest source the dataset was written from"),
+  focusBrand: AtlasId.optional().describe("the brand the atlas is written about: the map rings its plants"),
   sources: z.array(Source).min(1),
   groups: z.array(Group).default([]),
   brands: z.array(Brand).default([]),
@@ -438,6 +439,12 @@ export function referenceProblems(atlas: z.infer<typeof AtlasShape>): Problem[] 
   unique("program", atlas.programs, "programs");
   unique("market", atlas.markets, "markets");
   unique("judgement", atlas.judgements, "judgements");
+
+  if (atlas.focusBrand !== undefined && !ids.brand.has(atlas.focusBrand))
+    problems.push({
+      path: ["focusBrand"],
+      message: `the id of a listed brand${hint(atlas.focusBrand, ids.brand)}`,
+    });
 
   const checkSources = (list: string[], path: (string | number)[]) =>
     list.forEach((id, i) => {

@@ -204,7 +204,9 @@ export const AtlasPlantsOut = z.array(
     possibleBrands: z
       .array(NamedRef)
       .describe("brands whose production there started earlier and whose end is not sourced"),
-    alfaRomeo: z.boolean().describe("builds Alfa Romeo cars in the year, or possibly does"),
+    focusBrand: NamedRef.nullable().describe(
+      "the atlas's focus brand (its dataset's focusBrand) when the plant builds it in the year, or possibly does",
+    ),
   }),
 );
 

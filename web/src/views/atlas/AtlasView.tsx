@@ -64,9 +64,6 @@ export function AtlasView({ plantId }: { plantId?: string }) {
   );
 }
 
-/** Alfa Romeo's plants wear the brand's red ring; status is the fill. */
-const ALFA_RING = brandColor("alfa-romeo");
-
 function PlantMap({
   plants,
   selected,
@@ -82,6 +79,8 @@ function PlantMap({
   const unlocated = useMemo(() => plants.filter((p) => !hasCoordinates(p)), [plants]);
   const points = useMemo(() => located.map((p) => mapPoint(p, p.id === selected)), [located, selected]);
   const statuses = [...new Set(plants.map(statusOf))];
+  // the focus brand's plants wear the brand's ring; status is the fill
+  const focus = plants.find((p) => p.focusBrand)?.focusBrand;
   return (
     <>
       <WorldMap title={`Atlas map, ${year}`} points={points} view={view} height={560} />
@@ -95,7 +94,15 @@ function PlantMap({
       <Legend
         title="Marks"
         items={[
-          { label: `builds Alfa Romeo in ${year} (or possibly)`, color: ALFA_RING, hollow: true },
+          ...(focus
+            ? [
+                {
+                  label: `builds ${focus.name} in ${year} (or possibly)`,
+                  color: brandColor(focus.id),
+                  hollow: true,
+                },
+              ]
+            : []),
           {
             label: "hollow: reference only, outside the network",
             color: STATUS_COLORS.unknown!,
@@ -129,8 +136,8 @@ function mapPoint(p: AtlasPlant & { lat: number; lon: number }, selected: boolea
     lon: p.lon,
     lat: p.lat,
     fill: statusColor(statusOf(p)),
-    stroke: p.alfaRomeo ? ALFA_RING : undefined,
-    radius: p.alfaRomeo ? 9 : 6,
+    stroke: p.focusBrand ? brandColor(p.focusBrand.id) : undefined,
+    radius: p.focusBrand ? 9 : 6,
     hollow: p.referenceOnly,
     selected,
     onSelect: () => navigate(link("atlas", "plant", p.id)),
