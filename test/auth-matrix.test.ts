@@ -141,11 +141,12 @@ beforeAll(async () => {
   workbook = new Uint8Array(await download.arrayBuffer());
 });
 
+// shutting down stops the runs the matrix started; on a loaded machine their workers take a while to end
 afterAll(async () => {
   await runs?.shutdown();
   await store?.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 300_000);
 
 /** A project with the three roles, and "extra" as a viewer that setMember and removeMember work on. */
 async function projectWithMembers(slug: string) {

@@ -58,13 +58,15 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     throw error;
   });
   const where = server.store.backend === "postgres" ? "PostgreSQL" : "embedded";
-  process.stdout.write(`portello: serving on ${server.url}\n`);
-  process.stdout.write(`portello: data: ${server.store.location} (${where})\n`);
-  if (server.auth === "required" || (await server.store.accounts.hasUsers())) {
-    process.stdout.write(
-      "portello: every request needs a token or a signed-in session (portello users, tokens)\n",
-    );
-  }
+  const signInRequired = server.auth === "required" || (await server.store.accounts.hasUsers());
+  // one write, so that a reader who waits for "serving on" has the whole banner (a pipe keeps small writes whole)
+  process.stdout.write(
+    `portello: serving on ${server.url}\n` +
+      `portello: data: ${server.store.location} (${where})\n` +
+      (signInRequired
+        ? "portello: every request needs a token or a signed-in session (portello users, tokens)\n"
+        : ""),
+  );
   if (server.interruptedRuns.length > 0) {
     process.stdout.write(
       `portello: ${server.interruptedRuns.length} run(s) interrupted by the last stop marked failed\n`,
