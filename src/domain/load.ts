@@ -69,15 +69,7 @@ export interface ScenarioText {
 /** CLI: a scenario file on disk, or a shipped one by `builtin:<name>`; its bases are files next to it. */
 export async function loadScenario(pathOrBuiltin: string): Promise<Scenario> {
   if (pathOrBuiltin.startsWith(BUILTIN_PREFIX)) {
-    const found = await builtinResolver.resolve(pathOrBuiltin, "");
-    if ("notFound" in found)
-      throw problem(
-        { file: pathOrBuiltin },
-        "",
-        found.expected,
-        `'${pathOrBuiltin}'`,
-        `unknown built-in scenario '${pathOrBuiltin}'${found.detail}`,
-      );
+    const found = await builtin(pathOrBuiltin);
     return (
       await resolveScenario({ text: found.text, file: found.label, origin: found.origin }, builtinResolver)
     ).scenario;
@@ -90,16 +82,21 @@ export async function loadScenario(pathOrBuiltin: string): Promise<Scenario> {
 /** The bytes of a scenario file on disk, or of a shipped one by `builtin:<name>` (e.g. to export it as written). */
 export async function readScenarioFile(pathOrBuiltin: string): Promise<string | Uint8Array> {
   if (!pathOrBuiltin.startsWith(BUILTIN_PREFIX)) return readBytes(pathOrBuiltin);
-  const found = await builtinResolver.resolve(pathOrBuiltin, "");
+  return (await builtin(pathOrBuiltin)).text;
+}
+
+/** A shipped scenario by `builtin:<name>`, or the problem naming the built-ins there are. */
+async function builtin(name: string) {
+  const found = await builtinResolver.resolve(name, "");
   if ("notFound" in found)
     throw problem(
-      { file: pathOrBuiltin },
+      { file: name },
       "",
       found.expected,
-      `'${pathOrBuiltin}'`,
-      `unknown built-in scenario '${pathOrBuiltin}'${found.detail}`,
+      `'${name}'`,
+      `unknown built-in scenario '${name}'${found.detail}`,
     );
-  return found.text;
+  return found;
 }
 
 /** A scenario document: an Excel workbook (.xlsx, or any zip) or YAML/JSON text. */
