@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../src/domain/issues.js";
-import { labelAt } from "../src/model/blocks.js";
+import { type Block, cellOf, labelAt } from "../src/model/blocks.js";
 import { buildModel } from "../src/model/build.js";
 import { AllocationBlock, deriveInputs } from "../src/model/inputs.js";
 import { columnName, rowName } from "../src/model/names.js";
-import { ColKind } from "../src/model/program.js";
+import { ColKind, RowKind } from "../src/model/program.js";
 import { HighsSolver } from "../src/solver/highs.js";
-import { twoPlants } from "./model-fixtures.js";
+import { smallNetwork, twoPlants } from "./model-fixtures.js";
 
 function columnsOf(built: ReturnType<typeof buildModel>, kind: number): string[] {
   const names: string[] = [];
@@ -208,4 +208,41 @@ describe("variable and constraint blocks", () => {
       0,
     );
   });
+
+  it.each([
+    ["per-flow", "profit"],
+    ["per-year", "serve-all"],
+  ] as const)(
+    "give every row exactly one cell of the block of its family (%s linking, %s)",
+    (linking, mode) => {
+      const built = buildModel(smallNetwork({ objective: { mode } }), { linking });
+      const { rows } = built.program;
+      const start = built.inputs.years[0]!;
+      const owner = new Int32Array(built.program.numRows).fill(-1);
+      const families = Object.entries(built.constraints) as [keyof typeof RowKind, Block][];
+      families.forEach(([name, block], f) => {
+        const kind = RowKind[name];
+        block.labels.forEach((i, cell) => {
+          if (i < 0) return;
+          expect(owner[i], `row ${rowName(built, i)} in two blocks`).toBe(-1);
+          owner[i] = f;
+          expect(rows.kind[i], name).toBe(kind);
+          // the cell's indices are the row's domain indices
+          const index = {
+            program: rows.program,
+            plant: rows.plant,
+            market: rows.market,
+            platform: rows.platform,
+          };
+          const at = block.dims.map((dim) =>
+            dim === "year" ? rows.year[i]! - start : dim === "policy" ? rows.policy[i]! : index[dim][i]!,
+          );
+          expect(cellOf(block, ...at), rowName(built, i)).toBe(cell);
+        });
+      });
+      const unlabelled = [...owner.keys()].filter((i) => owner[i] === -1).map((i) => rowName(built, i));
+      expect(unlabelled).toEqual([]);
+      expect(families.map(([name]) => name).sort()).toEqual(Object.keys(RowKind).sort());
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import type { Scenario } from "../domain/scenario.js";
 import { ColumnBuilder, RowBuilder } from "./arrays.js";
-import type { Block } from "./blocks.js";
+import { type Block, emptyBlock } from "./blocks.js";
 import { type ModelInputs, PlantStatusCode, deriveInputs } from "./inputs.js";
 import { type ColumnCell, ColumnPricer, investmentPayments } from "./pricing.js";
 import { ColKind, type MathProgram, RowKind } from "./program.js";
@@ -35,12 +35,38 @@ export interface Variables {
   e: Block;
 }
 
-/** Constraint blocks looked up by the plan layer. */
+/**
+ * Constraint blocks, one per row family (docs/model.md numbers them): every row of the program is the label of
+ * exactly one cell of one block, so the plan layer and the decomposition find rows by lookup.
+ */
 export interface Constraints {
-  /** demand[program, market, year] */
+  /** 1. demand[program, market, year] */
   demand: Block;
-  /** capacity[plant, year] */
+  /** 2. capacity[plant, year] */
   capacity: Block;
+  /** 3. shifts_need_open[plant, year] */
+  shiftsNeedOpen: Block;
+  /** 3b. overtime_limit[plant, year] */
+  overtimeLimit: Block;
+  /**
+   * 4. build_only_where_allocated: [program, plant, market, year] in the per-flow form,
+   * [program, plant, year] in the per-year form (the block's dims say which)
+   */
+  buildOnlyWhereAllocated: Block;
+  /** 5. allocated_keeps_open[program, plant, year] */
+  allocatedKeepsOpen: Block;
+  /** 6. platform_needed[program, plant, platform] */
+  platformNeeded: Block;
+  /** 7. sourcing_max[program], sourcing_min[program] */
+  sourcingMax: Block;
+  sourcingMin: Block;
+  /** 8. open_event[plant, year], close_event[plant, year] */
+  openEvent: Block;
+  closeEvent: Block;
+  /** 9. budget_cap[policy] */
+  budgetCap: Block;
+  /** 9. min_volume[policy, program, plant, year] */
+  minVolume: Block;
 }
 
 export interface BuildOptions {
@@ -88,25 +114,49 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
   const columns = new ColumnBuilder();
   const map = addColumns(inputs, columns);
   const rows = new RowBuilder();
-  const demand = addDemandRows(inputs, columns, map, rows);
-  const capacity = addCapacityRows(inputs, columns, map, rows);
-  addShiftRows(inputs, map, rows);
-  addOvertimeLimitRows(inputs, map, rows);
-  if ((options.linking ?? "per-flow") === "per-flow") addFlowLinkingRows(inputs, columns, map, rows);
-  else addYearLinkingRows(inputs, columns, map, rows);
-  addAllocatedKeepsOpenRows(inputs, map, rows);
-  addPlatformRows(inputs, map, rows);
-  addSourcingRows(inputs, map, rows);
-  addPlantDynamicsRows(inputs, map, rows);
-  addBudgetCapRows(inputs, map, rows);
-  addMinVolumeRows(inputs, columns, map, rows);
+  const L = inputs.platforms.length;
+  const K = inputs.policies.length;
+  const plantYear = (labels?: Int32Array): Block =>
+    labels ? { dims: ["plant", "year"], shape: [S, T], labels } : emptyBlock(["plant", "year"], [S, T]);
+  const constraints: Constraints = {
+    demand: {
+      dims: ["program", "market", "year"],
+      shape: [P, M, T],
+      labels: addDemandRows(inputs, columns, map, rows),
+    },
+    capacity: plantYear(addCapacityRows(inputs, columns, map, rows)),
+    shiftsNeedOpen: plantYear(),
+    overtimeLimit: plantYear(),
+    buildOnlyWhereAllocated:
+      (options.linking ?? "per-flow") === "per-flow"
+        ? emptyBlock(["program", "plant", "market", "year"], [P, S, M, T])
+        : emptyBlock(["program", "plant", "year"], [P, S, T]),
+    allocatedKeepsOpen: emptyBlock(["program", "plant", "year"], [P, S, T]),
+    platformNeeded: emptyBlock(["program", "plant", "platform"], [P, S, L]),
+    sourcingMax: emptyBlock(["program"], [P]),
+    sourcingMin: emptyBlock(["program"], [P]),
+    openEvent: plantYear(),
+    closeEvent: plantYear(),
+    budgetCap: emptyBlock(["policy"], [K]),
+    minVolume: emptyBlock(["policy", "program", "plant", "year"], [K, P, S, T]),
+  };
+  addShiftRows(inputs, map, rows, constraints.shiftsNeedOpen);
+  addOvertimeLimitRows(inputs, map, rows, constraints.overtimeLimit);
+  if (constraints.buildOnlyWhereAllocated.dims.length === 4)
+    addFlowLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
+  else addYearLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
+  addAllocatedKeepsOpenRows(inputs, map, rows, constraints.allocatedKeepsOpen);
+  addPlatformRows(inputs, map, rows, constraints.platformNeeded);
+  addSourcingRows(inputs, map, rows, constraints);
+  addPlantDynamicsRows(inputs, map, rows, constraints);
+  addBudgetCapRows(inputs, map, rows, constraints.budgetCap);
+  addMinVolumeRows(inputs, columns, map, rows, constraints.minVolume);
   const program: MathProgram = {
     sense: inputs.mode === "profit" ? "maximize" : "minimize",
     objectiveOffset: 0,
     ...columns.finish(),
     ...rows.finish(),
   };
-  const plantYear = (labels: Int32Array): Block => ({ dims: ["plant", "year"], shape: [S, T], labels });
   return {
     program,
     inputs,
@@ -121,10 +171,7 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
       u: { dims: ["program", "market", "year"], shape: [P, M, T], labels: map.u },
       e: plantYear(map.e),
     },
-    constraints: {
-      demand: { dims: ["program", "market", "year"], shape: [P, M, T], labels: demand },
-      capacity: plantYear(capacity),
-    },
+    constraints,
   };
 }
 
@@ -434,13 +481,13 @@ function addCapacityRows(
 }
 
 /** 3. shifts need an open plant: n[s,t] - maxShifts_s o[s,t] <= 0. */
-function addShiftRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addShiftRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder, block: Block): void {
   const { numPlants: S, numYears: T } = inputs;
   for (let s = 0; s < S; s++) {
     for (let t = 0; t < T; t++) {
       const st = s * T + t;
       if (map.o[st]! < 0) continue;
-      rows.begin(RowKind.shiftsNeedOpen, -1, s, -1, inputs.years[t]!, -INF, 0);
+      block.labels[st] = rows.begin(RowKind.shiftsNeedOpen, -1, s, -1, inputs.years[t]!, -INF, 0);
       rows.push(map.n[st]!, 1);
       rows.push(map.o[st]!, -inputs.plant.maxShifts[s]!);
     }
@@ -448,12 +495,12 @@ function addShiftRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): vo
 }
 
 /** 3b. overtime is a share of the shifts run: e[s,t] - share_s cap_s n[s,t] <= 0. */
-function addOvertimeLimitRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addOvertimeLimitRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder, block: Block): void {
   const { numPlants: S, numYears: T, plant } = inputs;
   for (let st = 0; st < S * T; st++) {
     if (map.e[st]! < 0) continue;
     const s = Math.floor(st / T);
-    rows.begin(RowKind.overtimeLimit, -1, s, -1, inputs.years[st % T]!, -INF, 0);
+    block.labels[st] = rows.begin(RowKind.overtimeLimit, -1, s, -1, inputs.years[st % T]!, -INF, 0);
     rows.push(map.e[st]!, 1);
     rows.push(map.n[st]!, -plant.overtimeShare[s]! * plant.capacityPerShift[s]!);
   }
@@ -465,15 +512,17 @@ function addFlowLinkingRows(
   cols: ColumnBuilder,
   map: ColumnMap,
   rows: RowBuilder,
+  block: Block,
 ): void {
-  const S = inputs.numPlants;
+  const { numPlants: S, numMarkets: M, numYears: T } = inputs;
   const { program, plant, market, year } = cols.index;
   for (let j = map.xFirst; j < map.xEnd; j++) {
     const p = program[j]!;
     const s = plant[j]!;
     const ps = p * S + s;
     if (inputs.existing[ps] || inputs.fixed[ps]) continue;
-    rows.begin(RowKind.buildOnlyWhereAllocated, p, s, market[j]!, year[j]!, -INF, 0);
+    const cell = (ps * M + market[j]!) * T + yearIndex(inputs, year[j]!);
+    block.labels[cell] = rows.begin(RowKind.buildOnlyWhereAllocated, p, s, market[j]!, year[j]!, -INF, 0);
     rows.push(j, 1);
     rows.push(map.a[ps]!, -cols.upperBound(j));
   }
@@ -485,6 +534,7 @@ function addYearLinkingRows(
   cols: ColumnBuilder,
   map: ColumnMap,
   rows: RowBuilder,
+  block: Block,
 ): void {
   const { numPlants: S, numMarkets: M, numYears: T } = inputs;
   const { program, plant, year } = cols.index;
@@ -499,7 +549,7 @@ function addYearLinkingRows(
     let total = 0;
     for (let m = 0; m < M; m++) total += inputs.demand[(p * M + m) * T + t]!;
     const bound = Math.min(total, mostOutput(inputs, s));
-    if (!forced) rows.begin(RowKind.buildOnlyWhereAllocated, p, s, -1, y, -INF, 0);
+    if (!forced) block.labels[ps * T + t] = rows.begin(RowKind.buildOnlyWhereAllocated, p, s, -1, y, -INF, 0);
     // flows of one (program, plant, year) are contiguous
     for (; j < map.xEnd && program[j] === p && plant[j] === s && year[j] === y; j++)
       if (!forced) rows.push(j, 1);
@@ -508,7 +558,12 @@ function addYearLinkingRows(
 }
 
 /** 5. an allocated program keeps its plant open: a[p,s] - o[s,t] <= 0 for the life years the plant operates. */
-function addAllocatedKeepsOpenRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addAllocatedKeepsOpenRows(
+  inputs: ModelInputs,
+  map: ColumnMap,
+  rows: RowBuilder,
+  block: Block,
+): void {
   const { numPrograms: P, numPlants: S, numYears: T } = inputs;
   for (let p = 0; p < P; p++) {
     for (let s = 0; s < S; s++) {
@@ -517,7 +572,15 @@ function addAllocatedKeepsOpenRows(inputs: ModelInputs, map: ColumnMap, rows: Ro
       for (let t = inputs.lifeFirst[p]!; t <= inputs.lifeLast[p]!; t++) {
         const o = map.o[s * T + t]!;
         if (o < 0) continue;
-        rows.begin(RowKind.allocatedKeepsOpen, p, s, -1, inputs.years[t]!, -INF, 0);
+        block.labels[(p * S + s) * T + t] = rows.begin(
+          RowKind.allocatedKeepsOpen,
+          p,
+          s,
+          -1,
+          inputs.years[t]!,
+          -INF,
+          0,
+        );
         rows.push(a, 1);
         rows.push(o, -1);
       }
@@ -526,7 +589,7 @@ function addAllocatedKeepsOpenRows(inputs: ModelInputs, map: ColumnMap, rows: Ro
 }
 
 /** 6. platform: a[p,s] - g[s,platform(p)] <= 0 where the plant must add the platform. */
-function addPlatformRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addPlatformRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder, block: Block): void {
   const { numPrograms: P, numPlants: S } = inputs;
   const L = inputs.platforms.length;
   for (let p = 0; p < P; p++) {
@@ -535,7 +598,9 @@ function addPlatformRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder):
       const a = map.a[p * S + s]!;
       const g = map.g[s * L + l]!;
       if (a < 0 || g < 0) continue;
-      rows.begin(RowKind.platformNeeded, p, s, -1, -1, -INF, 0, { platform: l });
+      block.labels[(p * S + s) * L + l] = rows.begin(RowKind.platformNeeded, p, s, -1, -1, -INF, 0, {
+        platform: l,
+      });
       rows.push(a, 1);
       rows.push(g, -1);
     }
@@ -546,18 +611,26 @@ function addPlatformRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder):
  * 7. sourcing: sum_s a[p,s] <= maxPlants_p, and >= 1 for programs that must be built. A program that must be
  * built but has no possible plant keeps its empty row (0 >= 1), so the solver reports the scenario infeasible.
  */
-function addSourcingRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addSourcingRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder, blocks: Constraints): void {
   const { numPrograms: P, numPlants: S } = inputs;
   for (let p = 0; p < P; p++) {
     if (inputs.lifeFirst[p]! < 0) continue;
     let candidates = 0;
     for (let s = 0; s < S; s++) if (map.a[p * S + s]! >= 0) candidates++;
     if (candidates > inputs.maxPlants[p]!) {
-      rows.begin(RowKind.sourcingMax, p, -1, -1, -1, -INF, inputs.maxPlants[p]!);
+      blocks.sourcingMax.labels[p] = rows.begin(
+        RowKind.sourcingMax,
+        p,
+        -1,
+        -1,
+        -1,
+        -INF,
+        inputs.maxPlants[p]!,
+      );
       for (let s = 0; s < S; s++) if (map.a[p * S + s]! >= 0) rows.push(map.a[p * S + s]!, 1);
     }
     if (inputs.mustBuild[p]) {
-      rows.begin(RowKind.sourcingMin, p, -1, -1, -1, 1, INF);
+      blocks.sourcingMin.labels[p] = rows.begin(RowKind.sourcingMin, p, -1, -1, -1, 1, INF);
       for (let s = 0; s < S; s++) if (map.a[p * S + s]! >= 0) rows.push(map.a[p * S + s]!, 1);
     }
   }
@@ -570,7 +643,12 @@ function addSourcingRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder):
  * closes stays closed), which makes the events exact and needs no separate monotonicity rows. Plants that
  * may both open and close get the inequalities w >= o[t] - o[t-1] and z >= o[t-1] - o[t].
  */
-function addPlantDynamicsRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addPlantDynamicsRows(
+  inputs: ModelInputs,
+  map: ColumnMap,
+  rows: RowBuilder,
+  blocks: Constraints,
+): void {
   const { numPlants: S, numYears: T } = inputs;
   for (let s = 0; s < S; s++) {
     const active = inputs.plant.status[s] === PlantStatusCode.active;
@@ -584,14 +662,30 @@ function addPlantDynamicsRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuil
       const before = previous < 0 ? (active ? 1 : 0) : 0; // constant o[s,t-1] when there is no column
       if (map.w[st]! >= 0) {
         // w - o[t] + o[t-1] (=|>=) 0
-        rows.begin(RowKind.openEvent, -1, s, -1, year, -before, twoWay ? INF : -before);
+        blocks.openEvent.labels[st] = rows.begin(
+          RowKind.openEvent,
+          -1,
+          s,
+          -1,
+          year,
+          -before,
+          twoWay ? INF : -before,
+        );
         rows.push(map.w[st]!, 1);
         rows.push(o, -1);
         if (previous >= 0) rows.push(previous, 1);
       }
       if (map.z[st]! >= 0) {
         // z + o[t] - o[t-1] (=|>=) 0
-        rows.begin(RowKind.closeEvent, -1, s, -1, year, before, twoWay ? INF : before);
+        blocks.closeEvent.labels[st] = rows.begin(
+          RowKind.closeEvent,
+          -1,
+          s,
+          -1,
+          year,
+          before,
+          twoWay ? INF : before,
+        );
         rows.push(map.z[st]!, 1);
         rows.push(o, 1);
         if (previous >= 0) rows.push(previous, -1);
@@ -605,7 +699,7 @@ function addPlantDynamicsRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuil
  * 9. budget caps: the undiscounted one-off investment paid in the policy's years <= cap — tooling, openings
  * and conversions, each counted by the payments its phasing puts inside the window.
  */
-function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder): void {
+function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder, block: Block): void {
   const { numPrograms: P, numPlants: S, numYears: T } = inputs;
   const L = inputs.platforms.length;
   const start = inputs.years[0]!;
@@ -632,7 +726,9 @@ function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder)
     if (policy.kind !== "budget-cap") return;
     const first = Math.max(0, (policy.from ?? start) - start);
     const last = Math.min(T - 1, (policy.to ?? start + T - 1) - start);
-    rows.begin(RowKind.budgetCap, -1, -1, -1, -1, -INF, policy.maxInvestment, { policy: k });
+    block.labels[k] = rows.begin(RowKind.budgetCap, -1, -1, -1, -1, -INF, policy.maxInvestment, {
+      policy: k,
+    });
     for (const { j, payments } of investments) {
       let paid = 0;
       for (const [t, amount] of payments) if (t >= first && t <= last) paid += amount;
@@ -646,7 +742,13 @@ function addBudgetCapRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuilder)
  * year of its life in which the plant can operate — also where it has no flows (no demand, no allowed lane):
  * there the row reads -volume a[p,s] >= 0, so the policy rules the allocation out rather than being dropped.
  */
-function addMinVolumeRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnMap, rows: RowBuilder): void {
+function addMinVolumeRows(
+  inputs: ModelInputs,
+  cols: ColumnBuilder,
+  map: ColumnMap,
+  rows: RowBuilder,
+  block: Block,
+): void {
   const { numPrograms: P, numPlants: S, numYears: T } = inputs;
   if (!inputs.policies.some((policy) => policy.kind === "min-volume")) return;
   // flows of one (program, plant, year) are contiguous: remember each run's [first, end)
@@ -667,8 +769,19 @@ function addMinVolumeRows(inputs: ModelInputs, cols: ColumnBuilder, map: ColumnM
       if (a < 0 || (only >= 0 && p !== only) || inputs.lifeFirst[p]! < 0) continue;
       for (let t = inputs.lifeFirst[p]!; t <= inputs.lifeLast[p]!; t++) {
         if (map.o[s * T + t]! < 0) continue;
-        rows.begin(RowKind.minVolume, p, s, -1, inputs.years[t]!, 0, INF, { policy: k });
         const pst = (p * S + s) * T + t;
+        block.labels[k * P * S * T + pst] = rows.begin(
+          RowKind.minVolume,
+          p,
+          s,
+          -1,
+          inputs.years[t]!,
+          0,
+          INF,
+          {
+            policy: k,
+          },
+        );
         for (let j = runFirst[pst]!; j >= 0 && j < runEnd[pst]!; j++) rows.push(j, 1);
         rows.push(a, -policy.volume);
       }

@@ -31,7 +31,6 @@ const ROW_PREFIX: Record<number, string> = {
   [RowKind.sourcingMin]: "sourcing_min",
   [RowKind.openEvent]: "open_event",
   [RowKind.closeEvent]: "close_event",
-  [RowKind.stayOpen]: "stay_open",
   [RowKind.budgetCap]: "budget_cap",
   [RowKind.minVolume]: "min_volume",
   [RowKind.overtimeLimit]: "overtime_limit",

@@ -40,7 +40,6 @@ export const RowKind = {
   sourcingMin: 7,
   openEvent: 8,
   closeEvent: 9,
-  stayOpen: 10,
   budgetCap: 11,
   minVolume: 12,
   overtimeLimit: 13,
