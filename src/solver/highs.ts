@@ -1,11 +1,9 @@
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import highsModule, { type Highs } from "highs";
 import type { MathProgram } from "../model/program.js";
 import { runHighs } from "./highs-run.js";
 import type { WorkerMessage, WorkerRequest } from "./highs-worker.js";
 import type { Solution, SolveOptions, SolverAdapter } from "./types.js";
+import { startModuleWorker } from "./worker-thread.js";
 
 // The package's types describe CommonJS (default import = module object) while Node loads its ES module
 // (default import = the loader): accept both shapes.
@@ -68,21 +66,8 @@ function solveInThread(highs: Highs, program: MathProgram, options: SolveOptions
   });
 }
 
-/**
- * A worker running the solver: the compiled .js directly, or — when running from the .ts source (tsx, vitest) —
- * through a bootstrap that registers tsx's require hook in the worker (workers inherit no loader hooks).
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./highs-worker.js", import.meta.url));
-  const tsxApi = createRequire(import.meta.url).resolve("tsx/cjs/api");
-  const script = fileURLToPath(new URL("./highs-worker.ts", import.meta.url));
-  return new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(script)});`, {
-    eval: true,
-  });
-}
-
 function solveInWorker(program: MathProgram, options: SolveOptions): Promise<Solution> {
-  const worker = startWorker();
+  const worker = startModuleWorker(new URL("./highs-worker.js", import.meta.url));
   const stopFlag = new SharedArrayBuffer(4);
   const stop = () => Atomics.store(new Int32Array(stopFlag), 0, 1);
   options.signal?.addEventListener("abort", stop, { once: true });

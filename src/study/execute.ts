@@ -1,0 +1,190 @@
+import { createHash } from "node:crypto";
+import { type ValidationIssue, formatIssue } from "../domain/issues.js";
+import { Scenario } from "../domain/scenario.js";
+import { assignAt, ScenarioPathError } from "../domain/scenario-path.js";
+import { issuesFromZod } from "../domain/zod-issues.js";
+import { solveScenario } from "../plan/solve.js";
+import type { Plan } from "../plan/types.js";
+import type { SolverAdapter } from "../solver/types.js";
+import type { PreparedStudy, StudyTask, TaskExecutor, TaskResult } from "./contract.js";
+
+/**
+ * Executing one study task: the option's scenario with the task's assignments applied (paths: see
+ * src/domain/scenario-path.ts), checked against the scenario schema again (a draw may leave it: a negative
+ * volume, a rate above 1), solved without explanations and summarised into a TaskResult. Both engines call
+ * this; nothing here depends on which thread or process runs it, so a task gives the same result anywhere.
+ */
+
+export interface ExecutorOptions {
+  /** identical solves (same solveKey) run once */
+  cache?: ResultCache;
+  /** default: HiGHS in this thread */
+  solver?: SolverAdapter;
+}
+
+/** Results by solveKey. The in-memory one below; an engine may keep its own (e.g. in a database). */
+export interface ResultCache {
+  get(solveKey: string): TaskResult | undefined | Promise<TaskResult | undefined>;
+  set(solveKey: string, result: TaskResult): void | Promise<void>;
+}
+
+/** A bounded in-memory cache (oldest entries go first). */
+export class MemoryResultCache implements ResultCache {
+  private readonly entries = new Map<string, TaskResult>();
+  hits = 0;
+
+  constructor(private readonly capacity = 20_000) {}
+
+  get(solveKey: string): TaskResult | undefined {
+    const found = this.entries.get(solveKey);
+    if (found) this.hits++;
+    return found;
+  }
+
+  set(solveKey: string, result: TaskResult): void {
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(solveKey, result);
+  }
+}
+
+export function createTaskExecutor(options: ExecutorOptions = {}): TaskExecutor {
+  return async (study, task) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const option = study.options.find((o) => o.id === task.option);
+    if (!option) return failedTask(task, `the study has no option '${task.option}'`, seconds());
+    const applied = applyAssignments(option.scenario, task);
+    if ("error" in applied) return failedTask(task, applied.error, seconds());
+    const solveKey = solveKeyOf(applied.scenario, study.solver);
+    const known = await options.cache?.get(solveKey);
+    if (known) return { ...known, sample: task.sample, option: task.option, seconds: seconds() };
+    const plan = await solveScenario(applied.scenario, {
+      explain: false,
+      ...(options.solver ? { solver: options.solver } : {}),
+      ...(study.solver.mipRelGap !== undefined ? { mipRelGap: study.solver.mipRelGap } : {}),
+      ...(study.solver.timeLimitSeconds !== undefined
+        ? { timeLimitSeconds: study.solver.timeLimitSeconds }
+        : {}),
+    });
+    const result = summarisePlan(task, plan, solveKey, seconds(), applied.scenario.objective.mode);
+    // errors may be the machine's (memory), not the scenario's: do not remember them
+    if (result.status !== "error" && result.status !== "cancelled")
+      await options.cache?.set(solveKey, result);
+    return result;
+  };
+}
+
+/** The executor with an in-memory cache per thread: what the engines use unless told otherwise. */
+export const executeTask: TaskExecutor = createTaskExecutor({ cache: new MemoryResultCache() });
+
+/** The option's scenario under the task's assignments, validated; or the problem in words. */
+export function applyAssignments(
+  base: Scenario,
+  task: Pick<StudyTask, "assignments">,
+): { scenario: Scenario } | { error: string } {
+  if (task.assignments.length === 0) return { scenario: base };
+  const data = structuredClone(base) as unknown;
+  for (const assignment of task.assignments) {
+    try {
+      assignAt(data, assignment.path, assignment.mode, assignment.value);
+    } catch (error) {
+      if (error instanceof ScenarioPathError) return { error: error.message };
+      throw error;
+    }
+  }
+  const parsed = Scenario.safeParse(data, { reportInput: true });
+  if (parsed.success) return { scenario: parsed.data };
+  const issues: ValidationIssue[] = issuesFromZod(parsed.error, {
+    schema: Scenario,
+    data,
+    locate: () => ({ file: `scenario ${base.id} after the draw` }),
+  });
+  const drawn = task.assignments
+    .map((a) => `${a.path} ${a.mode === "set" ? "=" : "×"} ${a.value}`)
+    .join("; ");
+  return { error: `${issues.map(formatIssue).join("; ")} (draw: ${drawn})` };
+}
+
+/** Content hash of what decides a solve: the scenario after the draw and the solver settings. */
+export function solveKeyOf(scenario: Scenario, solver: PreparedStudy["solver"]): string {
+  return createHash("sha256").update(canonicalJson({ scenario, solver })).digest("hex").slice(0, 32);
+}
+
+/** JSON with object keys sorted, so equal content gives equal text whatever the order it was built in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * What a study keeps of a plan. Decisions are words keyed by what was decided:
+ * `allocation:<program>` → the plants building it ("belvidere+cassino"), `open:<plant>` / `close:<plant>` → the
+ * year, `platform:<plant>:<platform>` → the year of the conversion, `shifts:<plant>` → the most shifts it runs.
+ */
+export function summarisePlan(
+  task: StudyTask,
+  plan: Plan,
+  solveKey: string,
+  seconds: number,
+  mode: Scenario["objective"]["mode"] = "profit",
+): TaskResult {
+  // the solver's bound is on its objective: the NPV in profit mode, the cost (−NPV) in serve-all mode
+  const bound = plan.solver.bound;
+  const hasPlan = Number.isFinite(plan.npv) && (plan.status === "optimal" || plan.status === "time-limit");
+  const decisions: Record<string, string> = {};
+  if (hasPlan) {
+    const plantsOf = new Map<string, string[]>();
+    for (const a of plan.allocations) plantsOf.set(a.program, [...(plantsOf.get(a.program) ?? []), a.plant]);
+    for (const [program, plants] of plantsOf) decisions[`allocation:${program}`] = plants.sort().join("+");
+    for (const e of plan.plantEvents) {
+      const key =
+        e.event === "platform"
+          ? `platform:${e.plant}:${e.platform}`
+          : `${e.event === "close" ? "close" : "open"}:${e.plant}`;
+      decisions[key] = String(e.year);
+    }
+    const shifts = new Map<string, number>();
+    for (const py of plan.plantYears) shifts.set(py.plant, Math.max(shifts.get(py.plant) ?? 0, py.shifts));
+    for (const [plant, most] of shifts) if (most > 0) decisions[`shifts:${plant}`] = String(most);
+  }
+  const sorted = Object.fromEntries(Object.entries(decisions).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const result: TaskResult = {
+    sample: task.sample,
+    option: task.option,
+    status: plan.status,
+    npv: hasPlan ? plan.npv : null,
+    bound: bound !== undefined && Number.isFinite(bound) ? (mode === "profit" ? bound : -bound) : null,
+    gap: plan.solver.gap !== undefined && Number.isFinite(plan.solver.gap) ? plan.solver.gap : null,
+    decisions: sorted,
+    served: hasPlan ? plan.flows.reduce((sum, f) => sum + f.volume, 0) : 0,
+    unmet: hasPlan ? plan.unmet.reduce((sum, u) => sum + u.volume, 0) : 0,
+    seconds,
+    solveKey,
+  };
+  if (plan.status === "infeasible" && plan.infeasibility) result.message = plan.infeasibility.summary;
+  return result;
+}
+
+/** A task that could not be solved, and why. */
+export function failedTask(task: StudyTask, message: string, seconds = 0, solveKey = ""): TaskResult {
+  return {
+    sample: task.sample,
+    option: task.option,
+    status: "error",
+    npv: null,
+    bound: null,
+    gap: null,
+    decisions: {},
+    served: 0,
+    unmet: 0,
+    seconds,
+    solveKey,
+    message,
+  };
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { parseScenarioText } from "../../src/domain/load.js";
+import { builtinResolver } from "../../src/domain/load.js";
+import { assignAt, numbersAt, parseScenarioPath, ScenarioPathError } from "../../src/domain/scenario-path.js";
+import type { PreparedStudy, StudyTask, TaskResult } from "../../src/study/contract.js";
+import { createTaskExecutor, MemoryResultCache } from "../../src/study/execute.js";
+import { ThreadEngine } from "../../src/study/thread-engine.js";
+import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
+
+const tiny = () => parseScenarioText(TINY_SCENARIO, "tiny.yaml", builtinResolver);
+
+function pathError(run: () => unknown): ScenarioPathError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ScenarioPathError) return error;
+    throw error;
+  }
+  throw new Error("expected a ScenarioPathError");
+}
+
+describe("scenario paths", () => {
+  it("parses fields, selectors, positions and wildcards", () => {
+    expect(parseScenarioPath("demand[program=e-segment,market=us|china].volume.*")).toEqual(
+      [
+        {
+          kind: "where",
+          conditions: [
+            { field: "program", values: ["e-segment"] },
+            { field: "market", values: ["us", "china"] },
+          ],
+        },
+        { kind: "field", name: "volume" },
+        { kind: "all" },
+      ].toSpliced(0, 0, { kind: "field", name: "demand" }),
+    );
+    expect(parseScenarioPath("plants[0].openCost")).toEqual([
+      { kind: "field", name: "plants" },
+      { kind: "index", index: 0 },
+      { kind: "field", name: "openCost" },
+    ]);
+  });
+
+  it("says where a path's syntax breaks", () => {
+    expect(pathError(() => parseScenarioPath("plants[id=west.openCost")).message).toBe(
+      "path 'plants[id=west.openCost': expected ']' at character 24, found the end of the path",
+    );
+    expect(pathError(() => parseScenarioPath("plants..openCost")).expected).toBe("a field name or '*'");
+    expect(pathError(() => parseScenarioPath("plants[id]")).message).toContain(
+      "a condition such as [id=cassino]",
+    );
+  });
+
+  it("reaches numbers, changes nothing where a selector matches nothing, and names what it expected", async () => {
+    const s = structuredClone(await tiny()) as unknown;
+    expect(numbersAt(s, "plants[id=west].openCost").map((slot) => slot.at)).toEqual([
+      "plants[id=west].openCost",
+    ]);
+    expect(numbersAt(s, "plants[id=belvidere].openCost")).toEqual([]);
+    expect(assignAt(s, "plants[id=west|north].capacityPerShift", "scale", 2)).toBe(2);
+    expect((s as { plants: { capacityPerShift: number }[] }).plants.map((p) => p.capacityPerShift)).toEqual([
+      100000, 120000,
+    ]);
+    // a growth volume is an object: its `volume` is the number
+    expect(assignAt(s, "demand[program=sedan].volume.volume", "set", 1000)).toBe(2);
+    expect(pathError(() => numbersAt(s, "plants[id=west].opencost")).message).toMatch(
+      /^path 'plants\[id=west\]\.opencost': at plants\[id=west\] expected a field 'opencost', found only id, name/,
+    );
+    expect(pathError(() => numbersAt(s, "demand[market=us].volume")).message).toContain(
+      "expected a number (for every value of a record such as per-year volumes, add '.*'), found an object",
+    );
+    expect(pathError(() => numbersAt(s, "horizon[0]")).expected).toBe("a list for [0]");
+  });
+});
+
+describe("executing a task", () => {
+  const studyOf = async (): Promise<PreparedStudy> => ({
+    id: "t",
+    options: [{ id: "tiny", label: "Tiny", scenario: await tiny() }],
+    solver: { mipRelGap: 1e-6 },
+  });
+  const task = (sample: number, assignments: StudyTask["assignments"]): StudyTask => ({
+    sample,
+    option: "tiny",
+    assignments,
+  });
+
+  it("solves the option under the draw and summarises the plan in words", async () => {
+    const execute = createTaskExecutor();
+    const study = await studyOf();
+    const base = await execute(study, task(0, []));
+    expect(base.status).toBe("optimal");
+    expect(base.decisions["allocation:sedan"]).toBe("north");
+    expect(base.served + base.unmet).toBeCloseTo(
+      [2026, 2027, 2028, 2029, 2030].reduce(
+        (s, y) => s + 40000 * 1.02 ** (y - 2026) + 20000 * 1.05 ** (y - 2026),
+        0,
+      ),
+      0,
+    );
+    // dearer cars in the north make building in the west worth it: the decision changes with the draw
+    const cheap = await execute(
+      study,
+      task(1, [{ path: "plants[id=north].costIndex", mode: "set", value: 1.2 }]),
+    );
+    expect(cheap.status).toBe("optimal");
+    expect(cheap.decisions).toMatchObject({ "allocation:sedan": "west", "open:west": "2027" });
+    expect(cheap.npv!).toBeLessThan(base.npv!);
+    expect(cheap.solveKey).not.toBe(base.solveKey);
+  });
+
+  it("runs identical solves once, and reports a draw the schema refuses as an error naming it", async () => {
+    const cache = new MemoryResultCache();
+    const execute = createTaskExecutor({ cache });
+    const study = await studyOf();
+    const a = await execute(study, task(0, [{ path: "discountRate", mode: "set", value: 0.1 }]));
+    const b = await execute(study, task(7, [{ path: "discountRate", mode: "scale", value: 1.25 }]));
+    expect(cache.hits).toBe(1);
+    expect({ ...b, seconds: 0 }).toEqual({ ...a, sample: 7, seconds: 0 });
+    const bad = await execute(study, task(2, [{ path: "discountRate", mode: "set", value: 0.9 }]));
+    expect(bad.status).toBe("error");
+    expect(bad.message).toContain("discountRate");
+    expect(bad.message).toContain("discountRate = 0.9");
+    const badPath = await execute(study, task(3, [{ path: "plants[id=west].cost", mode: "set", value: 1 }]));
+    expect(badPath).toMatchObject({ status: "error", npv: null });
+    expect(badPath.message).toContain("expected a field 'cost'");
+  });
+});
+
+describe("the in-process engine", () => {
+  it("gives the same results on 1 and 2 threads, each task exactly once", async () => {
+    const study: PreparedStudy = {
+      id: "threads",
+      options: [{ id: "tiny", label: "Tiny", scenario: await tiny() }],
+      solver: {},
+    };
+    const tasks: StudyTask[] = Array.from({ length: 8 }, (_, sample) => ({
+      sample,
+      option: "tiny",
+      assignments: [{ path: "plants[id=north].costIndex", mode: "set", value: 1 + sample * 0.03 }],
+    }));
+    const runOn = async (threads: number) => {
+      const engine = new ThreadEngine({ threads });
+      const results: TaskResult[] = [];
+      const progress: number[] = [];
+      try {
+        await engine.run(study, tasks, {
+          onResult: (r) => void results.push(r),
+          onProgress: (p) => progress.push(p.done),
+        });
+      } finally {
+        await engine.close();
+      }
+      expect(progress).toEqual(tasks.map((_, i) => i + 1));
+      return results.sort((a, b) => a.sample - b.sample).map(({ seconds: _, ...r }) => r);
+    };
+    const one = await runOn(1);
+    const two = await runOn(2);
+    expect(one.map((r) => r.sample)).toEqual(tasks.map((t) => t.sample));
+    expect(two).toEqual(one);
+    expect(new Set(one.map((r) => r.decisions["allocation:sedan"]))).toEqual(new Set(["north", "west"]));
+  });
+
+  it("stops on cancel with an AbortError", async () => {
+    const study: PreparedStudy = {
+      id: "cancel",
+      options: [{ id: "tiny", label: "Tiny", scenario: await tiny() }],
+      solver: {},
+    };
+    const tasks: StudyTask[] = Array.from({ length: 40 }, (_, sample) => ({
+      sample,
+      option: "tiny",
+      assignments: [{ path: "discountRate", mode: "set", value: 0.05 + sample / 1000 }],
+    }));
+    const engine = new ThreadEngine({ threads: 1 });
+    const controller = new AbortController();
+    let seen = 0;
+    const running = engine.run(study, tasks, {
+      onResult: () => {
+        if (++seen === 2) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    await expect(running).rejects.toMatchObject({ name: "AbortError" });
+    expect(seen).toBe(2);
+    await engine.close();
+  });
+});
