@@ -29,7 +29,6 @@ const EXTRA: NetworkSize[] = [
     platforms: 10,
     laneDensity: 1,
     marketReach: 1,
-    conversionShare: 0.5,
   },
 ];
 const ALL = [...SIZES, ...EXTRA];
