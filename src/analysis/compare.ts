@@ -1,4 +1,4 @@
-import { NPV_LINES, NPV_LINE_LABELS } from "../model/pricing.js";
+import { NPV_LINES, NPV_LINE_LABELS } from "../model/npv-lines.js";
 import type { Plan } from "../plan/types.js";
 
 /** Plans side by side: one value per plan for each KPI, and the decisions on which they differ. */

@@ -1,4 +1,5 @@
 import { type ModelInputs, type Phasing, dutyRateAt } from "./inputs.js";
+import { NPV_LINES, type NpvLine } from "./npv-lines.js";
 import { ColKind } from "./program.js";
 
 /**
@@ -8,39 +9,6 @@ import { ColKind } from "./program.js";
  * The invariants do NOT use this: they price the plan again from the scenario with their own code.
  */
 
-/** The lines of the NPV breakdown, in display order. */
-export const NPV_LINES = [
-  "revenue",
-  "variableCost",
-  "logistics",
-  "duties",
-  "fixed",
-  "shifts",
-  "overtime",
-  "openings",
-  "closures",
-  "tooling",
-  "platformConversion",
-  "unmetPenalty",
-  "terminalValue",
-] as const;
-export type NpvLine = (typeof NPV_LINES)[number];
-/** Words for the lines, for reports. */
-export const NPV_LINE_LABELS: Record<NpvLine, string> = {
-  revenue: "revenue",
-  variableCost: "variable cost",
-  logistics: "logistics",
-  duties: "duties",
-  fixed: "fixed plant cost",
-  shifts: "shift cost",
-  overtime: "overtime",
-  openings: "openings",
-  closures: "closures",
-  tooling: "tooling",
-  platformConversion: "platform conversion",
-  unmetPenalty: "unmet-demand penalty",
-  terminalValue: "terminal value",
-};
 const LINE = Object.fromEntries(NPV_LINES.map((line, i) => [line, i])) as Record<NpvLine, number>;
 
 /**

@@ -1,6 +1,7 @@
 import type { Scenario } from "../domain/scenario.js";
 import type { BuiltModel } from "../model/build.js";
-import { type ColumnCell, ColumnPricer, NPV_LINES } from "../model/pricing.js";
+import { NPV_LINES } from "../model/npv-lines.js";
+import { type ColumnCell, ColumnPricer } from "../model/pricing.js";
 import { ColKind, type MathProgram } from "../model/program.js";
 import type { Solution } from "../solver/types.js";
 import type { Economics } from "./economics.js";

@@ -1,4 +1,4 @@
-import type { NpvLine } from "../model/pricing.js";
+import type { NpvLine } from "../model/npv-lines.js";
 import type { SolveStatus } from "../solver/types.js";
 
 /**

@@ -11,7 +11,7 @@ import {
 } from "../../analysis/answer-words.js";
 import { type AnswerJson, answerQuestion, answerToJson } from "../../analysis/question.js";
 import { loadQuestionCase } from "../../domain/question.js";
-import { NPV_LINE_LABELS, NPV_LINES } from "../../model/pricing.js";
+import { NPV_LINE_LABELS, NPV_LINES } from "../../model/npv-lines.js";
 import { openStore } from "../../store/open.js";
 import { saveAnswer } from "./demo-save.js";
 import { printJson, runCommand, table } from "../output.js";

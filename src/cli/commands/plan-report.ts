@@ -1,4 +1,4 @@
-import { NPV_LINES, NPV_LINE_LABELS } from "../../model/pricing.js";
+import { NPV_LINES, NPV_LINE_LABELS } from "../../model/npv-lines.js";
 import type { PlanComparison } from "../../analysis/compare.js";
 import { summariseHinges } from "../../plan/explain.js";
 import type { Scenario } from "../../domain/scenario.js";

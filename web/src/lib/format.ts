@@ -58,3 +58,8 @@ export function dateTime(iso: string | undefined): string {
     ? iso
     : d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
+
+/** "unmet-demand penalty" → "Unmet-demand penalty": shared lower-case labels at the start of a chart line. */
+export function sentenceCase(words: string): string {
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -15,6 +15,7 @@ import { Loaded } from "../../components/Status.js";
 import { dateTime, money, moneyDelta, vehicles } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
+import { TableHead } from "../../components/TableHead.js";
 
 /** The project whose answer the app opens on: the built-in one that `npm start` answers. */
 const PROJECT = "alfa-romeo";
@@ -75,26 +76,18 @@ function Answer({ stored }: { stored: StoredAnswer }) {
         <h2>The options compared</h2>
         <div className="table-scroll">
           <table className="data" aria-label="Options compared">
-            <thead>
-              <tr>
-                <th scope="col">Option</th>
-                <th scope="col">{a.programName} built at</th>
-                <th scope="col">Answer</th>
-                <th scope="col" className="num">
-                  NPV
-                </th>
-                <th scope="col" className="num">
-                  vs winner
-                </th>
-                <th scope="col" className="num">
-                  Served
-                </th>
-                <th scope="col" className="num">
-                  Unmet
-                </th>
-                <th scope="col">Plan</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Option",
+                `${a.programName} built at`,
+                "Answer",
+                { label: "NPV", num: true },
+                { label: "vs winner", num: true },
+                { label: "Served", num: true },
+                { label: "Unmet", num: true },
+                "Plan",
+              ]}
+            />
             <tbody>
               {a.options.map((o) => (
                 <tr key={o.scenario} className={o.scenario === a.winner ? "strong" : undefined}>
@@ -165,15 +158,7 @@ function Answer({ stored }: { stored: StoredAnswer }) {
         </p>
         <div className="table-scroll">
           <table className="data" aria-label="Break-evens">
-            <thead>
-              <tr>
-                <th scope="col">Parameter</th>
-                <th scope="col">Baseline</th>
-                <th scope="col">Basis</th>
-                <th scope="col">Values tried</th>
-                <th scope="col">Break-even</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Parameter", "Baseline", "Basis", "Values tried", "Break-even"]} />
             <tbody>
               {a.parameters.map((p) => (
                 <tr key={p.id}>

@@ -3,6 +3,7 @@ import { Loaded } from "../../components/Status.js";
 import { useAsync } from "../../lib/use-async.js";
 import { Sources } from "./Sources.js";
 import { POSSIBLY } from "./WhereSearch.js";
+import { TableHead } from "../../components/TableHead.js";
 
 /** A plant in the atlas: what it builds in the year, what it built and will build, its history, its sources. */
 export function PlantDetail({ plantId, year }: { plantId: string; year: number }) {
@@ -44,13 +45,7 @@ export function PlantDetail({ plantId, year }: { plantId: string; year: number }
             {answer.outlook.length > 0 && <BuildList title="Plans and reports" rows={answer.outlook} />}
             <h3>History</h3>
             <table className="data compact" aria-label="History">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Sources</th>
-                </tr>
-              </thead>
+              <TableHead columns={["When", "What", "Sources"]} />
               <tbody>
                 {history.entries.map((e) => (
                   <tr key={e.claimId}>

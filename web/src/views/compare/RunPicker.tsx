@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { Run } from "../../api/types.js";
 import { dateTime } from "../../lib/format.js";
 import { link, navigate } from "../../lib/router.js";
+import { TableHead } from "../../components/TableHead.js";
 
 const MAX = 4;
 
@@ -32,16 +33,7 @@ export function RunPicker({
         Choose runs to compare ({chosen.length} of up to {MAX})
       </summary>
       <table className="data compact">
-        <thead>
-          <tr>
-            <th scope="col">Compare</th>
-            <th scope="col">Scenario</th>
-            <th scope="col" className="num">
-              Version
-            </th>
-            <th scope="col">Finished</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Compare", "Scenario", { label: "Version", num: true }, "Finished"]} />
         <tbody>
           {[...succeeded].reverse().map((r) => {
             const scenario = names.get(r.scenarioId) ?? r.scenarioId;

@@ -1,10 +1,12 @@
+import { NPV_LINES, NPV_LINE_LABELS } from "../../../../src/model/npv-lines.js";
 import type { Plan } from "../../api/types.js";
 import { HeatMap } from "../../components/charts/HeatMap.js";
 import { Legend } from "../../components/charts/Legend.js";
 import { Timeline } from "../../components/charts/Timeline.js";
 import { Waterfall } from "../../components/charts/Waterfall.js";
-import { money, perVehicle, vehicles } from "../../lib/format.js";
+import { money, perVehicle, sentenceCase, vehicles } from "../../lib/format.js";
 import { type Namer, years } from "./names.js";
+import { TableHead } from "../../components/TableHead.js";
 
 /** The pieces of the results page; each takes the plan and the display names. */
 
@@ -64,26 +66,11 @@ export function UtilisationHeatMap({ plan, names }: { plan: Plan; names: Namer }
   );
 }
 
-const BREAKDOWN: [keyof Plan["npvBreakdown"], string][] = [
-  ["revenue", "Revenue"],
-  ["variableCost", "Variable cost"],
-  ["logistics", "Logistics"],
-  ["duties", "Duties"],
-  ["fixed", "Fixed cost"],
-  ["shifts", "Shift cost"],
-  ["overtime", "Overtime"],
-  ["openings", "Openings"],
-  ["closures", "Closures"],
-  ["tooling", "Tooling"],
-  ["platformConversion", "Platform conversion"],
-  ["unmetPenalty", "Unmet penalty"],
-  ["terminalValue", "Terminal value"],
-];
-
 export function NpvWaterfall({ plan }: { plan: Plan }) {
-  const steps = BREAKDOWN.map(([key, label]) => ({ label, value: plan.npvBreakdown[key] ?? 0 })).filter(
-    (s) => Math.abs(s.value) >= 1,
-  );
+  const steps = NPV_LINES.map((line) => ({
+    label: sentenceCase(NPV_LINE_LABELS[line]),
+    value: plan.npvBreakdown[line] ?? 0,
+  })).filter((s) => Math.abs(s.value) >= 1);
   return (
     <Waterfall
       title="NPV waterfall, discounted"
@@ -102,34 +89,20 @@ export function LandedCostTable({ plan, names }: { plan: Plan; names: Namer }) {
   return (
     <div className="table-scroll">
       <table className="data" aria-label="Landed cost per vehicle">
-        <thead>
-          <tr>
-            <th scope="col">Program</th>
-            <th scope="col">Plant</th>
-            <th scope="col">Market</th>
-            <th scope="col" className="num">
-              Variable
-            </th>
-            <th scope="col" className="num">
-              Logistics
-            </th>
-            <th scope="col" className="num">
-              Duty
-            </th>
-            <th scope="col" className="num">
-              Landed
-            </th>
-            <th scope="col" className="num">
-              Net price
-            </th>
-            <th scope="col" className="num">
-              Margin
-            </th>
-            <th scope="col" className="num">
-              Vehicles
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            "Program",
+            "Plant",
+            "Market",
+            { label: "Variable", num: true },
+            { label: "Logistics", num: true },
+            { label: "Duty", num: true },
+            { label: "Landed", num: true },
+            { label: "Net price", num: true },
+            { label: "Margin", num: true },
+            { label: "Vehicles", num: true },
+          ]}
+        />
         <tbody>
           {rows.map((r) => (
             <tr key={`${r.program}-${r.plant}-${r.market}`}>
@@ -188,17 +161,9 @@ export function Explanations({ plan }: { plan: Plan }) {
           )}
           {e.drivers.length > 0 && (
             <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Driver</th>
-                  <th scope="col" className="num">
-                    Chosen
-                  </th>
-                  <th scope="col" className="num">
-                    Alternative
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={["Driver", { label: "Chosen", num: true }, { label: "Alternative", num: true }]}
+              />
               <tbody>
                 {e.drivers.map((d) => (
                   <tr key={d.label}>

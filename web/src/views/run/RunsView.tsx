@@ -4,6 +4,7 @@ import { Loaded } from "../../components/Status.js";
 import { dateTime, seconds } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
+import { TableHead } from "../../components/TableHead.js";
 
 /** Every run, newest first, with the way to its progress or results. */
 export function RunsView() {
@@ -32,20 +33,16 @@ export function RunsView() {
 function RunTable({ runs, names }: { runs: Run[]; names: Map<string, string> }) {
   return (
     <table className="data">
-      <thead>
-        <tr>
-          <th scope="col">Scenario</th>
-          <th scope="col" className="num">
-            Version
-          </th>
-          <th scope="col">Status</th>
-          <th scope="col">Started</th>
-          <th scope="col" className="num">
-            Solve time
-          </th>
-          <th scope="col">Open</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          "Scenario",
+          { label: "Version", num: true },
+          "Status",
+          "Started",
+          { label: "Solve time", num: true },
+          "Open",
+        ]}
+      />
       <tbody>
         {runs.map((r) => (
           <tr key={r.id}>

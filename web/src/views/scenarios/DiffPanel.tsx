@@ -3,6 +3,7 @@ import { api } from "../../api/client.js";
 import type { FieldChange, ScenarioRecord } from "../../api/types.js";
 import { Loaded } from "../../components/Status.js";
 import { useAsync } from "../../lib/use-async.js";
+import { TableHead } from "../../components/TableHead.js";
 
 interface DiffTarget {
   key: string;
@@ -100,13 +101,7 @@ function DiffTable({
               {!resolved && " (raw documents: one side does not validate)"}
             </p>
             <table className="data compact" aria-label="Differences">
-              <thead>
-                <tr>
-                  <th scope="col">List</th>
-                  <th scope="col">Entity</th>
-                  <th scope="col">Change</th>
-                </tr>
-              </thead>
+              <TableHead columns={["List", "Entity", "Change"]} />
               <tbody>
                 {diff.fields.map((f) => (
                   <tr key={`field-${f.path}`}>

@@ -4,6 +4,7 @@ import { Loaded } from "../../components/Status.js";
 import { dateTime } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
+import { TableHead } from "../../components/TableHead.js";
 
 /** Every project and its scenarios: the base case first, then its variants. */
 export function ScenarioList() {
@@ -34,16 +35,7 @@ function ProjectScenarios({ project, scenarios }: { project: Project; scenarios:
       </h2>
       {project.description && <p className="muted">{project.description}</p>}
       <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Scenario</th>
-            <th scope="col">File</th>
-            <th scope="col" className="num">
-              Versions
-            </th>
-            <th scope="col">Last saved</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Scenario", "File", { label: "Versions", num: true }, "Last saved"]} />
         <tbody>
           {scenarios.map((s) => (
             <tr key={s.id}>
