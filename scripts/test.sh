@@ -10,4 +10,7 @@ npx biome check .
 # the store suite runs against a real PostgreSQL server too
 PORTELLO_TEST_DATABASE_URL="$(bash scripts/start-postgres.sh)"
 export PORTELLO_TEST_DATABASE_URL
+# the distributed study queue runs on a real Redis, with real `portello worker` processes
+PORTELLO_TEST_REDIS_URL="$(bash scripts/start-redis.sh)"
+export PORTELLO_TEST_REDIS_URL
 npx vitest run "$@"

@@ -21,6 +21,20 @@ type Listener = (event: RunEvent) => void;
 
 export const RESTART_REASON = "server restarted during the run";
 export const SHUTDOWN_REASON = "server stopped during the run";
+export const LEASE_EXPIRED_REASON =
+  "the server running it stopped answering (its lease expired): start the run again";
+
+/**
+ * Several servers may share one PostgreSQL: each run belongs to the server that executes it, which renews a
+ * lease on it every third of the lease. Only a run whose lease ran out (its server died) is failed by another.
+ */
+export const DEFAULT_LEASE_SECONDS = 30;
+
+export interface Lease {
+  /** this server instance, unique across the servers sharing a database */
+  owner: string;
+  seconds: number;
+}
 
 /** Progress is written in batches at most this often: solvers report many times a second. */
 const FLUSH_MS = 200;
@@ -43,11 +57,39 @@ export class RunManager {
   private readonly active = new Map<string, Active>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private running = 0;
+  private leaseTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly store: Store,
     private readonly maxConcurrent = Math.max(1, availableParallelism() - 1),
+    /** without one, runs carry no lease (a store only this process uses) */
+    private readonly lease?: Lease,
   ) {}
+
+  /**
+   * Every third of the lease: renews this server's leases, stops a run that another server cancelled, and fails
+   * the runs of servers whose lease ran out. `onReclaimed` hears the ids of those.
+   */
+  keepLeases(onReclaimed: (runIds: string[]) => void = () => {}): void {
+    const lease = this.lease;
+    if (!lease || this.leaseTimer) return;
+    this.leaseTimer = setInterval(
+      () => {
+        void (async () => {
+          // only runs that were ours before the renewal: a run started meanwhile is not in its answer
+          const ours = [...this.active.keys()];
+          const alive = new Set(await this.store.renewRunLeases(lease.owner, lease.seconds));
+          // finished in the store but alive here: cancelled through another server
+          for (const runId of ours) if (!alive.has(runId)) await this.stopFinishedElsewhere(runId);
+          const reclaimed = await this.store.markInterruptedRuns(LEASE_EXPIRED_REASON, true);
+          for (const runId of reclaimed) await this.emitEnd(runId);
+          if (reclaimed.length > 0) onReclaimed(reclaimed);
+        })().catch((error) => console.error(`portello: could not renew run leases: ${reasonOf(error)}`));
+      },
+      (lease.seconds * 1000) / 3,
+    );
+    this.leaseTimer.unref();
+  }
 
   /** Records a queued run of a validated scenario version, with the bases it resolved to, and schedules it. */
   async start(
@@ -64,6 +106,7 @@ export class RunManager {
       options,
       bases: resolved.bases,
       ...(rerunOf ? { rerunOf } : {}),
+      ...(this.lease ? { lease: this.lease } : {}),
     });
     this.active.set(run.id, { buffer: [], writes: Promise.resolve(), settled: false });
     this.queue.push({ runId: run.id, input: { scenario: resolved.scenario, options } });
@@ -98,6 +141,7 @@ export class RunManager {
 
   /** Stops every worker; their runs are recorded as failed, so none is left looking alive. */
   async shutdown(): Promise<void> {
+    clearInterval(this.leaseTimer);
     this.queue.length = 0;
     await Promise.all(
       [...this.active.entries()].map(async ([runId, active]) => {
@@ -106,6 +150,19 @@ export class RunManager {
         await settled;
       }),
     );
+  }
+
+  /** The store already has this run's outcome (another server cancelled it): stop solving, record nothing. */
+  private async stopFinishedElsewhere(runId: string): Promise<void> {
+    const active = this.active.get(runId);
+    if (!active || active.settled) return;
+    active.settled = true; // the store has the outcome: nothing more is written for this run
+    clearTimeout(active.flushTimer);
+    const queued = this.queue.findIndex((q) => q.runId === runId);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    await active.worker?.terminate();
+    this.active.delete(runId);
+    await this.emitEnd(runId);
   }
 
   private pump(): void {
@@ -124,7 +181,10 @@ export class RunManager {
   private async execute(runId: string, input: RunWorkerInput): Promise<void> {
     const active = this.active.get(runId);
     if (!active || active.settled) return;
-    if (!(await this.store.markRunStarted(runId))) return; // cancelled meanwhile
+    if (!(await this.store.markRunStarted(runId))) {
+      this.active.delete(runId); // cancelled meanwhile (here or through another server)
+      return;
+    }
     this.log(runId, "status", { status: "running" });
     const started = performance.now();
     const worker = new Worker(workerEntry(), { workerData: input });

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type RequestListener, type ServerOptions } from "node:http";
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { openStore } from "../store/open.js";
@@ -13,7 +15,7 @@ import {
   serverOptions,
 } from "./connections.js";
 import { type AuthMode, isLoopback } from "./auth.js";
-import { RESTART_REASON, RunManager } from "./runs.js";
+import { DEFAULT_LEASE_SECONDS, RESTART_REASON, RunManager } from "./runs.js";
 
 export interface ServeOptions {
   /** default 4173; 0 picks a free port */
@@ -25,6 +27,8 @@ export interface ServeOptions {
   webDir?: string;
   /** header and request timeouts (default DEFAULT_LIMITS) */
   limits?: Partial<ConnectionLimits>;
+  /** how long a run's lease holds without renewal (default 30 s): see runs.ts */
+  leaseSeconds?: number;
 }
 
 export interface RunningServer {
@@ -60,9 +64,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     await store.close();
     throw new StartRefused(noCredentialsMessage(host, options));
   }
-  const interruptedRuns = await store.markInterruptedRuns(RESTART_REASON);
+  // an embedded store is this process's alone: whatever it left unfinished was interrupted. PostgreSQL may be
+  // shared with other servers: only runs whose owner's lease ran out are theirs to close.
+  const shared = store.backend === "postgres";
+  const interruptedRuns = await store.markInterruptedRuns(RESTART_REASON, shared);
   await seedBuiltinProjects(store);
-  const runs = new RunManager(store);
+  const lease = { owner: instanceId(), seconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS };
+  const runs = new RunManager(store, undefined, lease);
+  if (shared) runs.keepLeases();
   const app = createApp({
     store,
     runs,
@@ -99,6 +108,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await store.close();
     },
   };
+}
+
+/** This server process among those sharing a database: host and pid for people, a UUID for uniqueness. */
+export function instanceId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
 function noCredentialsMessage(host: string, options: ServeOptions): string {

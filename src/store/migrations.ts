@@ -159,6 +159,60 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX answers_by_project ON answers (project_id, created_at);
     `,
   },
+  {
+    version: 5,
+    name: "run owners and leases; uncertainty studies and their results, each stored once",
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner text;
+      ALTER TABLE runs ADD COLUMN lease_expires_at timestamptz;
+      CREATE TABLE studies (
+        id text PRIMARY KEY,
+        project_id text REFERENCES projects(id),
+        created_by text NOT NULL DEFAULT '',
+        name text NOT NULL DEFAULT '',
+        spec jsonb,
+        seed bigint,
+        prepared jsonb NOT NULL,
+        total integer NOT NULL CHECK (total >= 0),
+        status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        failure_reason text,
+        report jsonb,
+        owner text,
+        lease_expires_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        finished_at timestamptz
+      );
+      CREATE INDEX studies_by_project ON studies (project_id, created_at);
+      CREATE INDEX studies_by_status ON studies (status);
+      CREATE TABLE study_tasks (
+        study_id text NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+        sample integer NOT NULL CHECK (sample >= 0),
+        option text NOT NULL,
+        assignments jsonb NOT NULL,
+        PRIMARY KEY (study_id, sample, option)
+      );
+      CREATE TABLE study_results (
+        study_id text NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+        sample integer NOT NULL,
+        option text NOT NULL,
+        seq bigserial NOT NULL,
+        result jsonb NOT NULL,
+        worker text NOT NULL DEFAULT '',
+        stored_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (study_id, sample, option),
+        FOREIGN KEY (study_id, sample, option) REFERENCES study_tasks(study_id, sample, option) ON DELETE CASCADE
+      );
+      CREATE INDEX study_results_by_seq ON study_results (study_id, seq);
+      CREATE FUNCTION portello_refuse_study_result_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'a study result is stored once and never changes' USING ERRCODE = 'integrity_constraint_violation';
+      END;
+      $$;
+      CREATE TRIGGER study_results_never_change BEFORE UPDATE ON study_results
+        FOR EACH ROW EXECUTE FUNCTION portello_refuse_study_result_change();
+    `,
+  },
 ];
 
 /** Arbitrary constant: serialises concurrent migrators on one PostgreSQL database. */

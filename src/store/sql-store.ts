@@ -206,8 +206,10 @@ export class SqlStore implements Store {
   async createRun(input: NewRun): Promise<Run> {
     await this.getVersion(input.scenarioId, input.versionNumber);
     const rows = await this.db.query(
-      `INSERT INTO runs (id, scenario_id, version_number, solver, options, status, bases, rerun_of)
-       VALUES ($1, $2, $3, $4, $5::jsonb, 'queued', $6::jsonb, $7) RETURNING *`,
+      `INSERT INTO runs (id, scenario_id, version_number, solver, options, status, bases, rerun_of, owner,
+                         lease_expires_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'queued', $6::jsonb, $7, $8,
+               CASE WHEN $8::text IS NULL THEN NULL ELSE now() + make_interval(secs => $9) END) RETURNING *`,
       [
         randomUUID(),
         input.scenarioId,
@@ -216,6 +218,8 @@ export class SqlStore implements Store {
         JSON.stringify(input.options ?? {}),
         input.bases ? JSON.stringify(input.bases) : null,
         input.rerunOf ?? null,
+        input.lease?.owner ?? null,
+        input.lease?.seconds ?? 0,
       ],
     );
     return toRun(rows[0]!);
@@ -325,11 +329,21 @@ export class SqlStore implements Store {
     return toAnswer(rows[0]!);
   }
 
-  async markInterruptedRuns(reason: string): Promise<string[]> {
+  async markInterruptedRuns(reason: string, onlyExpired = false): Promise<string[]> {
     const rows = await this.db.query(
       `UPDATE runs SET status = 'failed', failure_reason = $1, finished_at = now()
-       WHERE status IN ('queued', 'running') RETURNING id`,
-      [reason],
+       WHERE status IN ('queued', 'running')
+         AND (NOT $2 OR lease_expires_at IS NULL OR lease_expires_at < now()) RETURNING id`,
+      [reason, onlyExpired],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  async renewRunLeases(owner: string, seconds: number): Promise<string[]> {
+    const rows = await this.db.query(
+      `UPDATE runs SET lease_expires_at = now() + make_interval(secs => $2)
+       WHERE owner = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [owner, seconds],
     );
     return rows.map((r) => String(r.id));
   }

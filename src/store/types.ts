@@ -134,6 +134,8 @@ export interface NewRun {
   /** the chain's bases as resolved for this run; without them the run cannot be re-run */
   bases?: ResolvedBase[];
   rerunOf?: string;
+  /** the server instance that executes it, and for how long its lease holds before it must renew it */
+  lease?: { owner: string; seconds: number };
 }
 
 export interface RunOutcome {
@@ -194,8 +196,14 @@ export interface Store {
    * its plan and its progress log never change afterwards (the database refuses it too).
    */
   finishRun(runId: string, outcome: RunOutcome): Promise<boolean>;
-  /** at startup: every queued or running run is marked failed with `reason`; returns their ids */
-  markInterruptedRuns(reason: string): Promise<string[]>;
+  /**
+   * Marks queued or running runs failed with `reason` and returns their ids: every one (an embedded store, whose
+   * folder only one process opens), or `onlyExpired`: those whose owner's lease ran out (PostgreSQL shared by
+   * several servers), and runs recorded without a lease.
+   */
+  markInterruptedRuns(reason: string, onlyExpired?: boolean): Promise<string[]>;
+  /** extends the lease of the owner's unfinished runs; returns their ids (a run cancelled elsewhere is not among them) */
+  renewRunLeases(owner: string, seconds: number): Promise<string[]>;
 
   /** appends an answer; earlier ones stay */
   saveAnswer(projectId: string, caseId: string, content: unknown): Promise<StoredAnswer>;

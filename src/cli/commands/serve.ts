@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_LIMITS } from "../../server/connections.js";
+import { DEFAULT_LEASE_SECONDS } from "../../server/runs.js";
 import { StartRefused, startServer } from "../../server/start.js";
 import { StoreError } from "../../store/types.js";
 import { ExitCode } from "../exit-codes.js";
@@ -11,6 +12,7 @@ interface ServeFlags {
   data?: string;
   headersTimeout: string;
   requestTimeout: string;
+  lease: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -34,6 +36,11 @@ export function registerServeCommand(program: Command): void {
       "drop a client that has not sent its complete request by then",
       String(DEFAULT_LIMITS.requestTimeoutSeconds),
     )
+    .option(
+      "--lease <seconds>",
+      "with PostgreSQL shared by several servers: a run whose server has not renewed its lease for this long is failed by another",
+      String(DEFAULT_LEASE_SECONDS),
+    )
     .action((flags: ServeFlags) => runCommand(() => serve(flags)));
 }
 
@@ -49,6 +56,7 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
   const server = await startServer({
     port,
     limits,
+    leaseSeconds: seconds(flags.lease, "--lease"),
     host: flags.host,
     ...(flags.data ? { dataDir: flags.data } : {}),
   }).catch((error: NodeJS.ErrnoException) => {

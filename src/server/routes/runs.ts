@@ -32,6 +32,9 @@ export const MAX_EVENT_STREAMS = 256;
 /** SSE comments at this interval keep proxies from closing a quiet stream, and notice gone clients. */
 const KEEPALIVE_MS = 15_000;
 
+/** A quiet stream looks in the store this often (for runs that another server sharing the database executes). */
+const STORE_POLL_MS = 1000;
+
 /** Runs: start (validated version → worker), follow, cancel, read the plan; and compare finished runs. */
 export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void {
   const tag = "runs";
@@ -285,10 +288,21 @@ function followRun(c: Context, store: Store, runs: RunManager, runId: string, on
       while (!closed) {
         const event = pending.shift();
         if (!event) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
+          const woken = await new Promise<boolean>((resolve) => {
+            wake = () => resolve(true);
+            setTimeout(() => resolve(false), STORE_POLL_MS);
           });
           wake = undefined;
+          if (!woken) {
+            // a run executed by another server sharing the database: its news arrive through the store only
+            await sendStored();
+            const now = withoutPlan(await store.getRun(runId));
+            if (FINISHED_STATUSES.includes(now.status) && pending.length === 0) {
+              await sendStored();
+              await sendEnd(now);
+              return;
+            }
+          }
           continue;
         }
         if (event.type === "end") {
