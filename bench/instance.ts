@@ -1,22 +1,50 @@
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
+import { parseArgs } from "node:util";
 import { scenarioYaml } from "../src/domain/formats/yaml-text.js";
+import { formatCflp, generateCflp } from "./cflp.js";
 import { SIZES, generateScenarioInput } from "./generate.js";
 
 /**
- * Writes one of the benchmark's synthetic networks as a scenario file, so that `portello validate`, `plan`
- * and `export` can be run on it: `.json` files as JSON, anything else as YAML.
- * Usage: npm run bench:instance -- <size> <out.yaml>   (sizes: check, 3k, 10k, 100k, oem, 300k, 1m, 2m)
+ * Writes a benchmark instance to a file:
+ *   npm run bench:instance -- <size> <out.yaml|out.json>
+ *     one of the synthetic networks (bench/generate.ts) as a scenario, for `portello validate`, `solve`, `export`
+ *   npm run bench:instance -- cflp <out.txt> [--sites 100] [--customers 1000] [--ratio 5] [--seed 1]
+ *     a capacitated facility-location instance in OR-Library format (bench/cflp.ts), for `portello import cflp`
  */
-function main(args: string[]): void {
-  const [name, out] = args;
-  const size = SIZES.find((s) => s.name === name);
-  if (!size || !out) {
+const USAGE =
+  "usage: npm run bench:instance -- <size> <out.yaml|out.json>   (sizes: " +
+  `${SIZES.map((s) => s.name).join(", ")})\n` +
+  "       npm run bench:instance -- cflp <out.txt> [--sites 100] [--customers 1000] [--ratio 5] [--seed 1]";
+
+function main(): void {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      sites: { type: "string", default: "100" },
+      customers: { type: "string", default: "1000" },
+      ratio: { type: "string", default: "5" },
+      seed: { type: "string", default: "1" },
+    },
+  });
+  const [name, out] = positionals;
+  if (!name || !out) fail(USAGE);
+  if (name === "cflp") {
+    const options = {
+      sites: whole(values.sites, "--sites"),
+      customers: whole(values.customers, "--customers"),
+      ratio: Number(values.ratio),
+      seed: whole(values.seed, "--seed"),
+    };
+    if (!(options.ratio >= 1)) fail(`--ratio must be a number of at least 1, not "${values.ratio}"`);
+    writeFileSync(out, formatCflp(generateCflp(options)));
     console.error(
-      `usage: npm run bench:instance -- <size> <out.yaml|out.json>; sizes: ${SIZES.map((s) => s.name).join(", ")}`,
+      `wrote ${out}: ${options.sites} sites × ${options.customers} customers, ratio ${options.ratio}`,
     );
-    process.exit(2);
+    return;
   }
+  const size = SIZES.find((s) => s.name === name);
+  if (!size) fail(`unknown size "${name}"\n${USAGE}`);
   const input = generateScenarioInput(size);
   const text =
     extname(out) === ".json"
@@ -28,4 +56,16 @@ function main(args: string[]): void {
   );
 }
 
-main(process.argv.slice(2));
+function whole(text: string | undefined, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    fail(`${flag} must be a whole number of at least 1, not "${text}"`);
+  return value;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+main();

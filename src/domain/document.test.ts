@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { firstInvalidUtf8, MAX_DOCUMENT_BYTES, MAX_NESTING, parseDocument } from "./document.js";
+import {
+  firstDuplicateKey,
+  firstInvalidUtf8,
+  MAX_DOCUMENT_BYTES,
+  MAX_NESTING,
+  parseDocument,
+} from "./document.js";
 import { ValidationError, type ValidationIssue } from "./issues.js";
 
 const Plant = z.strictObject({
@@ -84,6 +90,18 @@ describe("parseDocument", () => {
   it("rejects duplicate keys in JSON, which JSON.parse would silently accept", () => {
     const issues = issuesOf('{"plants": [], "plants": [], "horizon": {"start": 1, "end": 2}}', "t.json");
     expect(issues[0]!.message).toContain("duplicate key 'plants'");
+  });
+
+  it("finds a repeated key at any depth, and only in the same object", () => {
+    expect(firstDuplicateKey('{"a": {"b": 1, "c": "{\\"b\\": [}", "b": 2}}')).toEqual({ key: "b", at: 34 });
+    expect(firstDuplicateKey('[{"id": 1}, {"id": 2}, {"x": {"id": 3}, "id": 4}]')).toBeUndefined();
+    expect(firstDuplicateKey('{"k\\u0061": 1, "ka": 2}')?.key).toBe("ka");
+    const issues = issuesOf('{\n  "horizon": {"start": 1,\n    "start": 2}}', "t.json");
+    expect(issues[0]).toMatchObject({
+      line: 3,
+      column: 5,
+      message: expect.stringContaining("duplicate key 'start'"),
+    });
   });
 
   it("reports all YAML syntax errors of a file", () => {

@@ -384,28 +384,77 @@ function parseJsonText(text: string, file: string): SourceDocument {
       },
     ]);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseYaml(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
-  const duplicates = doc.errors.filter((e) => e.code === "DUPLICATE_KEY");
-  if (duplicates.length) {
-    throw new ValidationError(
-      duplicates.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        const message = yamlMessage(error.code, error.message, text, error.pos);
-        return {
-          file,
-          line,
-          column: col,
-          path: "",
-          expected: "unique keys",
-          found: "a repeated key",
-          message,
-        };
-      }),
-    );
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    throw new ValidationError([
+      {
+        file,
+        ...positionInText(text, duplicate.at),
+        path: "",
+        expected: "unique keys",
+        found: "a repeated key",
+        message: `duplicate key '${duplicate.key}': each field may appear only once in a mapping`,
+      },
+    ]);
   }
-  const locate = doc.errors.length ? () => ({ file }) : treeLocator(doc, lineCounter, file);
-  return { file, data, locate };
+  // Positions come from the YAML tree (JSON ⊂ YAML), built only when a problem needs one: for a large file it
+  // costs far more than JSON.parse (a 6 MB scenario: 13 s against 0.1 s)
+  let locate: Locate | undefined;
+  return {
+    file,
+    data,
+    locate: (path, target) => {
+      if (!locate) {
+        const lineCounter = new LineCounter();
+        const doc = parseYaml(text, { lineCounter, prettyErrors: false, logLevel: "error" });
+        locate = doc.errors.length ? () => ({ file }) : treeLocator(doc, lineCounter, file);
+      }
+      return locate(path, target);
+    },
+  };
+}
+
+/**
+ * The first key that repeats one of its object's earlier keys, by one linear scan of text JSON.parse has
+ * accepted (JSON.parse keeps the last value silently); `at` is the offset of its opening quote.
+ */
+export function firstDuplicateKey(text: string): { key: string; at: number } | undefined {
+  const objects: (Set<string> | undefined)[] = []; // one entry per open bracket: its keys, or none for a list
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (c === 0x22) break;
+      }
+      const keys = objects[objects.length - 1];
+      if (expectKey && keys) {
+        const raw = text.slice(start, i + 1);
+        const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (keys.has(key)) return { key, at: start };
+        keys.add(key);
+        expectKey = false;
+      }
+    } else if (ch === 0x7b /* { */) {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (ch === 0x5b /* [ */) {
+      objects.push(undefined);
+      expectKey = false;
+    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      objects.pop();
+      expectKey = false;
+    } else if (ch === 0x2c /* , */) {
+      expectKey = objects[objects.length - 1] !== undefined;
+    }
+  }
+  return undefined;
 }
 
 type YamlNode = { range?: [number, number, number] | null } | null | undefined;
