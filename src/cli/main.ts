@@ -8,6 +8,7 @@ import { registerExportCommand } from "./commands/export.js";
 import { registerExcelCommands } from "./commands/excel.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerAccountCommands } from "./commands/accounts.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./output.js";
 
@@ -28,6 +29,7 @@ export function buildCli(): Command {
   registerExcelCommands(program);
   registerServeCommand(program);
   registerAccountCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

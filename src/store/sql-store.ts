@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Accounts } from "./accounts.js";
 import { applyMigrations } from "./migrations.js";
+import { Studies } from "./studies.js";
 import { type SqlClient, type SqlDatabase, isoTime, json, optionalIsoTime } from "./sql.js";
 import {
   FINISHED_STATUSES,
@@ -27,6 +28,7 @@ type Row = Record<string, unknown>;
 /** The Store over any PostgreSQL dialect connection: the same SQL for PGlite and for a PostgreSQL server. */
 export class SqlStore implements Store {
   readonly accounts: Accounts;
+  readonly studies: Studies;
 
   constructor(
     readonly backend: "pglite" | "postgres",
@@ -34,6 +36,7 @@ export class SqlStore implements Store {
     private readonly db: SqlDatabase,
   ) {
     this.accounts = new Accounts(db);
+    this.studies = new Studies(db);
   }
 
   /** Applies pending migrations; call once before use. */

@@ -1,4 +1,5 @@
 import type { Accounts } from "./accounts.js";
+import type { Studies } from "./studies.js";
 import type { ResolvedBase } from "../domain/load.js";
 
 /**
@@ -153,6 +154,8 @@ export interface Store {
   close(): Promise<void>;
   /** users, tokens, sessions, project members, audit log */
   readonly accounts: Accounts;
+  /** uncertainty studies: prepared once, each task's result stored once */
+  readonly studies: Studies;
 
   createProject(input: NewProject): Promise<Project>;
   listProjects(): Promise<Project[]>;

@@ -1,0 +1,155 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Studies } from "../store/studies.js";
+import type { EngineProgress, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
+import { DEFAULT_QUEUE, JOB_ATTEMPTS, type StudyJob, jobId, redisConnection } from "./queue.js";
+
+/**
+ * The distributed engine: BullMQ on Redis for the jobs, PostgreSQL for everything else. `run` stores the
+ * prepared study and its tasks once, enqueues a job per task that has no result yet, and follows the results
+ * as `portello worker` processes (any number, on any machine) store them. Exactly once comes from the store,
+ * not the queue: a result row per (study, sample, option), inserted with ON CONFLICT DO NOTHING — so a job
+ * retried after its worker died, or enqueued again after a restart, never yields a second result.
+ *
+ * Calling `run` again for a study (after a restart of the caller) enqueues only what still lacks a result and
+ * delivers every result once more to the new caller's `onResult`.
+ */
+
+const ADD_BATCH = 1000;
+const READ_BATCH = 10_000;
+
+export interface QueueEngineOptions {
+  redisUrl: string;
+  /** default "portello-studies"; workers must listen on the same name */
+  queue?: string;
+  /** how often the store is asked for new results (default 250 ms) */
+  pollMs?: number;
+}
+
+export class QueueEngine implements StudyEngine {
+  readonly name = "bullmq";
+  private readonly connection: Redis;
+  readonly queue: Queue<StudyJob>;
+  private readonly pollMs: number;
+  /** closing the engine stops following its studies, without cancelling them: a later `run` resumes them */
+  private readonly closing = new AbortController();
+
+  constructor(
+    private readonly studies: Studies,
+    options: QueueEngineOptions,
+  ) {
+    this.connection = redisConnection(options.redisUrl);
+    this.queue = new Queue<StudyJob>(options.queue ?? DEFAULT_QUEUE, { connection: this.connection });
+    this.pollMs = options.pollMs ?? 250;
+  }
+
+  async run(
+    study: PreparedStudy,
+    tasks: readonly StudyTask[],
+    handlers: {
+      onResult: (result: TaskResult) => void | Promise<void>;
+      onProgress?: (progress: EngineProgress) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<void> {
+    handlers.signal?.throwIfAborted();
+    await this.studies.create({ prepared: study, tasks });
+    await this.studies.markRunning(study.id);
+    await this.enqueueMissing(study.id);
+    await this.follow(study.id, handlers);
+    await this.studies.finish(study.id, { status: "succeeded" });
+  }
+
+  /** Adds a job for every task of the study without a result; returns how many. */
+  async enqueueMissing(studyId: string): Promise<number> {
+    const missing = await this.studies.tasks(studyId, { missing: true });
+    for (let i = 0; i < missing.length; i += ADD_BATCH) {
+      await this.queue.addBulk(
+        missing.slice(i, i + ADD_BATCH).map((task) => ({
+          name: "task",
+          data: { studyId, ...task },
+          opts: {
+            jobId: jobId(studyId, task),
+            attempts: JOB_ATTEMPTS,
+            backoff: { type: "fixed", delay: 1000 },
+            // the result is in PostgreSQL: a finished job has nothing more to say
+            removeOnComplete: true,
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      );
+    }
+    return missing.length;
+  }
+
+  /**
+   * Removes the study's jobs that wait in the queue. A job a worker is executing cannot be removed: its result
+   * is dropped by the store once the study is no longer queued or running.
+   */
+  async removeJobs(studyId: string): Promise<void> {
+    const tasks = await this.studies.tasks(studyId, { missing: true });
+    for (let i = 0; i < tasks.length; i += ADD_BATCH) {
+      await Promise.all(
+        tasks.slice(i, i + ADD_BATCH).map((task) => this.queue.remove(jobId(studyId, task)).catch(() => 0)),
+      );
+    }
+  }
+
+  /** Delivers every result of the study once, in order of arrival, until all tasks have one. */
+  private async follow(
+    studyId: string,
+    handlers: {
+      onResult: (result: TaskResult) => void | Promise<void>;
+      onProgress?: (progress: EngineProgress) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<void> {
+    const { signal } = handlers;
+    const { total } = await this.studies.get(studyId);
+    const delivered = new Set<string>();
+    let seq = 0;
+    for (;;) {
+      if (signal?.aborted) {
+        await this.studies.finish(studyId, { status: "cancelled" });
+        await this.removeJobs(studyId);
+        throw signal.reason ?? new DOMException("the study was cancelled", "AbortError");
+      }
+      const batch = await this.studies.resultsAfter(studyId, seq, READ_BATCH);
+      for (const { seq: at, result } of batch) {
+        seq = at;
+        const key = jobId(studyId, result);
+        if (delivered.has(key)) continue;
+        delivered.add(key);
+        await handlers.onResult(result);
+      }
+      if (batch.length > 0) handlers.onProgress?.({ done: delivered.size, total });
+      if (delivered.size >= total) return;
+      if (batch.length === READ_BATCH) continue;
+      const status = await this.studies.status(studyId);
+      if (status === "cancelled" || status === "failed") {
+        await this.removeJobs(studyId);
+        throw new DOMException(`the study was ${status} elsewhere`, "AbortError");
+      }
+      await sleep(this.pollMs, AbortSignal.any([this.closing.signal, ...(signal ? [signal] : [])]));
+      if (this.closing.signal.aborted) throw new Error("the engine was closed while following the study");
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,232 @@
+import { hostname } from "node:os";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtinResolver, parseScenarioText } from "../src/domain/load.js";
+import { openPostgresStore } from "../src/store/postgres-store.js";
+import type { SqlStore } from "../src/store/sql-store.js";
+import { QueueEngine } from "../src/study/bullmq-engine.js";
+import type { PreparedStudy, StudyTask, TaskResult } from "../src/study/contract.js";
+import {
+  type Child,
+  exited,
+  kill,
+  killAll,
+  requiredEnv,
+  scopedDatabase,
+  startPortello,
+  until,
+} from "./fixtures/processes.js";
+import { TINY_SCENARIO } from "./fixtures/tiny-scenario.js";
+
+/**
+ * The distributed engine against a real Redis, a real PostgreSQL and real `portello worker` processes: the same
+ * results whatever the number of workers; every result stored exactly once when workers are SIGKILLed mid-job;
+ * cancel empties the queue; a study whose caller and workers all went away completes when started again.
+ */
+
+let db: Awaited<ReturnType<typeof scopedDatabase>>;
+let store: SqlStore;
+let redisUrl: string;
+const queue = `test-${process.pid}-${Date.now()}`;
+/** short locks so that a killed worker's job comes back within seconds */
+const LOCK = ["--lock-seconds", "3", "--stalled-seconds", "1"];
+
+beforeAll(async () => {
+  redisUrl = requiredEnv("PORTELLO_TEST_REDIS_URL");
+  db = await scopedDatabase("queue");
+  store = await openPostgresStore(db.url);
+});
+
+afterAll(async () => {
+  await killAll();
+  await store?.close();
+  await db?.drop();
+});
+
+/** Two options (the tiny network, and the same at a higher discount rate), `samples` draws of US demand. */
+async function study(id: string, samples: number): Promise<{ prepared: PreparedStudy; tasks: StudyTask[] }> {
+  const scenario = await parseScenarioText(TINY_SCENARIO, "tiny.yaml", builtinResolver);
+  const prepared: PreparedStudy = {
+    id,
+    options: [
+      { id: "base", label: "Base", scenario },
+      { id: "dear", label: "Dear money", scenario: { ...scenario, discountRate: 0.12 } },
+    ],
+    solver: { mipRelGap: 0 },
+  };
+  const tasks = Array.from({ length: samples }, (_, sample) =>
+    prepared.options.map((option) => ({
+      sample,
+      option: option.id,
+      assignments: [
+        { path: "demand[market=us].volume.volume", mode: "scale" as const, value: 0.4 + 0.25 * sample },
+        { path: "plants[id=west].openCost", mode: "set" as const, value: 150e6 + 40e6 * (sample % 4) },
+      ],
+    })),
+  ).flat();
+  return { prepared, tasks };
+}
+
+function startWorker(): Promise<Child> {
+  return startPortello(
+    ["worker", "--redis", redisUrl, "--database", db.url, "--queue", queue, ...LOCK],
+    /ready on queue/,
+  );
+}
+
+const nameOf = (worker: Child) => `${hostname()}:${worker.child.pid}`;
+
+/** What a result says, without the time it took: identical across workers, orders and retries. */
+function answer(result: TaskResult) {
+  const { seconds: _, ...rest } = result;
+  return rest;
+}
+
+async function storedRows(studyId: string) {
+  return (await store.studies.results(studyId)).map((r) => `${r.sample}:${r.option}`);
+}
+
+/** Runs a study through the queue, collecting what onResult hears. */
+async function runStudy(id: string, samples: number, workers: Child[]) {
+  const { prepared, tasks } = await study(id, samples);
+  const engine = new QueueEngine(store.studies, { redisUrl, queue });
+  const heard: TaskResult[] = [];
+  try {
+    await engine.run(prepared, tasks, { onResult: (r) => void heard.push(r) });
+  } finally {
+    await engine.close();
+  }
+  await Promise.all(workers.map((w) => kill(w.child, "SIGTERM")));
+  return { heard, tasks };
+}
+
+const byKey = (results: TaskResult[]) =>
+  Object.fromEntries(results.map((r) => [`${r.sample}:${r.option}`, answer(r)]));
+
+let reference: Record<string, unknown>;
+
+describe("studies on BullMQ with portello worker processes", () => {
+  it("gives the same results with 1 and with 3 workers, each task's result once", async () => {
+    const one = await runStudy("one-worker", 6, [await startWorker()]);
+    const three = await runStudy(
+      "three-workers",
+      6,
+      await Promise.all([startWorker(), startWorker(), startWorker()]),
+    );
+    for (const { heard, tasks } of [one, three]) {
+      expect(heard).toHaveLength(tasks.length);
+      expect(new Set(heard.map((r) => `${r.sample}:${r.option}`)).size).toBe(tasks.length);
+      expect(heard.every((r) => r.status === "optimal")).toBe(true);
+    }
+    reference = byKey(one.heard);
+    expect(byKey(three.heard)).toEqual(reference);
+    // the draws matter: not every sample gives the same NPV
+    expect(new Set(one.heard.map((r) => r.npv)).size).toBeGreaterThan(6);
+    expect(await storedRows("three-workers")).toHaveLength(12);
+  });
+
+  it("stores every result exactly once when workers are SIGKILLed mid-job", async () => {
+    const workers = await Promise.all([startWorker(), startWorker(), startWorker()]);
+    const { prepared, tasks } = await study("killed", 6);
+    const engine = new QueueEngine(store.studies, { redisUrl, queue });
+    const heard: TaskResult[] = [];
+    const done = engine.run(prepared, tasks, { onResult: (r) => void heard.push(r) });
+
+    // two workers die, each while it holds a job
+    const victims = workers.slice(0, 2);
+    const held: string[] = [];
+    for (const victim of victims) {
+      let jobId: string | undefined;
+      await until(async () => {
+        const active = await engine.queue.getActive();
+        jobId = active.find((job) => job.processedBy === nameOf(victim))?.id;
+        return jobId !== undefined;
+      }, 60);
+      await kill(victim.child);
+      held.push(jobId!);
+    }
+    const fresh = await startWorker();
+    await done;
+    await engine.close();
+
+    expect(heard).toHaveLength(tasks.length);
+    const rows = await storedRows("killed");
+    expect(rows).toHaveLength(tasks.length);
+    expect(new Set(rows).size).toBe(tasks.length);
+    // the same answers as an undisturbed study of the same draws
+    const again = byKey(heard);
+    for (const key of Object.keys(again)) expect(again[key]).toEqual(reference[key]);
+    // the jobs the victims held were taken over by a worker still alive (a victim may have stored its result in
+    // the moment between the look and the kill, but not both)
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows: storers } = await client.query(
+      "SELECT sample || ':' || option AS key, worker FROM study_results WHERE study_id = 'killed'",
+    );
+    await client.end();
+    const storer = new Map(storers.map((r) => [String(r.key), String(r.worker)]));
+    const takenOver = held.filter((id, i) => {
+      const by = storer.get(id.split(":").slice(1).join(":"));
+      return by !== undefined && by !== nameOf(victims[i]!);
+    });
+    expect(takenOver.length).toBeGreaterThanOrEqual(1);
+    await Promise.all([workers[2]!, fresh].map((w) => kill(w.child, "SIGTERM")));
+  });
+
+  it("cancel removes the study's jobs and late results are dropped", async () => {
+    const workers = [await startWorker()];
+    const { prepared, tasks } = await study("cancelled", 20);
+    const engine = new QueueEngine(store.studies, { redisUrl, queue });
+    const abort = new AbortController();
+    const heard: TaskResult[] = [];
+    const run = engine.run(prepared, tasks, {
+      onResult: (r) => {
+        heard.push(r);
+        if (heard.length === 2) abort.abort();
+      },
+      signal: abort.signal,
+    });
+    await expect(run).rejects.toThrow();
+    expect((await store.studies.get("cancelled")).status).toBe("cancelled");
+    // nothing of the study waits in the queue; the job in hand, if any, finishes and is dropped
+    const counts = await engine.queue.getJobCounts("waiting", "delayed", "prioritized", "paused");
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+    await until(async () => (await engine.queue.getActiveCount()) === 0, 30);
+    const stored = (await storedRows("cancelled")).length;
+    expect(stored).toBeLessThan(tasks.length);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await storedRows("cancelled")).length).toBe(stored);
+    await engine.close();
+    await kill(workers[0]!.child, "SIGTERM");
+  });
+
+  it("completes a study whose caller and workers all went away, when it is run again", async () => {
+    const { prepared, tasks } = await study("resumed", 6);
+    const first = new QueueEngine(store.studies, { redisUrl, queue });
+    const workers = [await startWorker(), await startWorker()];
+    const abandoned = first.run(prepared, tasks, { onResult: () => {} });
+    await until(
+      async () => ((await store.studies.get("resumed").catch(() => undefined))?.done ?? 0) >= 3,
+      60,
+    );
+    // everything stops at once: workers killed, the caller gone, and the queue's jobs lost with Redis's memory
+    await Promise.all(workers.map((w) => kill(w.child)));
+    await first.queue.obliterate({ force: true });
+    await first.close();
+    await abandoned.catch(() => {});
+    const before = (await store.studies.get("resumed")).done;
+    expect(before).toBeLessThan(tasks.length);
+
+    const again = new QueueEngine(store.studies, { redisUrl, queue });
+    const heard: TaskResult[] = [];
+    const worker = await startWorker();
+    await again.run(prepared, tasks, { onResult: (r) => void heard.push(r) });
+    await again.close();
+    expect(heard).toHaveLength(tasks.length);
+    expect(await storedRows("resumed")).toHaveLength(tasks.length);
+    expect(byKey(heard)).toEqual(reference);
+    expect((await store.studies.get("resumed")).status).toBe("succeeded");
+    await kill(worker.child, "SIGTERM");
+    expect(await exited(worker.child)).toMatchObject({ code: 0 });
+  });
+});
