@@ -140,42 +140,69 @@ export class SensitivityProbe {
 
     const breakEvens: BreakEven[] = [];
     if (search) {
+      const known = new Map(
+        [...evaluated].map(([value, e]) => [value, { flips: e.flips, winner: e.winner }]),
+      );
       for (const end of [search.from, search.to]) {
-        if (end === baseline) continue;
-        const side = Math.sign(end - baseline);
-        // the nearest value known to flip on this side, evaluating the range's end if nothing nearer does
-        const onSide = () =>
-          [...evaluated.values()]
-            .filter(
-              (e) =>
-                Math.sign(e.value - baseline) === side &&
-                Math.abs(e.value - baseline) <= Math.abs(end - baseline),
-            )
-            .sort((a, b) => Math.abs(a.value - baseline) - Math.abs(b.value - baseline));
-        if (!onSide().some((e) => e.flips)) await at(end);
-        const points = onSide();
-        const firstFlip = points.find((e) => e.flips);
-        if (!firstFlip) continue;
-        let holds =
-          points
-            .filter((e) => !e.flips && Math.abs(e.value - baseline) < Math.abs(firstFlip.value - baseline))
-            .at(-1)?.value ?? baseline;
-        let flips = firstFlip;
-        while (Math.abs(flips.value - holds) > search.tolerance) {
-          let mid = (holds + flips.value) / 2;
-          if (search.integer) {
-            mid = Math.round(mid);
-            if (mid === holds || mid === flips.value) break;
-          }
-          const result = await at(mid);
-          if (result.flips) flips = result;
-          else holds = mid;
-        }
-        breakEvens.push({ holds, flips: flips.value, winner: flips.winner });
+        const searching = breakEvenSearch({ baseline, end, ...search }, known);
+        let step = searching.next();
+        while (!step.done) step = searching.next(await at(step.value));
+        if (step.value) breakEvens.push(step.value);
       }
     }
     return { baseline, tries: triesDone, breakEvens, evaluations, solves: this.solves - before };
   }
+}
+
+/** What one evaluation says: does the answer differ from the baseline's, and which option wins. */
+export interface Verdict {
+  flips: boolean;
+  winner: string;
+}
+
+/**
+ * The break-even on one side of the baseline, as a conversation: it yields the values it needs evaluated and is
+ * sent back their verdicts. From the values already known (`known`, which it extends), it takes the nearest one
+ * that flips on this side, evaluating the range's end when none does; then it halves the bracket between the
+ * last value that holds and the first that flips until it is narrower than the tolerance. Undefined: no flip in
+ * range. Callers evaluate one value at a time (SensitivityProbe) or many searches in lockstep (studies).
+ */
+export function* breakEvenSearch(
+  search: { baseline: number; end: number; tolerance: number; integer?: boolean },
+  known: Map<number, Verdict>,
+): Generator<number, BreakEven | undefined, Verdict> {
+  const { baseline, end } = search;
+  if (end === baseline) return undefined;
+  const side = Math.sign(end - baseline);
+  const distance = (value: number) => Math.abs(value - baseline);
+  // known values on this side, nearest first
+  const onSide = () =>
+    [...known]
+      .filter(([value]) => Math.sign(value - baseline) === side && distance(value) <= distance(end))
+      .sort((a, b) => distance(a[0]) - distance(b[0]));
+  if (!onSide().some(([, v]) => v.flips)) known.set(end, yield end);
+  const points = onSide();
+  const firstFlip = points.find(([, v]) => v.flips);
+  if (!firstFlip) return undefined;
+  let holds =
+    points.filter(([value, v]) => !v.flips && distance(value) < distance(firstFlip[0])).at(-1)?.[0] ??
+    baseline;
+  let [flips, flipped] = firstFlip;
+  while (Math.abs(flips - holds) > search.tolerance) {
+    let mid = (holds + flips) / 2;
+    if (search.integer) {
+      mid = Math.round(mid);
+      if (mid === holds || mid === flips) break;
+    }
+    let verdict = known.get(mid);
+    if (!verdict) {
+      verdict = yield mid;
+      known.set(mid, verdict);
+    }
+    if (verdict.flips) [flips, flipped] = [mid, verdict];
+    else holds = mid;
+  }
+  return { holds, flips, winner: flipped.winner };
 }
 
 /** The option with the highest NPV (the first listed on a tie) and its lead over the next best. */

@@ -3,6 +3,7 @@ import { registerAtlasCommands } from "./commands/atlas.js";
 import { registerValidateCommand } from "./commands/validate.js";
 import { registerPlanCommands } from "./commands/plan.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerStudyCommand } from "./commands/study.js";
 import { registerImportCommands } from "./commands/import.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerExcelCommands } from "./commands/excel.js";
@@ -24,6 +25,7 @@ export function buildCli(): Command {
   registerValidateCommand(program);
   registerPlanCommands(program);
   registerDemoCommand(program);
+  registerStudyCommand(program);
   registerImportCommands(program);
   registerExportCommand(program);
   registerExcelCommands(program);

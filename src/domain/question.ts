@@ -113,6 +113,22 @@ export const QuestionCase = z
       .default(0.25)
       .describe("options further behind the winner than this share of its NPV are not re-solved"),
     parameters: z.array(TestedParameter).default([]),
+    uncertainty: z
+      .strictObject({
+        study: z
+          .string()
+          .min(1)
+          .describe("the study of this question under uncertainty, e.g. builtin:alfa-belvidere"),
+        samples: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(40)
+          .describe("Monte Carlo samples the demo runs for its headline (the full study: portello study)"),
+      })
+      .optional()
+      .describe("a Monte Carlo headline: how likely the answer is, given the study's uncertain parameters"),
     caveats: z
       .array(z.string().min(1))
       .default([])

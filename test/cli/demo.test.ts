@@ -6,6 +6,7 @@ import type { AnswerJson } from "../../src/analysis/question.js";
 import { loadScenario } from "../../src/domain/load.js";
 import { type QuestionCase, loadQuestionCase } from "../../src/domain/question.js";
 import { solveScenario } from "../../src/plan/solve.js";
+import type { Uncertainty } from "../../src/cli/commands/demo.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -31,6 +32,14 @@ describe("portello demo --json", () => {
     answer = JSON.parse(run.stdout);
     question = await loadQuestionCase("builtin:alfa");
   }, 600_000);
+
+  it("gives the headline under uncertainty: a small Monte Carlo of the case's study", () => {
+    const { uncertainty } = answer as AnswerJson & { uncertainty?: Uncertainty };
+    expect(uncertainty!.samples).toBe(question.uncertainty!.samples);
+    const total = uncertainty!.options.reduce((s, o) => s + o.probabilityBest, 0);
+    expect(total).toBeCloseTo(1, 12);
+    expect(uncertainty!.headline).toMatch(/an option answering "yes" is best in \d+\.\d%/);
+  });
 
   it("names as winner the option with the highest NPV, and answers from where it builds the program", () => {
     const choices = answer.options.filter((o) => o.role === "option");

@@ -10,11 +10,16 @@ import {
   valueWords,
 } from "../../analysis/answer-words.js";
 import { type AnswerJson, answerQuestion, answerToJson } from "../../analysis/question.js";
-import { loadQuestionCase } from "../../domain/question.js";
+import { loadQuestionCase, type QuestionCase } from "../../domain/question.js";
+import { loadStudySpec } from "../../domain/study-spec.js";
 import { NPV_LINE_LABELS, NPV_LINES } from "../../model/npv-lines.js";
+import type { StudyReport } from "../../study/report.js";
+import { runStudy } from "../../study/run.js";
+import { ThreadEngine } from "../../study/thread-engine.js";
+import { headlineWords, progressLine } from "./study.js";
 import { openStore } from "../../store/open.js";
 import { saveAnswer } from "./demo-save.js";
-import { printJson, runCommand, table } from "../output.js";
+import { printJson, runCommand, table, UserError } from "../output.js";
 
 /** `portello demo`: a question case (the built-in Alfa Romeo one by default) answered, as a terminal report. */
 export function registerDemoCommand(program: Command): void {
@@ -29,19 +34,30 @@ export function registerDemoCommand(program: Command): void {
       "builtin:alfa",
     )
     .option("--json", "print the answer as JSON")
+    .option(
+      "--samples <n>",
+      "Monte Carlo samples for the headline under uncertainty (default: the case's; 0: none)",
+      (text: string) => {
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < 0) throw new UserError(`expected a whole number, got '${text}'`);
+        return n;
+      },
+    )
     .option("--save", "store the answer and each option's plan as a run, for `portello serve` to show")
     .option(
       "--data <dir>",
       "with --save: folder of the embedded database (default ~/.portello/data), or DATABASE_URL",
     )
-    .action((opts: { json?: boolean; case: string; save?: boolean; data?: string }) =>
+    .action((opts: { json?: boolean; case: string; save?: boolean; data?: string; samples?: number }) =>
       runCommand(async () => {
-        const answer = await answerQuestion(await loadQuestionCase(opts.case), {
+        const question = await loadQuestionCase(opts.case);
+        const answer = await answerQuestion(question, {
           progress: (message) => process.stderr.isTTY && process.stderr.write(`portello: ${message}\n`),
         });
         const json = answerToJson(answer);
-        if (opts.json) printJson(json);
-        else process.stdout.write(`${renderReport(json)}\n`);
+        const uncertainty = await underUncertainty(question, opts.samples);
+        if (opts.json) printJson(uncertainty ? { ...json, uncertainty } : json);
+        else process.stdout.write(`${renderReport(json, uncertainty)}\n`);
         if (opts.save) {
           const store = await openStore(opts.data ? { dataDir: opts.data } : {});
           try {
@@ -63,8 +79,54 @@ export function registerDemoCommand(program: Command): void {
     );
 }
 
+/** The headline under uncertainty: a small Monte Carlo of the case's study (the full one: `portello study`). */
+export interface Uncertainty {
+  study: string;
+  samples: number;
+  headline: string;
+  options: { id: string; label: string; probabilityBest: number; p5: number | null; p95: number | null }[];
+  seconds: number;
+}
+
+async function underUncertainty(question: QuestionCase, samples?: number): Promise<Uncertainty | undefined> {
+  const settings = question.uncertainty;
+  if (!settings || samples === 0) return undefined;
+  const loaded = await loadStudySpec(settings.study);
+  const n = samples ?? settings.samples;
+  const spec = {
+    ...loaded.spec,
+    methods: { monteCarlo: { samples: n, sampling: "latin-hypercube" as const } },
+  };
+  const engine = new ThreadEngine();
+  const progress = progressLine();
+  let report: StudyReport;
+  try {
+    report = await runStudy(
+      { ...loaded, spec },
+      { engine, ...(process.stderr.isTTY ? { onProgress: progress.update } : {}) },
+    );
+  } finally {
+    progress.end();
+    await engine.close();
+  }
+  const mc = report.monteCarlo!;
+  return {
+    study: settings.study,
+    samples: n,
+    headline: headlineWords(report) ?? "",
+    options: mc.options.map((o) => ({
+      id: o.id,
+      label: report.options.find((x) => x.id === o.id)!.label,
+      probabilityBest: o.probabilityBest,
+      p5: o.npv?.p5 ?? null,
+      p95: o.npv?.p95 ?? null,
+    })),
+    seconds: report.run.seconds,
+  };
+}
+
 /** The terminal report: the same JSON as --json, in sections a planner reads top to bottom. */
-export function renderReport(a: AnswerJson): string {
+export function renderReport(a: AnswerJson, uncertainty?: Uncertainty): string {
   const winner = optionOf(a, a.winner);
   const eur = (n: number) => money(a, n);
   const signed = (n: number) => (Math.abs(n) < 0.05e6 ? "same" : n > 0 ? `+${eur(n)}` : eur(n));
@@ -101,6 +163,26 @@ export function renderReport(a: AnswerJson): string {
     ),
   );
   out.push(`Served and unmet: vehicles over ${horizon.start}–${horizon.end}, all programs.`);
+
+  if (uncertainty) {
+    section(`UNDER UNCERTAINTY: ${uncertainty.samples} Monte Carlo samples of ${uncertainty.study}`);
+    out.push(uncertainty.headline);
+    out.push(
+      table(
+        ["option", "P(best)", "NPV P5", "NPV P95"],
+        uncertainty.options.map((o) => [
+          o.label,
+          `${(o.probabilityBest * 100).toFixed(1)}%`,
+          o.p5 === null ? "—" : eur(o.p5),
+          o.p95 === null ? "—" : eur(o.p95),
+        ]),
+      ),
+    );
+    out.push(
+      `A small sample (${uncertainty.seconds.toFixed(0)} s): \`portello study ${uncertainty.study}\` runs the full study ` +
+        "(more samples, tornado, break-evens; docs/studies.md).",
+    );
+  }
 
   section("VOLUMES: what each option leaves unserved");
   for (const o of a.options.filter((x) => x.role === "option")) {

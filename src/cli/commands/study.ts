@@ -1,0 +1,300 @@
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { formatValue } from "../../analysis/parameters.js";
+import type { ParameterUnit } from "../../domain/question.js";
+import { loadStudySpec } from "../../domain/study-spec.js";
+import type { StudyReport } from "../../study/report.js";
+import { runStudy, type StudyProgress } from "../../study/run.js";
+import { ThreadEngine } from "../../study/thread-engine.js";
+import { formatMoney, printJson, runCommand, table, UserError } from "../output.js";
+
+/** `portello study <spec>`: an uncertainty study run on a pool of worker threads, as a report. */
+export function registerStudyCommand(program: Command): void {
+  program
+    .command("study")
+    .description(
+      "run an uncertainty study (Monte Carlo, tornado, grid, break-evens) over a set of options; docs/studies.md",
+    )
+    .argument("[spec]", "a study file, or builtin:<name>", "builtin:alfa-belvidere")
+    .option("--samples <n>", "Monte Carlo samples (overrides the file's)", positiveInt)
+    .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
+    .option("--json", "print the report as JSON")
+    .option("--csv <file>", "write every Monte Carlo sample to a CSV file ('-' for stdout)")
+    .action((spec: string, opts: { samples?: number; workers?: number; json?: boolean; csv?: string }) =>
+      runCommand(async () => {
+        const loaded = await loadStudySpec(spec);
+        const engine = new ThreadEngine(opts.workers ? { threads: opts.workers } : {});
+        const progress = progressLine();
+        const controller = new AbortController();
+        const stop = () => controller.abort(new DOMException("interrupted", "AbortError"));
+        process.once("SIGINT", stop);
+        let report: StudyReport;
+        try {
+          report = await runStudy(loaded, {
+            engine,
+            ...(opts.samples ? { samples: opts.samples } : {}),
+            onProgress: progress.update,
+            signal: controller.signal,
+          });
+        } catch (error) {
+          if (controller.signal.aborted) throw new UserError("study interrupted");
+          throw error;
+        } finally {
+          process.off("SIGINT", stop);
+          progress.end();
+          await engine.close();
+        }
+        if (opts.csv) {
+          const csv = samplesCsv(report);
+          if (opts.csv === "-") process.stdout.write(csv);
+          else await writeFile(opts.csv, csv);
+        }
+        if (opts.json) printJson(report);
+        else if (opts.csv !== "-") process.stdout.write(`${renderStudyReport(report, engine.threads)}\n`);
+        return undefined;
+      }),
+    );
+}
+
+function positiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`expected a whole number of at least 1, got '${text}'`);
+  return n;
+}
+
+/** One line on stderr, rewritten in place on a terminal (a line every 10 s elsewhere): done, rate, ETA. */
+export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
+  let phase: string | undefined;
+  let phaseStart = 0;
+  let lastPrint = 0;
+  let shown = false;
+  const update = (p: StudyProgress) => {
+    const now = performance.now();
+    if (p.phase !== phase) {
+      if (shown && stream.isTTY) stream.write("\n");
+      phase = p.phase;
+      phaseStart = now;
+      lastPrint = 0;
+    }
+    const seconds = (now - phaseStart) / 1000;
+    const rate = seconds > 0 ? p.done / seconds : 0;
+    const eta = rate > 0 ? (p.total - p.done) / rate : Number.NaN;
+    const line =
+      `portello: ${p.phase} ${p.done}/${p.total} solves, ${rate.toFixed(1)}/s` +
+      (p.done < p.total && Number.isFinite(eta) ? `, ETA ${duration(eta)}` : `, ${duration(seconds)}`);
+    if (stream.isTTY) {
+      if (now - lastPrint < 200 && p.done < p.total) return;
+      stream.write(`\r${line}\x1b[K`);
+    } else {
+      if (now - lastPrint < 10_000 && p.done < p.total && p.done > 0) return;
+      stream.write(`${line}\n`);
+    }
+    lastPrint = now;
+    shown = true;
+  };
+  return {
+    update,
+    end: () => {
+      if (shown && stream.isTTY) stream.write("\n");
+    },
+  };
+}
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(0)}s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60
+    ? `${m}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+
+/** The headline in one sentence, e.g. for `portello demo`. */
+export function headlineWords(r: StudyReport): string | undefined {
+  const mc = r.monteCarlo;
+  const h = mc?.headline;
+  if (!mc || !h) return undefined;
+  const name = (answer: string) => `"${answer}"`;
+  const [lo, hi] = h.interval;
+  const lead = h.lead;
+  const money = (n: number) => formatMoney(n, r.study.currency);
+  const parts = [
+    `In ${mc.complete} of ${mc.samples} Monte Carlo samples solved to optimality, an option answering ${name(h.answer)} is best ` +
+      `in ${percent(h.probability)} (95% interval ${percent(lo)}–${percent(hi)}).`,
+  ];
+  if (h.against && h.beats !== null && lead)
+    parts.push(
+      `Its best option beats the best answering ${name(h.against)} in ${percent(h.beats)} of them, by ` +
+        `${money(lead.p50)} at the median (P5 ${money(lead.p5)}, P95 ${money(lead.p95)}).`,
+    );
+  return parts.join(" ");
+}
+
+/** The terminal report: the same data as --json, in sections read top to bottom. */
+export function renderStudyReport(r: StudyReport, threads?: number): string {
+  const out: string[] = [];
+  const money = (n: number | null) => (n === null ? "—" : formatMoney(n, r.study.currency));
+  const label = (id: string) => r.options.find((o) => o.id === id)?.label ?? id;
+  const parameter = (id: string) => r.parameters.find((p) => p.id === id)!;
+  const value = (id: string, v: number) =>
+    formatValue(parameter(id).unit as ParameterUnit, v, r.study.currency);
+  const section = (title: string) => out.push("", title, "-".repeat(title.length));
+
+  out.push(`QUESTION  ${r.study.question}`);
+  const words = headlineWords(r);
+  if (words) {
+    section("ANSWER UNDER UNCERTAINTY");
+    out.push(words);
+  }
+  out.push(
+    "",
+    `Baseline (every parameter as the scenarios have it): ${r.baseline.winner ? `"${label(r.baseline.winner)}" is best` : "not every option solved"}.`,
+  );
+
+  const mc = r.monteCarlo;
+  if (mc) {
+    section(`MONTE CARLO: ${mc.samples} samples (${mc.sampling}), seed ${r.study.seed}`);
+    if (mc.complete < mc.samples)
+      out.push(
+        `${mc.samples - mc.complete} samples had an option that did not solve to optimality; they are left out below:`,
+      );
+    for (const [option, counts] of Object.entries(mc.statusCounts)) {
+      const other = Object.entries(counts).filter(([status]) => status !== "optimal");
+      if (other.length) out.push(`  ${label(option)}: ${other.map(([s, n]) => `${n} ${s}`).join(", ")}`);
+    }
+    out.push(
+      table(
+        ["option", "answer", "P(best)", "NPV mean", "P5", "P50", "P95", "E[regret]", "max regret"],
+        mc.options.map((o) => [
+          label(o.id),
+          r.options.find((x) => x.id === o.id)?.answer ?? "",
+          percent(o.probabilityBest),
+          money(o.npv?.mean ?? null),
+          money(o.npv?.p5 ?? null),
+          money(o.npv?.p50 ?? null),
+          money(o.npv?.p95 ?? null),
+          money(o.expectedRegret),
+          money(o.maxRegret),
+        ]),
+      ),
+    );
+    if (mc.minMaxRegret) out.push(`Least maximum regret: "${label(mc.minMaxRegret)}".`);
+    out.push(`By answer: ${mc.answers.map((a) => `${a.answer} ${percent(a.probability)}`).join(", ")}.`);
+    const changing = mc.decisions.filter((d) => d.changes);
+    if (changing.length) {
+      out.push("", "Decisions that change across samples (share of the samples the option solved):");
+      for (const d of changing)
+        out.push(
+          `  ${label(d.option)} — ${d.label} ${d.values.map((v) => `${v.words} ${percent(v.share)}`).join(", ")}`,
+        );
+    }
+  }
+
+  if (r.tornado) {
+    const t = r.tornado;
+    section(
+      t.metric === "lead"
+        ? `TORNADO: lead of "${r.study.headline!.answer}" over "${r.study.headline!.against ?? "the rest"}" at P${t.low * 100} and P${t.high * 100}`
+        : `TORNADO: best option's NPV at P${t.low * 100} and P${t.high * 100}`,
+    );
+    const measure = (p: StudyReport["baseline"]) =>
+      t.metric === "lead" ? p.lead : p.winner ? p.npv[p.winner]! : null;
+    out.push(
+      table(
+        ["parameter", "low", "lead / NPV", "winner", "high", "lead / NPV", "winner", "swing"],
+        t.rows.map((row) => [
+          parameter(row.parameter).label,
+          value(row.parameter, row.low.values[row.parameter]!),
+          money(measure(row.low)),
+          row.low.winner ? label(row.low.winner) : "—",
+          value(row.parameter, row.high.values[row.parameter]!),
+          money(measure(row.high)),
+          row.high.winner ? label(row.high.winner) : "—",
+          money(row.swing),
+        ]),
+      ),
+    );
+  }
+
+  if (r.grid) {
+    section(`GRID: ${r.grid.parameters.map((id) => parameter(id).label).join(" × ")}`);
+    out.push(
+      table(
+        [...r.grid.parameters.map((id) => parameter(id).label), "winner", "lead"],
+        r.grid.points.map((p) => [
+          ...r.grid!.parameters.map((id) => value(id, p.values[id]!)),
+          p.winner ? label(p.winner) : "—",
+          money(p.lead),
+        ]),
+      ),
+    );
+  }
+
+  if (r.breakEvens) {
+    section("BREAK-EVENS: where the best option's answer changes (bisection on re-solves)");
+    for (const b of r.breakEvens) {
+      const p = parameter(b.parameter);
+      const sides = b.sides.map((s) =>
+        s.holds !== undefined && s.flips !== undefined
+          ? `holds at ${value(b.parameter, s.holds)}, flips at ${value(b.parameter, s.flips)} to "${label(s.winner!)}"`
+          : s.stoppedAt !== undefined
+            ? `stopped at ${value(b.parameter, s.stoppedAt)} (${s.stoppedBy})`
+            : `no flip up to ${value(b.parameter, s.end)}`,
+      );
+      out.push(`  • ${p.label} (baseline ${value(b.parameter, b.baseline)}): ${sides.join("; ")}`);
+    }
+  }
+
+  section("PARAMETERS");
+  for (const p of r.parameters)
+    out.push(`  • ${p.label} — ${p.path} (${p.mode}), ${distributionWords(p)}; ${p.basis}`);
+  for (const f of r.factors) out.push(`  • factor ${f.label}: ${f.why}`);
+  out.push(
+    "",
+    `${r.run.solves} solves in ${r.run.seconds.toFixed(1)} s on ${r.run.engine}${threads ? ` (${threads} threads)` : ""}` +
+      ` (${(r.run.solves / Math.max(r.run.seconds, 1e-9)).toFixed(1)} solves/s).`,
+  );
+  return out.join("\n");
+}
+
+function distributionWords(p: StudyReport["parameters"][number]): string {
+  const d = p.distribution;
+  const v = (x: number) => formatValue(p.unit as ParameterUnit, x);
+  const factor = p.factor ? `, moving with ${p.factor.id} (weight ${p.factor.weight})` : "";
+  switch (d.kind) {
+    case "fixed":
+      return `fixed at ${v(d.value)}${factor}`;
+    case "uniform":
+      return `uniform ${v(d.min)}–${v(d.max)}${factor}`;
+    case "triangular":
+      return `triangular ${v(d.min)}–${v(d.max)}, most likely ${v(d.mode)}${factor}`;
+    case "normal":
+      return `normal, mean ${v(d.mean)}, sd ${v(d.sd)}${d.min !== undefined ? `, from ${v(d.min)}` : ""}${d.max !== undefined ? ` to ${v(d.max)}` : ""}${factor}`;
+    case "lognormal":
+      return `lognormal, median ${v(d.median)}, σ(log) ${d.sigma}${d.min !== undefined ? `, from ${v(d.min)}` : ""}${d.max !== undefined ? ` to ${v(d.max)}` : ""}${factor}`;
+    case "discrete": {
+      const total = (d.weights ?? d.values.map(() => 1)).reduce((s, w) => s + w, 0);
+      return `${d.values.map((x, i) => `${v(x)} (${percent((d.weights?.[i] ?? 1) / total)})`).join(" or ")}${factor}`;
+    }
+  }
+}
+
+/** Every Monte Carlo sample: parameter values, each option's NPV and status, the winner. */
+export function samplesCsv(r: StudyReport): string {
+  const mc = r.monteCarlo;
+  if (!mc) throw new UserError("the study has no Monte Carlo: --csv writes its samples");
+  const options = r.options.map((o) => o.id);
+  const parameters = r.parameters.map((p) => p.id);
+  const header = ["sample", ...parameters, ...options.flatMap((o) => [`npv:${o}`, `status:${o}`]), "winner"];
+  const rows = mc.draws.map((d) =>
+    [
+      d.sample,
+      ...parameters.map((p) => d.values[p] ?? ""),
+      ...options.flatMap((o) => [d.npv[o] ?? "", d.statuses[o] ?? ""]),
+      d.winner ?? "",
+    ].join(","),
+  );
+  return `${[header.join(","), ...rows].join("\n")}\n`;
+}
