@@ -58,16 +58,19 @@ const TASK_BATCH = 5000;
 export class Studies {
   constructor(private readonly db: SqlDatabase) {}
 
-  /** Stores a study and its tasks in one transaction; a study of that id already stored is left as it is. */
+  /**
+   * Stores a study (once: a study of that id already stored is left as it is) and adds the tasks it does not
+   * have yet — a study that runs in phases (baseline, samples, break-even steps) adds its tasks phase by phase.
+   */
   async create(input: NewStudy): Promise<StudyRecord> {
     const id = input.prepared.id || randomUUID();
     await this.db.transaction(async (tx) => {
-      const rows = await tx.query(
+      await tx.query(
         `INSERT INTO studies (id, project_id, created_by, name, spec, seed, prepared, total, status, owner,
                               lease_expires_at)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, 'queued', $9,
-                 CASE WHEN $9::text IS NULL THEN NULL ELSE now() + make_interval(secs => $10) END)
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, 0, 'queued', $8,
+                 CASE WHEN $8::text IS NULL THEN NULL ELSE now() + make_interval(secs => $9) END)
+         ON CONFLICT (id) DO NOTHING`,
         [
           id,
           input.projectId ?? null,
@@ -76,17 +79,16 @@ export class Studies {
           input.spec === undefined ? null : JSON.stringify(input.spec),
           input.seed ?? null,
           JSON.stringify({ ...input.prepared, id }),
-          input.tasks.length,
           input.lease?.owner ?? null,
           input.lease?.seconds ?? 0,
         ],
       );
-      if (rows.length === 0) return;
       for (let i = 0; i < input.tasks.length; i += TASK_BATCH) {
         const batch = input.tasks.slice(i, i + TASK_BATCH);
         await tx.query(
           `INSERT INTO study_tasks (study_id, sample, option, assignments)
-           SELECT $1, s, o, a::jsonb FROM unnest($2::int[], $3::text[], $4::text[]) AS t(s, o, a)`,
+           SELECT $1, s, o, a::jsonb FROM unnest($2::int[], $3::text[], $4::text[]) AS t(s, o, a)
+           ON CONFLICT DO NOTHING`,
           [
             id,
             batch.map((t) => t.sample),
@@ -95,8 +97,37 @@ export class Studies {
           ],
         );
       }
+      if (input.tasks.length > 0)
+        await tx.query(
+          "UPDATE studies SET total = (SELECT count(*) FROM study_tasks WHERE study_id = $1) WHERE id = $1",
+          [id],
+        );
     });
     return this.get(id);
+  }
+
+  /** "sample:option" of every task that has a result */
+  async resultKeys(id: string): Promise<Set<string>> {
+    const rows = await this.db.query(
+      "SELECT sample || ':' || option AS key FROM study_results WHERE study_id = $1",
+      [id],
+    );
+    return new Set(rows.map((r) => String(r.key)));
+  }
+
+  /** The study as it was started: what the caller sent (e.g. the spec with its resolved scenarios). */
+  async spec(id: string): Promise<unknown> {
+    const rows = await this.db.query("SELECT spec FROM studies WHERE id = $1", [id]);
+    if (rows.length === 0) throw new StoreError("not-found", `no study "${id}"`);
+    return json(rows[0]!.spec, null);
+  }
+
+  /** Keeps the study's report (the summary of its results) once it has succeeded. */
+  async saveReport(id: string, report: unknown): Promise<void> {
+    await this.db.query("UPDATE studies SET report = $2::jsonb WHERE id = $1 AND status = 'succeeded'", [
+      id,
+      JSON.stringify(report),
+    ]);
   }
 
   async get(id: string): Promise<StudyRecord> {

@@ -11,8 +11,9 @@ import { DEFAULT_QUEUE, JOB_ATTEMPTS, type StudyJob, jobId, redisConnection } fr
  * not the queue: a result row per (study, sample, option), inserted with ON CONFLICT DO NOTHING — so a job
  * retried after its worker died, or enqueued again after a restart, never yields a second result.
  *
- * Calling `run` again for a study (after a restart of the caller) enqueues only what still lacks a result and
- * delivers every result once more to the new caller's `onResult`.
+ * A study may call `run` several times (one phase after another: each adds its tasks). Calling it again with
+ * tasks that have results (after a restart of the caller) enqueues only what still lacks one and delivers each
+ * result once to the new caller. `run` leaves the study's outcome to its caller (Studies.finish).
  */
 
 const ADD_BATCH = 1000;
@@ -22,7 +23,7 @@ export interface QueueEngineOptions {
   redisUrl: string;
   /** default "portello-studies"; workers must listen on the same name */
   queue?: string;
-  /** how often the store is asked for new results (default 250 ms) */
+  /** how often the store is asked for new results (default 100 ms) */
   pollMs?: number;
 }
 
@@ -40,7 +41,7 @@ export class QueueEngine implements StudyEngine {
   ) {
     this.connection = redisConnection(options.redisUrl);
     this.queue = new Queue<StudyJob>(options.queue ?? DEFAULT_QUEUE, { connection: this.connection });
-    this.pollMs = options.pollMs ?? 250;
+    this.pollMs = options.pollMs ?? 100;
   }
 
   async run(
@@ -55,17 +56,34 @@ export class QueueEngine implements StudyEngine {
     handlers.signal?.throwIfAborted();
     await this.studies.create({ prepared: study, tasks });
     await this.studies.markRunning(study.id);
-    await this.enqueueMissing(study.id);
-    await this.follow(study.id, handlers);
-    await this.studies.finish(study.id, { status: "succeeded" });
+    const have = await this.studies.resultKeys(study.id);
+    await this.enqueue(
+      study.id,
+      tasks.filter((task) => !have.has(taskKey(task))),
+    );
+    await this.follow(study.id, new Set(tasks.map(taskKey)), handlers);
   }
 
-  /** Adds a job for every task of the study without a result; returns how many. */
+  /** This engine for a study stored under `studyId`, whatever id its prepared form has (e.g. its spec's id). */
+  forStudy(studyId: string): StudyEngine {
+    return {
+      name: this.name,
+      run: (study, tasks, handlers) => this.run({ ...study, id: studyId }, tasks, handlers),
+      close: async () => {},
+    };
+  }
+
+  /** Adds a job for every task of the study without a result (after a restart: what is left); returns how many. */
   async enqueueMissing(studyId: string): Promise<number> {
     const missing = await this.studies.tasks(studyId, { missing: true });
-    for (let i = 0; i < missing.length; i += ADD_BATCH) {
+    await this.enqueue(studyId, missing);
+    return missing.length;
+  }
+
+  private async enqueue(studyId: string, tasks: readonly StudyTask[]): Promise<void> {
+    for (let i = 0; i < tasks.length; i += ADD_BATCH) {
       await this.queue.addBulk(
-        missing.slice(i, i + ADD_BATCH).map((task) => ({
+        tasks.slice(i, i + ADD_BATCH).map((task) => ({
           name: "task",
           data: { studyId, ...task },
           opts: {
@@ -79,7 +97,6 @@ export class QueueEngine implements StudyEngine {
         })),
       );
     }
-    return missing.length;
   }
 
   /**
@@ -95,9 +112,10 @@ export class QueueEngine implements StudyEngine {
     }
   }
 
-  /** Delivers every result of the study once, in order of arrival, until all tasks have one. */
+  /** Delivers the result of each wanted task once, in order of arrival, until every one has arrived. */
   private async follow(
     studyId: string,
+    wanted: Set<string>,
     handlers: {
       onResult: (result: TaskResult) => void | Promise<void>;
       onProgress?: (progress: EngineProgress) => void;
@@ -105,7 +123,6 @@ export class QueueEngine implements StudyEngine {
     },
   ): Promise<void> {
     const { signal } = handlers;
-    const { total } = await this.studies.get(studyId);
     const delivered = new Set<string>();
     let seq = 0;
     for (;;) {
@@ -115,15 +132,17 @@ export class QueueEngine implements StudyEngine {
         throw signal.reason ?? new DOMException("the study was cancelled", "AbortError");
       }
       const batch = await this.studies.resultsAfter(studyId, seq, READ_BATCH);
+      let arrived = 0;
       for (const { seq: at, result } of batch) {
         seq = at;
-        const key = jobId(studyId, result);
-        if (delivered.has(key)) continue;
+        const key = taskKey(result);
+        if (!wanted.has(key) || delivered.has(key)) continue;
         delivered.add(key);
+        arrived++;
         await handlers.onResult(result);
       }
-      if (batch.length > 0) handlers.onProgress?.({ done: delivered.size, total });
-      if (delivered.size >= total) return;
+      if (arrived > 0) handlers.onProgress?.({ done: delivered.size, total: wanted.size });
+      if (delivered.size >= wanted.size) return;
       if (batch.length === READ_BATCH) continue;
       const status = await this.studies.status(studyId);
       if (status === "cancelled" || status === "failed") {
@@ -141,6 +160,8 @@ export class QueueEngine implements StudyEngine {
     this.connection.disconnect();
   }
 }
+
+const taskKey = (task: Pick<StudyTask, "sample" | "option">) => `${task.sample}:${task.option}`;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
