@@ -12,7 +12,7 @@ type Entry = Record<string, unknown>;
 type Citation = { sources?: string[]; note?: string; assumption?: string };
 
 const DIR = fileURLToPath(new URL("../data/scenarios/alfa/", import.meta.url));
-const LISTS = ["plants", "programs", "markets", "demand", "lanes", "duties"] as const;
+const LISTS = ["plants", "programs", "markets", "demand", "lanes", "duties", "partsDuties"] as const;
 const SKIP = new Set([
   "cite",
   "id",
@@ -84,6 +84,7 @@ function hasNumber(value: unknown): boolean {
 function entryLabel(list: string, e: Entry): string {
   if (list === "demand") return `demand ${e.program}${e.market ? ` → ${e.market}` : ""}`;
   if (list === "lanes") return `lane ${e.from} → ${e.to}`;
+  if (list === "partsDuties") return `parts duty ${e.id}`;
   return `${list.slice(0, -1).replace("dutie", "duty")} ${e.id}`;
 }
 

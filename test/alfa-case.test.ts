@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyParameter, withHorizonEnd } from "../src/analysis/parameters.js";
+import { applyParameter, baselineValue, currencyOf, withHorizonEnd } from "../src/analysis/parameters.js";
 import { SensitivityProbe, bestOf } from "../src/analysis/sensitivity.js";
 import { listBuiltinScenarios, loadScenario } from "../src/domain/load.js";
 import type { ParameterChange } from "../src/domain/question.js";
@@ -13,7 +13,7 @@ const fileOf = (name: string) => new URL(`../data/scenarios/${name}.yaml`, impor
 
 /** Scenario-level fields that are settings, not data, and need no citation. */
 const SETTINGS = new Set(["portello", "solver", "objective", "currency", "extends"]);
-const ENTITY_LISTS = ["plants", "programs", "markets", "demand", "lanes", "duties"] as const;
+const ENTITY_LISTS = ["plants", "programs", "markets", "demand", "lanes", "duties", "partsDuties"] as const;
 
 function hasNumber(value: unknown): boolean {
   if (typeof value === "number") return true;
@@ -192,14 +192,40 @@ describe("tested parameters on the Alfa Romeo case", () => {
     expect(noSalvage.npvBreakdown.terminalValue).toBeCloseTo(0, 0);
   });
 
+  it("prices Belvidere in dollars and its EU parts at the parts duty, the two changes the case tests", async () => {
+    const scenario = await loadScenario("builtin:alfa/reopen-belvidere");
+    const dollar: ParameterChange = { kind: "fx-rate", currency: "USD" };
+    const partsDuty: ParameterChange = { kind: "parts-duty-rate", duties: ["us-on-eu-parts"] };
+    expect(baselineValue(dollar, scenario)).toBe(0.87);
+    expect(currencyOf({ kind: "plant-field", plant: "belvidere", field: "openCost" }, scenario)).toBe("USD");
+    expect(currencyOf({ kind: "plant-field", plant: "cassino", field: "openCost" }, scenario)).toBe("EUR");
+    const usCar = (plan: Awaited<ReturnType<typeof solveScenario>>) =>
+      plan.landedCost.find((c) => c.program === "e-segment" && c.plant === "belvidere" && c.market === "us")!;
+    const eSegment = scenario.programs.find((p) => p.id === "e-segment")!;
+    // a weaker dollar makes the same dollar cost fewer euros
+    const weak = await solveScenario(applyParameter(dollar, 0.76)(scenario), { explain: false });
+    expect(usCar(weak).variable).toBeCloseTo(eSegment.variableCostByPlant.belvidere! * 0.76, 6);
+    // a US-built car sold in the US pays no vehicle duty, only the duty on its EU parts
+    const base = await solveScenario(scenario, { explain: false });
+    const euShare = eSegment.contentByPlant.belvidere!.eu!;
+    expect(usCar(base).duty).toBeCloseTo(euShare * 0.15 * eSegment.customsValueByPlant.belvidere! * 0.87, 6);
+    const free = await solveScenario(applyParameter(partsDuty, 0)(scenario), { explain: false });
+    expect(usCar(free).duty).toBe(0);
+    expect(free.npv).toBeGreaterThan(base.npv);
+  });
+
   it("charges a lane duty on cars from the given origin only", async () => {
     const scenario = await loadScenario("builtin:alfa/reopen-belvidere");
     const change: ParameterChange = { kind: "lane-duty", from: ["US"], to: ["china"] };
     const plan = await solveScenario(applyParameter(change, 0.16)(scenario), { explain: false });
-    const customsValue = scenario.programs.find((p) => p.id === "e-segment")!.customsValue!;
+    // Belvidere's money is in dollars; its cars also carry the US duty on their EU parts
+    const eSegment = scenario.programs.find((p) => p.id === "e-segment")!;
+    const dollars = scenario.fx.USD as number;
+    const customsValue = eSegment.customsValueByPlant.belvidere! * dollars;
+    const partsDuty = eSegment.contentByPlant.belvidere!.eu! * scenario.partsDuties[0]!.rate;
     const toChina = plan.landedCost.find((c) => c.program === "e-segment" && c.market === "china");
     expect(toChina?.plant).toBe("belvidere");
-    expect(toChina!.duty).toBeCloseTo(0.16 * customsValue, 6);
+    expect(toChina!.duty).toBeCloseTo((0.16 + partsDuty) * customsValue, 6);
     // an Italian-built car to China still pays the scenario's own rate
     const fromItaly = plan.landedCost.find((c) => c.plant === "cassino" && c.market === "china");
     const mfn = scenario.duties.find((d) => d.id === "china-mfn")!.rate;

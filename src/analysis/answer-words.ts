@@ -25,7 +25,7 @@ export function money(a: AnswerJson, amount: number): string {
 }
 
 export function valueWords(a: AnswerJson, p: Parameter, value: number): string {
-  return formatValue(p.unit, value, a.scenario.currency);
+  return formatValue(p.unit, value, p.currency ?? a.scenario.currency);
 }
 
 /** Where an option builds the question's program, e.g. "Cassino" or "Cassino and Belvidere". */

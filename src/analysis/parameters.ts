@@ -19,6 +19,13 @@ export function applyParameter(change: ParameterChange, value: number): Edit {
               for (const duty of copy.duties) if (change.duties.includes(duty.id)) duty.rate = value;
             })
           : s;
+    case "parts-duty-rate":
+      return (s) =>
+        s.partsDuties.some((d) => change.duties.includes(d.id))
+          ? edit(s, (copy) => {
+              for (const duty of copy.partsDuties) if (change.duties.includes(duty.id)) duty.rate = value;
+            })
+          : s;
     case "lane-duty":
       return (s) =>
         s.plants.some((p) => change.from.includes(p.country))
@@ -63,6 +70,13 @@ export function applyParameter(change: ParameterChange, value: number): Edit {
             if (change.markets.includes(row.market)) row.volume = scaleVolume(row.volume, value);
           }
         });
+    case "fx-rate":
+      return (s) =>
+        s.fx[change.currency] !== undefined
+          ? edit(s, (copy) => {
+              copy.fx[change.currency] = value;
+            })
+          : s;
     case "discount-rate":
       return (s) =>
         edit(s, (copy) => {
@@ -78,6 +92,8 @@ export function baselineValue(change: ParameterChange, s: Scenario): number | un
   switch (change.kind) {
     case "duty-rate":
       return s.duties.find((d) => change.duties.includes(d.id))?.rate;
+    case "parts-duty-rate":
+      return s.partsDuties.find((d) => change.duties.includes(d.id))?.rate;
     case "lane-duty":
       return laneDuty(change, s)?.rate;
     case "plant-field":
@@ -88,6 +104,11 @@ export function baselineValue(change: ParameterChange, s: Scenario): number | un
       return s.terminalValue.method === "salvage" ? s.terminalValue.openingLife : undefined;
     case "demand-scale":
       return s.demand.some((d) => d.program === change.program) ? 1 : undefined;
+    case "fx-rate": {
+      // a path's first year stands for it: the change sets one rate for every year
+      const rate = s.fx[change.currency];
+      return typeof rate === "number" ? rate : rate?.[String(s.horizon.start)];
+    }
     case "discount-rate":
       return s.discountRate;
     case "horizon-end":
@@ -100,6 +121,8 @@ export function citationOf(change: ParameterChange, s: Scenario): Citation | und
   switch (change.kind) {
     case "duty-rate":
       return s.duties.find((d) => change.duties.includes(d.id))?.cite.rate;
+    case "parts-duty-rate":
+      return s.partsDuties.find((d) => change.duties.includes(d.id))?.cite.rate;
     case "lane-duty":
       return laneDuty(change, s)?.cite.rate;
     case "plant-field":
@@ -111,11 +134,20 @@ export function citationOf(change: ParameterChange, s: Scenario): Citation | und
     case "demand-scale":
       return s.demand.find((d) => d.program === change.program && change.markets.includes(d.market ?? ""))
         ?.cite.volume;
+    case "fx-rate":
+      return s.cite.fx;
     case "discount-rate":
       return s.cite.discountRate;
     case "horizon-end":
       return s.cite.horizon;
   }
+}
+
+/** The currency of a money parameter's value: a plant's own currency for its fields, else the scenario's. */
+export function currencyOf(change: ParameterChange, s: Scenario): string {
+  if (change.kind === "plant-field" || change.kind === "plant-overtime")
+    return s.plants.find((p) => p.id === change.plant)?.currency ?? s.currency;
+  return s.currency;
 }
 
 /** A value in words, e.g. "15%", "€350m", "×1.30", "83,333", "2041". */
@@ -185,6 +217,10 @@ export function withHorizonEnd(s: Scenario, end: number): Scenario {
     copy.horizon.end = end;
     for (const program of copy.programs) if (program.eop >= last) program.eop = Math.max(end, program.eop);
     for (const row of copy.demand) row.volume = extendFlat(row.volume, s.horizon.start, last, end);
+    for (const [currency, rate] of Object.entries(copy.fx)) {
+      if (typeof rate === "number" || rate[String(last)] === undefined) continue;
+      for (let year = last + 1; year <= end; year++) rate[String(year)] = rate[String(last)]!;
+    }
     for (const plant of copy.plants) {
       const atLast = plant.reservedVolume[String(last)];
       if (atLast === undefined) continue;

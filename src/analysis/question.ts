@@ -4,7 +4,7 @@ import type { ParameterUnit, QuestionCase, TestedParameter } from "../domain/que
 import type { Scenario } from "../domain/scenario.js";
 import { solveScenario } from "../plan/solve.js";
 import type { Explanation, LandedCost, NpvBreakdown, Plan } from "../plan/types.js";
-import { applyParameter, baselineValue, citationOf } from "./parameters.js";
+import { applyParameter, baselineValue, citationOf, currencyOf } from "./parameters.js";
 import {
   type BreakEven,
   type Evaluation,
@@ -47,6 +47,8 @@ export interface ParameterResult {
   id: string;
   label: string;
   unit: ParameterUnit;
+  /** the currency of a money value (a plant's own currency for its fields) */
+  currency: string;
   /** the value the scenarios hold today */
   baseline: number;
   basis: string;
@@ -246,6 +248,7 @@ async function studyParameter(
     id: parameter.id,
     label: parameter.label,
     unit: parameter.unit,
+    currency: currencyOf(parameter.change, holder.resolved),
     baseline,
     basis: describeCitation(citation, holder.resolved),
     isAssumption: citation !== undefined && "assumption" in citation,

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { readDocumentFile } from "./document.js";
 import { ValidationError } from "./issues.js";
-import { CountryCode, Id } from "./scenario.js";
+import { CountryCode, CurrencyCode, Id } from "./scenario.js";
 
 /**
  * A question case: a strategic question, the scenarios that are its options, and the parameters whose change
@@ -16,6 +16,9 @@ export const ParameterChange = z.discriminatedUnion("kind", [
   z
     .strictObject({ kind: z.literal("duty-rate"), duties: z.array(Id).min(1) })
     .describe("sets the rate of these duty rows"),
+  z
+    .strictObject({ kind: z.literal("parts-duty-rate"), duties: z.array(Id).min(1) })
+    .describe("sets the rate of these parts-duty rows"),
   z
     .strictObject({
       kind: z.literal("lane-duty"),
@@ -45,6 +48,9 @@ export const ParameterChange = z.discriminatedUnion("kind", [
   z
     .strictObject({ kind: z.literal("demand-scale"), program: Id, markets: z.array(Id).min(1) })
     .describe("multiplies a program's demand in these markets (value 1 = as written)"),
+  z
+    .strictObject({ kind: z.literal("fx-rate"), currency: CurrencyCode })
+    .describe("sets one exchange rate for every year: what one unit of the currency is worth in the scenario's"),
   z.strictObject({ kind: z.literal("discount-rate") }),
   z
     .strictObject({ kind: z.literal("horizon-end") })

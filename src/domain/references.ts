@@ -339,6 +339,8 @@ function checkPrograms(f: Findings, s: Scenario, plants: Set<string>) {
       f.reference([...at, "variableCostByPlant", plant], plant, plants, "plant", "key");
     for (const plant of Object.keys(program.toolingByPlant))
       f.reference([...at, "toolingByPlant", plant], plant, plants, "plant", "key");
+    for (const plant of Object.keys(program.customsValueByPlant))
+      f.reference([...at, "customsValueByPlant", plant], plant, plants, "plant", "key");
     sharesAddUp(f, [...at, "toolingPhasing"], program.toolingPhasing);
   });
 }

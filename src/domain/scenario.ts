@@ -149,6 +149,10 @@ export const Program = z
     customsValue: Money.optional().describe(
       "value per vehicle on which duties are charged (default: variable cost)",
     ),
+    customsValueByPlant: z
+      .record(Id, Money)
+      .default({})
+      .describe("plant id → customs value per vehicle in that plant's currency, overriding `customsValue`"),
     contentByPlant: z
       .record(Id, z.record(z.string(), Rate))
       .default({})

@@ -243,7 +243,7 @@ export function deriveInputs(scenario: Scenario): ModelInputs {
     plants.forEach((plant, s) => {
       const c = program.variableCostByPlant[plant.id] ?? program.variableCost * plant.costIndex;
       variableCost[p * S + s] = c;
-      customsValue[p * S + s] = program.customsValue ?? c;
+      customsValue[p * S + s] = program.customsValueByPlant[plant.id] ?? program.customsValue ?? c;
       tooling[p * S + s] = existing[p * S + s] ? 0 : (program.toolingByPlant[plant.id] ?? program.tooling);
     });
   });

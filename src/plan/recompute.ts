@@ -132,10 +132,9 @@ export class ScenarioReading {
       );
       partsRate += share * (partsDuty?.rate ?? 0);
     }
+    const declared = p.customsValueByPlant[plant] ?? p.customsValue;
     const value =
-      p.customsValue !== undefined
-        ? p.customsValue * this.plantFx(plant, year)
-        : this.variableCost(program, plant, year);
+      declared !== undefined ? declared * this.plantFx(plant, year) : this.variableCost(program, plant, year);
     return ((duty?.rate ?? 0) + partsRate) * value;
   }
 
