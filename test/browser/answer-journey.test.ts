@@ -48,7 +48,9 @@ describe("the answer page", () => {
     expect(await options.getByRole("link", { name: "plan" }).count()).toBe(2);
     const breakEvens = page.getByRole("table", { name: "Break-evens" });
     expect(await breakEvens.getByRole("rowheader", { name: "Belvidere Alfa line cost" }).count()).toBe(1);
-    expect(await breakEvens.textContent()).toMatch(/holds at €[\d.]+m, flips at €[\d.]+m|no flip in/);
+    expect(await breakEvens.textContent()).toMatch(
+      /holds at (€|USD )[\d.]+m, flips at (€|USD )[\d.]+m|no flip in/,
+    );
     expect(await page.getByRole("list", { name: "Caveats" }).getByRole("listitem").count()).toBe(1);
     await screenshot(page, "10-answer");
 
