@@ -217,7 +217,7 @@ export function withHorizonEnd(s: Scenario, end: number): Scenario {
     copy.horizon.end = end;
     for (const program of copy.programs) if (program.eop >= last) program.eop = Math.max(end, program.eop);
     for (const row of copy.demand) row.volume = extendFlat(row.volume, s.horizon.start, last, end);
-    for (const [currency, rate] of Object.entries(copy.fx)) {
+    for (const rate of Object.values(copy.fx)) {
       if (typeof rate === "number" || rate[String(last)] === undefined) continue;
       for (let year = last + 1; year <= end; year++) rate[String(year)] = rate[String(last)]!;
     }

@@ -50,7 +50,9 @@ export const ParameterChange = z.discriminatedUnion("kind", [
     .describe("multiplies a program's demand in these markets (value 1 = as written)"),
   z
     .strictObject({ kind: z.literal("fx-rate"), currency: CurrencyCode })
-    .describe("sets one exchange rate for every year: what one unit of the currency is worth in the scenario's"),
+    .describe(
+      "sets one exchange rate for every year: what one unit of the currency is worth in the scenario's",
+    ),
   z.strictObject({ kind: z.literal("discount-rate") }),
   z
     .strictObject({ kind: z.literal("horizon-end") })
