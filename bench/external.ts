@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { PortelloResult } from "./measure.js";
+import type { SolveRun } from "./solve.js";
 
 /** Child processes of the benchmark: Portello's own measurement, PuLP (Debian python3-pulp) and CBC. */
 
@@ -16,7 +17,8 @@ export interface Finished {
 export function run(command: string, args: string[], timeoutSeconds: number): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    // its own process group, so that a timeout ends the whole tree (e.g. cbc under /usr/bin/time)
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -28,7 +30,7 @@ export function run(command: string, args: string[], timeoutSeconds: number): Pr
     });
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
     }, timeoutSeconds * 1000);
     child.on("error", reject);
     child.on("close", (code) => {
@@ -51,33 +53,136 @@ function lastJson<T>(what: string, done: Finished): T {
 
 export interface PortelloOptions {
   dir: string;
-  timeLimit: number;
-  gap: number;
   repeat: number;
+  tables: boolean;
 }
 
-export async function runPortello(size: string, o: PortelloOptions): Promise<PortelloResult> {
+/** Build, hand-off and MPS text of one instance (bench/measure.ts); writes model.mps and arrays/ into `dir`. */
+export async function runPortello(instance: string, o: PortelloOptions): Promise<PortelloResult> {
   const args = ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", here("./measure.ts")];
-  args.push("--size", size, "--dir", o.dir, "--time-limit", String(o.timeLimit), "--gap", String(o.gap));
-  args.push("--repeat", String(o.repeat));
-  const done = await run(process.execPath, args, o.timeLimit + 900);
-  if (done.code === 0) return lastJson(`Portello (${size})`, done);
-  // The child prints its build figures before solving: keep them and record how the solve died.
-  const lines = done.stdout
-    .trim()
-    .split("\n")
-    .filter((l) => l.startsWith("{"));
-  if (lines.length === 0) return lastJson(`Portello (${size})`, done);
-  const partial = JSON.parse(lines[lines.length - 1]!) as PortelloResult;
-  const why = done.timedOut ? "killed after the time limit + 900 s" : `process died (exit ${done.code})`;
-  const message = done.stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 200);
-  partial.solve = {
-    status: "crashed",
-    seconds: Number.NaN,
-    objective: Number.NaN,
-    message: `${why}: ${message}`,
-  };
-  return partial;
+  args.push("--instance", instance, "--dir", o.dir, "--repeat", String(o.repeat));
+  if (o.tables) args.push("--tables");
+  return lastJson(`Portello (${instance})`, await run(process.execPath, args, 1800));
+}
+
+/** One solver's run on one instance, as the report shows it. */
+export interface SolverRun {
+  solver: string;
+  /** optimal, time-limit, killed, error, … or "not available" / "not run" with `note` saying why */
+  status: string;
+  /** wall time of the run (see docs/benchmarks.md for what each includes) */
+  seconds: number;
+  objective?: number;
+  bound?: number;
+  /** [seconds, incumbent, bound] whenever the solver reported progress, in the program's sense */
+  trajectory: [number, number | null, number | null][];
+  peakRssBytes?: number;
+  note?: string;
+}
+
+/** The `RESULT {json}` line a child printed, or an error naming the child's own complaint. */
+function resultLine<T>(what: string, done: Finished): T {
+  const line = done.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  if (line) return JSON.parse(line.slice("RESULT ".length)) as T;
+  const why = done.timedOut ? "timed out" : `exit ${done.code}`;
+  const tail = done.stderr.trim().split("\n").slice(-3).join(" | ");
+  throw new Error(`${what} failed (${why}): ${tail.slice(0, 300)}`);
+}
+
+/** Does the library's plan option `method: "benders"` reach a decomposition solver? */
+export async function probeDecomposition(): Promise<{
+  available: boolean;
+  solverName: string;
+  message?: string;
+}> {
+  const done = await run(process.execPath, ["--import", "tsx", here("./solve.ts"), "--probe"], 300);
+  return resultLine("decomposition probe", done);
+}
+
+/** HiGHS-WASM (`monolithic`) or the decomposition (`benders`) through `solveScenario`, in a child process. */
+export async function runLibrary(
+  instance: string,
+  method: "monolithic" | "benders",
+  timeLimit: number,
+  gap: number,
+): Promise<SolverRun> {
+  const solver = method === "monolithic" ? "HiGHS-WASM" : "decomposition";
+  const args = ["--max-old-space-size=16384", "--import", "tsx", here("./solve.ts"), "--instance", instance];
+  args.push("--method", method, "--time-limit", String(timeLimit), "--gap", String(gap));
+  const done = await run(process.execPath, args, 2 * timeLimit + 300);
+  try {
+    const r = resultLine<SolveRun>(solver, done);
+    return {
+      solver,
+      status: r.status,
+      seconds: r.seconds,
+      objective: r.objective,
+      ...(r.bound !== undefined ? { bound: r.bound } : {}),
+      trajectory: r.trajectory,
+      peakRssBytes: r.peakRssBytes,
+      ...(r.message ? { note: r.message } : {}),
+    };
+  } catch (error) {
+    const status = done.timedOut ? "killed" : "crashed";
+    return { solver, status, seconds: done.seconds, trajectory: [], note: (error as Error).message };
+  }
+}
+
+const finite = (text: string | undefined) => {
+  const value = Number(text);
+  return Number.isFinite(value) && Math.abs(value) < 1e49 ? value : null;
+};
+
+/**
+ * Native HiGHS through scipy.optimize.milp (pyenv python3) on the model's arrays. The trajectory comes from
+ * HiGHS's MIP log: `… BestBound BestSol Gap Cuts InLp Confl. LpIters Time` per line.
+ */
+export async function runNative(
+  arrays: string,
+  meta: { maximize: boolean; offset: number },
+  timeLimit: number,
+  gap: number,
+): Promise<SolverRun> {
+  const args = ["-f", "PEAKRSS_KB %M", "python3", here("./native_highs.py"), arrays];
+  args.push("--time-limit", String(timeLimit), "--gap", String(gap));
+  const done = await run("/usr/bin/time", args, 2 * timeLimit + 300);
+  const sign = meta.maximize ? -1 : 1;
+  const value = (v: number | null) => (v === null ? null : sign * v + meta.offset);
+  const trajectory: SolverRun["trajectory"] = [];
+  const logLine =
+    /^\s*[A-Za-z]?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+([\d.]+)s\s*$/;
+  for (const line of done.stdout.split("\n")) {
+    const m = logLine.exec(line);
+    if (m) trajectory.push([Number(m[3]), value(finite(m[2])), value(finite(m[1]))]);
+  }
+  const peak = Number(/PEAKRSS_KB (\d+)/.exec(done.stderr)?.[1]) * 1024;
+  try {
+    const r = resultLine<{
+      status: string;
+      seconds: number;
+      objective: number | null;
+      bound: number | null;
+      message: string;
+    }>("native HiGHS", done);
+    return {
+      solver: "native HiGHS",
+      status: r.status,
+      seconds: r.seconds,
+      ...(r.objective !== null ? { objective: r.objective } : {}),
+      ...(r.bound !== null ? { bound: r.bound } : {}),
+      trajectory,
+      ...(Number.isFinite(peak) ? { peakRssBytes: peak } : {}),
+    };
+  } catch (error) {
+    const status = done.timedOut ? "killed" : "crashed";
+    return {
+      solver: "native HiGHS",
+      status,
+      seconds: done.seconds,
+      trajectory,
+      note: (error as Error).message,
+    };
+  }
 }
 
 export interface PulpResult {
@@ -107,38 +212,68 @@ export async function runPulp(tables: string, o: PulpOptions): Promise<PulpResul
   return lastJson("PuLP", await run("/usr/bin/python3", args, 3600));
 }
 
-export interface CbcResult {
-  /** wall clock of the cbc process: reading the MPS file, presolve, search */
-  seconds: number;
-  /** CBC's "Result - …" line, e.g. "Optimal solution found" or "Stopped on time limit" */
-  result: string;
-  objective: number;
-  timeLimitHit: boolean;
-}
-
 /**
- * Debian's CBC on an MPS file. CBC 2.10.8 ignores an MPS OBJSENSE section (measured: it minimised a MAX
- * model), so the direction is passed on the command line.
+ * Debian's CBC on an MPS file, under /usr/bin/time for its peak memory. CBC 2.10.8 ignores an MPS OBJSENSE
+ * section (measured: it minimised a MAX model), so the direction is passed on the command line. The
+ * trajectory comes from its log: `Cbc0010I After n nodes, … best solution, best possible … (t seconds)` and
+ * the `Integer solution of …` lines.
  */
 export async function runCbc(
   mps: string,
   maximize: boolean,
   timeLimit: number,
   gap: number,
-): Promise<CbcResult> {
+): Promise<SolverRun> {
   // timeMode elapsed: CBC's own default limit counts CPU seconds; HiGHS's time_limit is wall-clock
   const limits = ["timeMode", "elapsed", "seconds", String(timeLimit), "ratioGap", String(gap)];
-  const args = [mps, ...(maximize ? ["max"] : []), ...limits];
-  // CBC checks its limit only between search steps (measured: 107 s wall on a 60 s limit), so allow 2x + 60 s
-  const killAfter = 2 * timeLimit + 60;
-  const done = await run("cbc", [...args, "solve", "quit"], killAfter);
-  const parsed = /Result - (.*)/.exec(done.stdout)?.[1]?.trim();
-  const result = done.timedOut ? `killed at ${killAfter} s` : (parsed ?? `exit ${done.code}`);
-  const objective = Number(/Objective value:\s+(\S+)/.exec(done.stdout)?.[1] ?? Number.NaN);
+  const args = ["-f", "PEAKRSS_KB %M", "cbc", mps, ...(maximize ? ["max"] : []), ...limits, "solve", "quit"];
+  // CBC checks its limit only between search steps (measured: 107 s wall on a 60 s limit)
+  const killAfter = timeLimit + 60;
+  const done = await run("/usr/bin/time", args, killAfter);
+  const trajectory: SolverRun["trajectory"] = [];
+  let incumbent: number | null = null;
+  let bound: number | null = null;
+  // measured on a MAX model: the node and solution lines give CBC's internal (minimised, negated) objective, the
+  // root's continuous value and the final lines the model's own
+  const internal = (text: string | undefined) => {
+    const v = finite(text);
+    return v === null ? null : maximize ? -v : v;
+  };
+  for (const line of done.stdout.split("\n")) {
+    const progress = /(\S+) best solution, best possible (\S+) \(([\d.]+) seconds\)/.exec(line);
+    const found = /Integer solution of (\S+) found .*\(([\d.]+) seconds\)/.exec(line);
+    const root = /Continuous objective value is (\S+) - ([\d.]+) seconds/.exec(line);
+    if (progress) {
+      incumbent = internal(progress[1]) ?? incumbent;
+      bound = internal(progress[2]);
+      trajectory.push([Number(progress[3]), incumbent, bound]);
+    } else if (found) {
+      incumbent = internal(found[1]);
+      trajectory.push([Number(found[2]), incumbent, bound]);
+    } else if (root) {
+      bound = finite(root[1]);
+      trajectory.push([Number(root[2]), incumbent, bound]);
+    }
+  }
+  const result = /Result - (.*)/.exec(done.stdout)?.[1]?.trim();
+  const objective = finite(/Objective value:\s+(\S+)/.exec(done.stdout)?.[1]);
+  const finalBound = finite(/(?:Lower|Upper) bound:\s+(\S+)/.exec(done.stdout)?.[1]);
+  const peak = Number(/PEAKRSS_KB (\d+)/.exec(done.stderr)?.[1]) * 1024;
+  const status = done.timedOut
+    ? `killed at ${killAfter} s`
+    : result === "Optimal solution found"
+      ? "optimal"
+      : result && /time/i.test(result)
+        ? "time-limit"
+        : (result ?? `exit ${done.code}`);
+  if (objective !== null && finalBound !== null) trajectory.push([done.seconds, objective, finalBound]);
   return {
+    solver: "CBC",
+    status,
     seconds: done.seconds,
-    result,
-    objective,
-    timeLimitHit: done.timedOut || /time limit/i.test(result),
+    ...(objective !== null ? { objective } : {}),
+    ...(finalBound !== null ? { bound: finalBound } : {}),
+    trajectory,
+    ...(Number.isFinite(peak) ? { peakRssBytes: peak } : {}),
   };
 }

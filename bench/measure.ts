@@ -4,21 +4,23 @@ import { parseArgs } from "node:util";
 import { type BuiltModel, buildModel } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { toModelData } from "../src/solver/highs-run.js";
-import { HighsSolver, highsRuntime } from "../src/solver/highs.js";
+import { highsRuntime } from "../src/solver/highs.js";
 import { emitDomainMps } from "../src/solver/lp-format.js";
 import { writeTextFile } from "../src/solver/text-sink.js";
+import { writeProgramArrays } from "./arrays.js";
 import { exportTables } from "./export-tables.js";
-import { SIZES, generateScenario } from "./generate.js";
+import { benchScenario } from "./scenario-of.js";
 
 /**
- * One size, Portello's side, in its own process (so peak memory is per size and HiGHS's WebAssembly memory,
- * which never shrinks, dies with it): build, hand-off to HiGHS, MPS text, then a HiGHS solve with a time
- * limit. Writes the MPS file and the data tables for CBC and PuLP, and prints one JSON line.
- * Usage: node --expose-gc --import tsx bench/measure.ts --size 1m --dir DIR [--time-limit 60] [--gap 1e-4]
+ * One instance, Portello's side, in its own process (so peak memory is per instance and HiGHS's WebAssembly
+ * memory, which never shrinks, dies with it): build, hand-off to HiGHS, MPS text. Writes the MPS file (for
+ * CBC), the model's arrays (for native HiGHS) and the data tables (for PuLP) into DIR, and prints one JSON
+ * line. The solves are bench/solve.ts's.
+ * Usage: node --expose-gc --import tsx bench/measure.ts --instance 1m|cflp:<file> --dir DIR [--repeat 3]
  */
 
 export interface PortelloResult {
-  size: string;
+  instance: string;
   sense: "maximize" | "minimize";
   rows: number;
   cols: number;
@@ -35,7 +37,7 @@ export interface PortelloResult {
   peakRssBuildBytes: number;
   /** V8 heap in use after the builds and a full GC, with one built model alive */
   heapUsedBytes: number;
-  solve?: { status: string; seconds: number; objective: number; gap?: number; message?: string };
+  /** peak resident set after hand-off and MPS text as well */
   peakRssEndBytes: number;
 }
 
@@ -61,18 +63,14 @@ function timed<T>(run: () => T): [T, number] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      size: { type: "string" },
+      instance: { type: "string" },
       dir: { type: "string" },
-      "time-limit": { type: "string", default: "60" },
-      gap: { type: "string", default: "1e-4" },
       repeat: { type: "string", default: "3" },
-      "no-solve": { type: "boolean", default: false },
+      tables: { type: "boolean", default: false },
     },
   });
-  const size = SIZES.find((s) => s.name === values.size);
-  if (!size || !values.dir)
-    throw new Error(`--size (one of ${SIZES.map((s) => s.name).join(", ")}) and --dir`);
-  const scenario = generateScenario(size);
+  if (!values.instance || !values.dir) throw new Error("--instance <size|cflp:file> and --dir");
+  const scenario = benchScenario(values.instance);
 
   // Build: median of N, each from the validated scenario (deriveInputs + arrays).
   const buildMs: number[] = [];
@@ -109,10 +107,11 @@ async function main(): Promise<void> {
     mpsError = error instanceof Error ? error.message : String(error);
   }
   const mpsMs = performance.now() - mpsStarted;
-  writeFileSync(join(values.dir, "tables.json"), exportTables(built!.inputs));
+  if (values.tables) writeFileSync(join(values.dir, "tables.json"), exportTables(built!.inputs));
+  writeProgramArrays(program, join(values.dir, "arrays"));
 
   const result: PortelloResult = {
-    size: size.name,
+    instance: values.instance,
     sense: program.sense,
     rows: program.numRows,
     cols: program.numCols,
@@ -125,25 +124,8 @@ async function main(): Promise<void> {
     ...(mpsError ? { mpsError } : {}),
     peakRssBuildBytes,
     heapUsedBytes,
-    peakRssEndBytes: 0,
+    peakRssEndBytes: peakRss(),
   };
-  // Printed before the solve too: if the solve takes the process down, the build figures survive.
-  console.log(JSON.stringify({ ...result, peakRssEndBytes: peakRss() }));
-  if (!values["no-solve"]) {
-    const started = performance.now();
-    const solution = await new HighsSolver().solve(program, {
-      timeLimitSeconds: Number(values["time-limit"]),
-      mipRelGap: Number(values.gap),
-    });
-    result.solve = {
-      status: solution.status,
-      seconds: (performance.now() - started) / 1000,
-      objective: solution.objective,
-      ...(solution.gap !== undefined ? { gap: solution.gap } : {}),
-      ...(solution.message ? { message: solution.message } : {}),
-    };
-  }
-  result.peakRssEndBytes = peakRss();
   console.log(JSON.stringify(result));
 }
 
