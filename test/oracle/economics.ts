@@ -68,7 +68,7 @@ export function readEconomics(scenario: Scenario): OracleData {
           const dutyShare =
             dutyRate(scenario, plant, market.id, year, program) +
             partsDutyRate(scenario, program, plant, year);
-          const duty = dutyShare * (program.customsValue ?? cost);
+          const duty = dutyShare * (program.customsValueByPlant[plant.id] ?? program.customsValue ?? cost);
           const revenue = profit ? price[p]![m]![t]! * rate(market.currency, year) : 0;
           return revenue - (cost + duty) * fx - lane;
         }),
