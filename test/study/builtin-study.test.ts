@@ -14,6 +14,8 @@ describe("the built-in seed-question study", () => {
     expect(reached("cassino-capacity")).toEqual([1, 1, 1, 1, 1]);
     expect(reached("e-segment-demand")).toEqual(new Array(5).fill(18)); // US and China, nine years each
     expect(reached("china-duty-us-cars")).toEqual([1, 1, 1, 1, 1]);
+    expect(reached("dollar-rate")).toEqual([1, 1, 1, 1, 1]);
+    expect(reached("us-duty-eu-parts")).toEqual([1, 1, 1, 1, 1]);
     // every range contains the value the scenarios hold today
     for (const p of spec.parameters) {
       const today = baselineValue(p, scenarios)!;
