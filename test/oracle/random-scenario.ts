@@ -233,7 +233,8 @@ function randomProgram(rng: Rng, i: number, end: number, plants: PlantInput[], d
   const plant = rng.pick(plants);
   if (rng.chance(0.3)) program.variableCostByPlant = { [plant.id]: rng.step(15_000, 34_000, 500) };
   if (rng.chance(0.3)) program.toolingByPlant = { [rng.pick(plants).id]: rng.step(0, 300e6, 10e6) };
-  if (rng.chance(0.2)) program.customsValueByPlant = { [rng.pick(plants).id]: rng.step(15_000, 40_000, 1_000) };
+  if (rng.chance(0.2))
+    program.customsValueByPlant = { [rng.pick(plants).id]: rng.step(15_000, 40_000, 1_000) };
   const active = plants.filter((p) => p.status === "active");
   if (active.length > 0 && rng.chance(0.25)) program.builtAt = [rng.pick(active).id];
   return program;
