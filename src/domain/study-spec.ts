@@ -95,6 +95,11 @@ export const StudyParameter = z.strictObject({
     .default("set")
     .describe("set: the value replaces the numbers; scale: it multiplies them (1 = as written)"),
   unit: z.enum(["rate", "money", "factor", "vehicles", "year", "years", "number"]).default("number"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR or USD")
+    .optional()
+    .describe("money parameters: the currency the numbers are in (a plant's own); default: the scenarios'"),
   distribution: Distribution,
   factor: z
     .strictObject({

@@ -49,6 +49,8 @@ export const StudyReport = z.strictObject({
       id: z.string(),
       label: z.string(),
       unit: z.string(),
+      /** money parameters in another currency than the report's */
+      currency: z.string().optional(),
       path: z.string(),
       mode: z.enum(["set", "scale"]),
       distribution: Distribution,

@@ -146,6 +146,7 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
         id: p.id,
         label: p.label,
         unit: p.unit,
+        ...(p.currency ? { currency: p.currency } : {}),
         path: p.path,
         mode: p.mode,
         distribution: p.distribution,

@@ -139,7 +139,7 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
   const label = (id: string) => r.options.find((o) => o.id === id)?.label ?? id;
   const parameter = (id: string) => r.parameters.find((p) => p.id === id)!;
   const value = (id: string, v: number) =>
-    formatValue(parameter(id).unit as ParameterUnit, v, r.study.currency);
+    formatValue(parameter(id).unit as ParameterUnit, v, parameter(id).currency ?? r.study.currency);
   const section = (title: string) => out.push("", title, "-".repeat(title.length));
 
   out.push(`QUESTION  ${r.study.question}`);
@@ -261,7 +261,7 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
 
 function distributionWords(p: StudyReport["parameters"][number]): string {
   const d = p.distribution;
-  const v = (x: number) => formatValue(p.unit as ParameterUnit, x);
+  const v = (x: number) => formatValue(p.unit as ParameterUnit, x, p.currency);
   const factor = p.factor ? `, moving with ${p.factor.id} (weight ${p.factor.weight})` : "";
   switch (d.kind) {
     case "fixed":

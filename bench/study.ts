@@ -1,0 +1,191 @@
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import type { Model } from "highs";
+import { loadStudySpec } from "../src/domain/study-spec.js";
+import { buildModel } from "../src/model/build.js";
+import type { MathProgram } from "../src/model/program.js";
+import { highsRuntime } from "../src/solver/highs.js";
+import { runHighs, toModelData } from "../src/solver/highs-run.js";
+import type { StudyTask } from "../src/study/contract.js";
+import { applyAssignments, createTaskExecutor } from "../src/study/execute.js";
+import { prepareStudy } from "../src/study/run.js";
+import { monteCarloSampler } from "../src/study/sampling.js";
+import { ThreadEngine } from "../src/study/thread-engine.js";
+
+/**
+ * Study throughput on the built-in seed-question study (five Alfa options, Latin-hypercube draws):
+ *
+ * 1. one thread, per draw and option: rebuild (build the program, load it into HiGHS, solve) against a warm
+ *    re-solve (one HiGHS model per option kept; the draw's costs, bounds, right-hand sides and changed matrix
+ *    coefficients written into it; solved again), with and without the previous solution as a MIP start —
+ *    interleaved so that machine load hits all three alike, objectives checked equal;
+ * 2. the whole task (draw applied, validated, built, solved, read back as a plan) in one thread;
+ * 3. the in-process engine with 1 and 2 worker threads on the same Monte Carlo.
+ *
+ * Usage: node --import tsx bench/study.ts [--samples 40] [--threads 1,2]   (docs/benchmarks.md, "Studies")
+ */
+
+const { values: args } = parseArgs({
+  options: { samples: { type: "string", default: "40" }, threads: { type: "string", default: "1,2" } },
+});
+const samples = Number(args.samples);
+const threadCounts = args.threads!.split(",").map(Number);
+
+const loaded = await loadStudySpec("builtin:alfa-belvidere");
+const prepared = prepareStudy(loaded);
+const { spec } = loaded;
+const draw = monteCarloSampler(spec, samples, true);
+const byId = new Map(spec.parameters.map((p) => [p.id, p]));
+const tasks: StudyTask[] = [];
+for (let sample = 0; sample < samples; sample++) {
+  const assignments = Object.entries(draw(sample)).map(([id, value]) => ({
+    path: byId.get(id)!.path,
+    mode: byId.get(id)!.mode,
+    value,
+  }));
+  for (const option of prepared.options) tasks.push({ sample, option: option.id, assignments });
+}
+const gap = spec.solver.mipRelGap ?? 1e-4;
+const highs = await highsRuntime();
+
+// ---- 1. rebuild vs warm re-solve, one thread ----
+
+const sameShape = (a: MathProgram, b: MathProgram) =>
+  a.numCols === b.numCols &&
+  a.numRows === b.numRows &&
+  a.rowStart.every((v, i) => v === b.rowStart[i]) &&
+  a.colIndex.every((v, i) => v === b.colIndex[i]) &&
+  a.integrality.every((v, i) => v === b.integrality[i]);
+
+interface Kept {
+  model: Model;
+  program: MathProgram;
+  x?: Float64Array;
+}
+
+function load(program: MathProgram): Model {
+  const model = highs.createModel(toModelData(highs, program));
+  model.options.set({ output_flag: false, mip_rel_gap: gap });
+  return model;
+}
+
+/** Writes the new program's numbers into the kept model and solves it again; undefined if the shape changed. */
+function warm(kept: Kept, program: MathProgram, start: boolean): number | undefined {
+  if (!sameShape(kept.program, program)) return undefined;
+  const { model } = kept;
+  model.changeColsCost({ kind: "range", from: 0, to: program.numCols - 1 }, program.colCost);
+  model.changeColsBounds(
+    { kind: "range", from: 0, to: program.numCols - 1 },
+    program.colLower,
+    program.colUpper,
+  );
+  model.changeRowsBounds(
+    { kind: "range", from: 0, to: program.numRows - 1 },
+    program.rowLower,
+    program.rowUpper,
+  );
+  model.changeObjectiveOffset(program.objectiveOffset);
+  for (let r = 0; r < program.numRows; r++)
+    for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++)
+      if (program.value[k] !== kept.program.value[k])
+        model.changeCoefficient(r, program.colIndex[k]!, program.value[k]!);
+  if (start && kept.x) model.setSolution({ colValue: kept.x });
+  model.run();
+  kept.program = program;
+  if (start) kept.x = model.getSolution().colValue;
+  return model.getObjectiveValue();
+}
+
+const time = { build: 0, rebuild: 0, warm: 0, warmStart: 0 };
+let warmSolves = 0;
+let shapeChanges = 0;
+let worstDifference = 0;
+const kept = new Map<string, { plain: Kept; start: Kept }>();
+for (const task of tasks) {
+  const option = prepared.options.find((o) => o.id === task.option)!;
+  const applied = applyAssignments(option.scenario, task);
+  if ("error" in applied) throw new Error(applied.error);
+  let t = performance.now();
+  const program = buildModel(applied.scenario).program;
+  time.build += performance.now() - t;
+  t = performance.now();
+  const cold = runHighs(highs, program, { mipRelGap: gap });
+  time.rebuild += performance.now() - t;
+  const models = kept.get(task.option);
+  if (!models) {
+    const plain = { model: load(program), program };
+    const start = { model: load(program), program };
+    plain.model.run();
+    start.model.run();
+    kept.set(task.option, { plain, start: { ...start, x: start.model.getSolution().colValue } });
+    continue;
+  }
+  t = performance.now();
+  const a = warm(models.plain, program, false);
+  time.warm += performance.now() - t;
+  t = performance.now();
+  const b = warm(models.start, program, true);
+  time.warmStart += performance.now() - t;
+  if (a === undefined || b === undefined) {
+    shapeChanges++;
+    continue;
+  }
+  warmSolves++;
+  for (const objective of [a, b])
+    worstDifference = Math.max(
+      worstDifference,
+      Math.abs(objective - cold.objective) / Math.abs(cold.objective),
+    );
+}
+for (const { plain, start } of kept.values()) {
+  plain.model.dispose();
+  start.model.dispose();
+}
+const perSolve = (ms: number, n: number) => ms / n;
+const rebuildMs = perSolve(time.rebuild + time.build, tasks.length);
+
+// ---- 2. the whole task, one thread ----
+
+const execute = createTaskExecutor();
+let t = performance.now();
+for (const task of tasks) {
+  const result = await execute(prepared, task);
+  if (result.status !== "optimal") throw new Error(`sample ${task.sample} ${task.option}: ${result.status}`);
+}
+const taskMs = (performance.now() - t) / tasks.length;
+
+// ---- 3. the in-process engine ----
+
+const pool: { threads: number; perSecond: number }[] = [];
+for (const threads of threadCounts) {
+  const engine = new ThreadEngine({ threads });
+  t = performance.now();
+  await engine.run(prepared, tasks, { onResult: () => {} });
+  pool.push({ threads, perSecond: tasks.length / ((performance.now() - t) / 1000) });
+  await engine.close();
+}
+
+const rate = (ms: number) => (1000 / ms).toFixed(1);
+const lines = [
+  `Built-in study alfa-belvidere, ${samples} Latin-hypercube samples × ${prepared.options.length} options = ${tasks.length} solves; ` +
+    `${availableParallelism()} cores; MIP gap ${gap}.`,
+  "",
+  "| one thread | ms per solve | solves/s |",
+  "|---|---:|---:|",
+  `| build the program (JS) | ${perSolve(time.build, tasks.length).toFixed(1)} | — |`,
+  `| rebuild: build + load into HiGHS + solve | ${rebuildMs.toFixed(1)} | ${rate(rebuildMs)} |`,
+  `| warm: kept HiGHS model, numbers changed in place, solved again | ${perSolve(time.warm + time.build, warmSolves).toFixed(1)} | ${rate(perSolve(time.warm + time.build, warmSolves))} |`,
+  `| warm + previous solution as MIP start | ${perSolve(time.warmStart + time.build, warmSolves).toFixed(1)} | ${rate(perSolve(time.warmStart + time.build, warmSolves))} |`,
+  `| whole task (draw applied and validated, built, solved, read back as a plan) | ${taskMs.toFixed(1)} | ${rate(taskMs)} |`,
+  "",
+  `Warm re-solves: ${warmSolves} (the first solve of each option loads its model); shape changes: ${shapeChanges}; ` +
+    `largest objective difference to the rebuild: ${worstDifference.toExponential(1)} (relative).`,
+  "",
+  "| in-process engine | solves/s | 10,000 samples × 5 options at this rate |",
+  "|---|---:|---:|",
+  ...pool.map(
+    (p) =>
+      `| ${p.threads} thread${p.threads === 1 ? "" : "s"} | ${p.perSecond.toFixed(1)} | ${(50_000 / p.perSecond / 60).toFixed(0)} min |`,
+  ),
+];
+process.stdout.write(`${lines.join("\n")}\n`);
