@@ -11,6 +11,8 @@ import { RunsView } from "./views/run/RunsView.js";
 import { ScenarioEditor } from "./views/scenarios/ScenarioEditor.js";
 import { ScenarioList } from "./views/scenarios/ScenarioList.js";
 import { SignIn } from "./views/SignIn.js";
+import { StudiesView } from "./views/studies/StudiesView.js";
+import { StudyView } from "./views/studies/StudyView.js";
 
 const SECTIONS = [
   { key: "answer", label: "Answer" },
@@ -18,6 +20,7 @@ const SECTIONS = [
   { key: "scenarios", label: "Scenarios" },
   { key: "runs", label: "Runs" },
   { key: "compare", label: "Compare" },
+  { key: "studies", label: "Studies" },
 ] as const;
 
 /** The shell: a header with the sections, and the view the hash names — or the sign-in page when needed. */
@@ -109,6 +112,8 @@ function View({ route }: { route: Route }) {
       return id ? <RunView key={id} runId={id} /> : <RunsView />;
     case "results":
       return id ? <ResultsView key={id} runId={id} /> : <RunsView />;
+    case "studies":
+      return id ? <StudyView key={id} studyId={id} /> : <StudiesView />;
     case "compare":
       return <CompareView runIds={(route.query.get("runs") ?? "").split(",").filter(Boolean)} />;
     default:

@@ -9,6 +9,8 @@ import type {
   ScenarioRecord,
   StoredAnswer,
   Session,
+  StudyRecord,
+  StudyReport,
   Validation,
   Version,
   VersionSummary,
@@ -128,4 +130,13 @@ export const api = {
   compareWorkbookUrl: (runIds: string[]) => `/api/compare/xlsx?runs=${runIds.map(q).join(",")}`,
   /** the URL of a run's server-sent events: progress so far, live progress, then `end` */
   eventsUrl: (id: string) => `/api/runs/${q(id)}/events`,
+  /** uncertainty studies (docs/studies.md): started from their text, followed over SSE, read as a report */
+  startStudy: (project: string, content: string, samples?: number) =>
+    post<StudyRecord>(`/api/projects/${q(project)}/studies`, { content, ...(samples ? { samples } : {}) }),
+  studies: (project: string, signal?: AbortSignal) =>
+    get<StudyRecord[]>(`/api/projects/${q(project)}/studies`, signal),
+  study: (id: string, signal?: AbortSignal) => get<StudyRecord>(`/api/studies/${q(id)}`, signal),
+  cancelStudy: (id: string) => post<StudyRecord>(`/api/studies/${q(id)}/cancel`, undefined),
+  studyReport: (id: string, signal?: AbortSignal) => get<StudyReport>(`/api/studies/${q(id)}/report`, signal),
+  studyEventsUrl: (id: string) => `/api/studies/${q(id)}/events`,
 };
