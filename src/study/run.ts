@@ -326,8 +326,10 @@ function summariseMonteCarlo(
       const status = r.statuses[o]!;
       statusCounts[o] ??= {};
       statusCounts[o][status] = (statusCounts[o][status] ?? 0) + 1;
-      if (status !== "optimal" && problems.length < 50)
-        problems.push({ sample: points[i]!.sample, option: o, status });
+      if (status !== "optimal" && problems.length < 50) {
+        const message = r.results[o]!.message;
+        problems.push({ sample: points[i]!.sample, option: o, status, ...(message ? { message } : {}) });
+      }
     }
   const allNpv = full.flatMap((npv) => optionIds.map((o) => npv[o]!));
   const lo = allNpv.length ? Math.min(...allNpv) : 0;

@@ -141,6 +141,31 @@ describe("a study run", () => {
   });
 });
 
+describe("a study whose draws leave some solves without an optimum", () => {
+  it("counts them by status and keeps them out of the distributions", async () => {
+    // a discount rate above 0.5 is outside the scenario language: those samples are errors, never solved
+    const file = writeStudy(
+      SPEC.replace('path: "plants[id=north].costIndex"', "path: discountRate")
+        .replace("min: 0.95, max: 1.25", "min: 0.3, max: 0.7")
+        .replace(/ {2}tornado: \{\}\n {2}breakEven: .*\n/, ""),
+    );
+    const report = await run(file, 2);
+    const mc = report.monteCarlo!;
+    const broken = mc.draws.filter((d) => d.values["north-cost"]! > 0.5);
+    expect(broken.length).toBeGreaterThan(0);
+    expect(broken.length).toBeLessThan(12);
+    expect(mc.complete).toBe(12 - broken.length);
+    expect(mc.statusCounts.north).toEqual({ optimal: 12 - broken.length, error: broken.length });
+    for (const d of broken) expect(d).toMatchObject({ winner: null, npv: { north: null, west: null } });
+    expect(mc.options.map((o) => o.npv!.count)).toEqual([mc.complete, mc.complete]);
+    expect(mc.problems[0]!.message).toContain("discountRate");
+    expect(mc.headline!.probability * mc.complete).toBeCloseTo(
+      mc.draws.filter((d) => d.winner === "west").length,
+      9,
+    );
+  });
+});
+
 describe("portello study", () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "study", ...args], {

@@ -164,6 +164,8 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
       const other = Object.entries(counts).filter(([status]) => status !== "optimal");
       if (other.length) out.push(`  ${label(option)}: ${other.map(([s, n]) => `${n} ${s}`).join(", ")}`);
     }
+    for (const p of mc.problems.slice(0, 5))
+      out.push(`  sample ${p.sample}, ${label(p.option)}: ${p.status}${p.message ? ` — ${p.message}` : ""}`);
     out.push(
       table(
         ["option", "answer", "P(best)", "NPV mean", "P5", "P50", "P95", "E[regret]", "max regret"],
