@@ -19,7 +19,7 @@ function pathError(run: () => unknown): ScenarioPathError {
   throw new Error("expected a ScenarioPathError");
 }
 
-describe("scenario paths", () => {
+describe("scenario paths", { timeout: 600_000 }, () => {
   it("parses fields, selectors, positions and wildcards", () => {
     expect(parseScenarioPath("demand[program=e-segment,market=us|china].volume.*")).toEqual(
       [
@@ -73,7 +73,7 @@ describe("scenario paths", () => {
   });
 });
 
-describe("executing a task", () => {
+describe("executing a task", { timeout: 600_000 }, () => {
   const studyOf = async (): Promise<PreparedStudy> => ({
     id: "t",
     options: [{ id: "tiny", label: "Tiny", scenario: await tiny() }],
@@ -127,7 +127,7 @@ describe("executing a task", () => {
   });
 });
 
-describe("the in-process engine", () => {
+describe("the in-process engine", { timeout: 600_000 }, () => {
   it("gives the same results on 1 and 2 threads, each task exactly once", async () => {
     const study: PreparedStudy = {
       id: "threads",

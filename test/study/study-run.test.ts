@@ -79,7 +79,7 @@ async function run(file: string, threads: number): Promise<StudyReport> {
 /** The report without what depends on the machine (times). */
 const results = (r: StudyReport) => ({ ...r, run: { ...r.run, seconds: 0, solveSeconds: 0 } });
 
-describe("a study run", () => {
+describe("a study run", { timeout: 600_000 }, () => {
   let one: StudyReport;
   let two: StudyReport;
   let file: string;
@@ -87,7 +87,7 @@ describe("a study run", () => {
     file = writeStudy();
     one = await run(file, 1);
     two = await run(file, 2);
-  });
+  }, 600_000);
 
   it("gives identical results on 1 and 2 threads, and a report its schema accepts", () => {
     expect(results(two)).toEqual(results(one));
@@ -141,7 +141,7 @@ describe("a study run", () => {
   });
 });
 
-describe("a study whose draws leave some solves without an optimum", () => {
+describe("a study whose draws leave some solves without an optimum", { timeout: 600_000 }, () => {
   it("counts them by status and keeps them out of the distributions", async () => {
     // a discount rate above 0.5 is outside the scenario language: those samples are errors, never solved
     const file = writeStudy(
@@ -166,7 +166,7 @@ describe("a study whose draws leave some solves without an optimum", () => {
   });
 });
 
-describe("portello study", () => {
+describe("portello study", { timeout: 600_000 }, () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "study", ...args], {
       cwd: root,
@@ -174,7 +174,7 @@ describe("portello study", () => {
     });
 
   it("prints a report, --json and --csv of every sample, with --samples overriding the file", () => {
-    const file = writeStudy();
+    const file = writeStudy(SPEC.replace(/ {2}breakEven: .*\n/, ""));
     const text = cli(file, "--samples", "4", "--workers", "2");
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('an option answering "yes" is best in');
