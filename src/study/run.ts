@@ -23,8 +23,11 @@ const BREAK_EVEN_STEPS = 1_000;
 
 export interface StudyProgress {
   phase: "baseline" | "monte-carlo" | "tornado" | "grid" | "break-even";
+  /** solves done and to do in this phase */
   done: number;
   total: number;
+  /** options solved at each point: done ÷ options is the points (samples) done */
+  options: number;
 }
 
 export interface RunStudyOptions {
@@ -83,7 +86,7 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
       })),
     );
     const results = new Map<number, Record<string, TaskResult>>();
-    options.onProgress?.({ phase, done: 0, total: tasks.length });
+    options.onProgress?.({ phase, done: 0, total: tasks.length, options: optionIds.length });
     await options.engine.run(prepared, tasks, {
       onResult: (result) => {
         const row = results.get(result.sample) ?? {};
@@ -92,7 +95,7 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
         solves++;
         solveSeconds += result.seconds;
       },
-      onProgress: (p) => options.onProgress?.({ phase, ...p }),
+      onProgress: (p) => options.onProgress?.({ phase, ...p, options: optionIds.length }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return points.map((point) => ({

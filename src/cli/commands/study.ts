@@ -80,8 +80,10 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
     const seconds = (now - phaseStart) / 1000;
     const rate = seconds > 0 ? p.done / seconds : 0;
     const eta = rate > 0 ? (p.total - p.done) / rate : Number.NaN;
+    const points = p.phase === "monte-carlo" ? "samples" : "points";
     const line =
-      `portello: ${p.phase} ${p.done}/${p.total} solves, ${rate.toFixed(1)}/s` +
+      `portello: ${p.phase} ${Math.floor(p.done / p.options)}/${p.total / p.options} ${points} ` +
+      `(${p.done}/${p.total} solves), ${rate.toFixed(1)} solves/s` +
       (p.done < p.total && Number.isFinite(eta) ? `, ETA ${duration(eta)}` : `, ${duration(seconds)}`);
     if (stream.isTTY) {
       if (now - lastPrint < 200 && p.done < p.total) return;
