@@ -12,6 +12,7 @@ import {
   type RunOutcome,
   type Store,
 } from "../store/types.js";
+import { stopWorker } from "../solver/worker-thread.js";
 import type { RunWorkerInput, RunWorkerMessage } from "./run-worker.js";
 import type { RunOptions } from "./schemas.js";
 
@@ -124,7 +125,7 @@ export class RunManager {
     if (queued >= 0) this.queue.splice(queued, 1);
     // settle first: the worker's exit must not be mistaken for a crash
     const settled = this.settle(runId, { status: "cancelled" });
-    await active?.worker?.terminate();
+    await stopWorker(active?.worker);
     await settled;
     return withoutPlan(await this.store.getRun(runId));
   }
@@ -146,7 +147,7 @@ export class RunManager {
     await Promise.all(
       [...this.active.entries()].map(async ([runId, active]) => {
         const settled = this.settle(runId, { status: "failed", failureReason: SHUTDOWN_REASON });
-        await active.worker?.terminate();
+        await stopWorker(active.worker);
         await settled;
       }),
     );
@@ -160,7 +161,7 @@ export class RunManager {
     clearTimeout(active.flushTimer);
     const queued = this.queue.findIndex((q) => q.runId === runId);
     if (queued >= 0) this.queue.splice(queued, 1);
-    await active.worker?.terminate();
+    await stopWorker(active.worker);
     this.active.delete(runId);
     await this.emitEnd(runId);
   }
@@ -215,7 +216,7 @@ export class RunManager {
     });
     // the outcome is recorded: its exit on terminate is no news (and must not reach a store being closed)
     worker.removeAllListeners("exit");
-    await worker.terminate();
+    await stopWorker(worker);
   }
 
   /** Records the outcome once: the first of done, error, exit, cancel or shutdown wins. */

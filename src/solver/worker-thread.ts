@@ -15,3 +15,24 @@ export function startModuleWorker(module: URL): Worker {
     eval: true,
   });
 }
+
+/** How long a solver thread may take to end before it is abandoned. */
+const STOP_WORKER_MS = 5_000;
+
+/**
+ * Ends a solver thread. Node's terminate() can stay pending forever (seen when the thread is still loading its
+ * modules), so a thread that has not ended within STOP_WORKER_MS is unref'd — it no longer keeps the process
+ * alive — and the caller goes on: a cancel or a shutdown must not wait on it.
+ */
+export async function stopWorker(worker: Worker | undefined): Promise<void> {
+  if (!worker) return;
+  let timer: NodeJS.Timeout | undefined;
+  const abandoned = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      worker.unref();
+      resolve();
+    }, STOP_WORKER_MS);
+  });
+  await Promise.race([worker.terminate().then(() => undefined), abandoned]);
+  clearTimeout(timer);
+}
