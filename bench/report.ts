@@ -68,6 +68,7 @@ function reached(run: SolverRun, gap: number): string {
 function finalCell(run: SolverRun, target: number): string {
   if (run.status === "not available" || run.status.startsWith("not run")) return run.note ?? run.status;
   if (run.status === "optimal") return `**${fixed(run.seconds, 1)}** (gap ≤ ${target})`;
+  if (run.status.startsWith("killed")) return `${run.status} (no solution read)`;
   const g = gapOf(run.objective, run.bound);
   return `${run.status} after ${fixed(run.seconds, 0)} s, gap ${g === undefined ? "–" : `${fixed(g * 100, 2)} %`}`;
 }
