@@ -26,9 +26,12 @@ export interface SolveRun {
   peakRssBytes: number;
 }
 
-/** The options for a decomposition solve; a library without `method` ignores the field and solves monolithic. */
+/**
+ * The method, always explicit: a library whose default is `auto` would otherwise decompose the large models in
+ * the monolithic rows; a library without `method` ignores the field and solves monolithic.
+ */
 function methodOption(method: string): PlanOptions {
-  return method === "monolithic" ? {} : ({ method } as PlanOptions);
+  return { method } as PlanOptions;
 }
 
 /** Whether `method: "benders"` reaches a decomposition solver: a tiny facility-location problem tells. */
