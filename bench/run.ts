@@ -23,7 +23,8 @@ import { type InstanceResult, type RunInfo, renderReport } from "./report.js";
  * generated capacitated facility-location instances: the decomposition against native HiGHS.
  * One Markdown report to stdout and into docs/benchmarks.md between its `bench:start` / `bench:end` markers.
  * Options: --quick, --sizes a,b, --time-limit S, --gap G, --long-time-limit S, --cflp N, --cflp-time-limit S,
- * --cflp-sites N, --cflp-customers N, --cbc-max-cols N, --pulp, --no-write
+ * --cflp-sites N, --cflp-customers N, --cbc-max-cols N, --solvers wasm,decomposition,cbc,native, --pulp,
+ * --no-write
  */
 
 const { values } = parseArgs({
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     "cflp-customers": { type: "string", default: "1000" },
     "cbc-max-cols": { type: "string", default: "400000" },
     pulp: { type: "boolean", default: false },
+    solvers: { type: "string", default: "wasm,decomposition,cbc,native" },
     "no-write": { type: "boolean", default: false },
   },
 });
@@ -62,12 +64,13 @@ const gap = Number(values.gap);
 const cflpCount = Number(values.cflp ?? (quick ? 1 : 3));
 const cflpTimeLimit = Number(values["cflp-time-limit"]);
 const cbcMaxCols = Number(values["cbc-max-cols"]);
+const solvers = new Set(values.solvers!.split(","));
 /** 1-minute load averages sampled before each instance and at the end: other work on the machine skews timings. */
 const loads: number[] = [];
 
-const notRun = (solver: string, note: string): SolverRun => ({
+const notRun = (solver: string, note: string, status = "not run"): SolverRun => ({
   solver,
-  status: "not run",
+  status,
   seconds: 0,
   trajectory: [],
   note,
@@ -97,33 +100,25 @@ async function measure(
 
   // HiGHS-WASM stops at its 2 GiB memory at about 1M columns: give it the short limit there. On the CFLP
   // instances the issue compares the decomposition with native HiGHS only, which keeps the run shorter.
-  if (kind === "network") add(await runLibrary(instance, "monolithic", long ? timeLimit : limit, target));
-  if (decomposition) add(await runLibrary(instance, "benders", limit, target));
-  else
-    add({
-      solver: "decomposition",
-      status: "not available",
-      seconds: 0,
-      trajectory: [],
-      note: "not available",
-    });
-  if (kind === "network") {
+  if (kind === "network" && solvers.has("wasm"))
+    add(await runLibrary(instance, "monolithic", long ? timeLimit : limit, target));
+  if (solvers.has("decomposition")) {
+    if (decomposition) add(await runLibrary(instance, "benders", limit, target));
+    else add(notRun("decomposition", "not available", "not available"));
+  }
+  if (kind === "network" && solvers.has("cbc")) {
     if (portello.cols > cbcMaxCols)
       add(notRun("CBC", `not run (> ${cbcMaxCols.toLocaleString("en-US")} columns)`));
     else if (portello.mpsError) add(notRun("CBC", "not run (no MPS file)"));
     else add(await runCbc(join(dir, "model.mps"), portello.sense === "maximize", limit, target));
   }
-  const meta = JSON.parse(readFileSync(join(dir, "arrays", "meta.json"), "utf8")) as {
-    objectiveOffset: number;
-  };
-  add(
-    await runNative(
-      join(dir, "arrays"),
-      { maximize: portello.sense === "maximize", offset: meta.objectiveOffset },
-      limit,
-      target,
-    ),
-  );
+  if (solvers.has("native")) {
+    const meta = JSON.parse(readFileSync(join(dir, "arrays", "meta.json"), "utf8")) as {
+      objectiveOffset: number;
+    };
+    const sense = { maximize: portello.sense === "maximize", offset: meta.objectiveOffset };
+    add(await runNative(join(dir, "arrays"), sense, limit, target));
+  }
   if (values.pulp && kind === "network") {
     try {
       result.pulp = await runPulp(join(dir, "tables.json"), { mps: join(dir, "pulp.mps"), repeat: 1 });
