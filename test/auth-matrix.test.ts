@@ -6,10 +6,12 @@ import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/server/app.js";
 import { RunManager } from "../src/server/runs.js";
+import { StudyManager } from "../src/server/studies.js";
 import { openPgliteStore } from "../src/store/pglite-store.js";
 import type { Store } from "../src/store/types.js";
 import { addUser, type TestUser } from "./fixtures/accounts.js";
 import { TINY_SCENARIO } from "./fixtures/tiny-scenario.js";
+import { tinyStudyText } from "./fixtures/tiny-study.js";
 
 /**
  * The role matrix: every operation of the server's own OpenAPI document × every kind of caller gets exactly
@@ -81,6 +83,13 @@ const EXPECTED: Record<string, Row> = {
   cancelRun: edit(200),
   rerunRun: edit(202),
   getRunResult: read,
+  startStudy: edit(202),
+  listStudies: read,
+  getStudy: read,
+  followStudy: read,
+  cancelStudy: edit(200),
+  getStudyReport: read,
+  getStudyResults: read,
   uploadWorkbook: edit(201),
   downloadWorkbook: read,
   downloadPlanWorkbook: read,
@@ -96,10 +105,12 @@ const EXPECTED: Record<string, Row> = {
 let dir: string;
 let store: Store;
 let runs: RunManager;
+let studies: StudyManager;
 let app: Hono;
 const users = {} as Record<Exclude<Caller, "anonymous">, TestUser>;
 let scenarioId: string;
 let runIds: string[];
+let studyId: string;
 let doc: any;
 let workbook: Uint8Array;
 let unique = 0;
@@ -108,9 +119,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "portello-matrix-"));
   store = await openPgliteStore(join(dir, "data"));
   runs = new RunManager(store, 2);
+  studies = new StudyManager(store, { threads: 1 });
   app = createApp({
     store,
     runs,
+    studies,
     auth: "required",
     webDir: join(dir, "none"),
     signInLimits: { perAccount: 1000, perAddress: 1000, windowMs: 60_000 },
@@ -135,14 +148,19 @@ beforeAll(async () => {
     runIds.push(((await res.json()) as any).id);
   }
   for (const id of runIds) await until(async () => (await store.getRun(id)).status === "succeeded");
+  const started = await send("owner", "POST", "/api/projects/plans/studies", { content: tinyStudyText() });
+  expect(started.status).toBe(202);
+  studyId = ((await started.json()) as any).id;
+  await until(async () => (await store.studies.get(studyId)).status === "succeeded");
   doc = await (await app.request("/api/openapi.json")).json();
   const download = await send("owner", "GET", `/api/scenarios/${scenarioId}/versions/1/xlsx`);
   expect(download.status).toBe(200);
   workbook = new Uint8Array(await download.arrayBuffer());
 });
 
-// shutting down stops the runs the matrix started (a solver thread that will not end is abandoned after 5 s)
+// shutting down stops the runs and studies the matrix started (a solver thread that will not end is abandoned after 5 s)
 afterAll(async () => {
+  await studies?.shutdown();
   await runs?.shutdown();
   await store?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -183,6 +201,7 @@ async function requestFor(operationId: string, caller: Caller, template: string)
     .replace("{scenarioId}", scenarioId)
     .replace("{number}", "1")
     .replace("{runId}", runIds[0]!)
+    .replace("{studyId}", studyId)
     .replace("{username}", "extra");
   const query: Record<string, string> = {
     atlasWhere: "?q=Giulia&year=2020",
@@ -202,6 +221,7 @@ async function requestFor(operationId: string, caller: Caller, template: string)
     restoreVersion: {},
     validateScenario: { content: TINY_SCENARIO, project: "plans" },
     startRun: { options: {} },
+    startStudy: { content: tinyStudyText() },
     setMember: { role: "editor" },
     uploadWorkbook: workbook,
   };

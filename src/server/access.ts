@@ -59,6 +59,14 @@ export class ProjectScope {
     return { projectId: scenario.projectId, notFound: `no run "${runId}"` };
   }
 
+  async study(studyId: string): Promise<ProjectRef> {
+    const notFound = `no study "${studyId}"`;
+    const study = await this.store.studies.get(studyId);
+    // a study started outside any project (portello study on a shared database) is nobody's to reach here
+    if (!study.projectId) throw new HttpProblem(404, notFound);
+    return { projectId: study.projectId, notFound };
+  }
+
   roleOf(userId: string, projectId: string): Promise<Role | undefined> {
     return this.store.accounts.roleIn(userId, projectId);
   }
@@ -129,4 +137,8 @@ export const inScenario = <I extends { params: { scenarioId: string } }>(role: R
 export const inRun = <I extends { params: { runId: string } }>(role: Role): Access<I> => ({
   role,
   projects: (i, s) => [s.run(i.params.runId)],
+});
+export const inStudy = <I extends { params: { studyId: string } }>(role: Role): Access<I> => ({
+  role,
+  projects: (i, s) => [s.study(i.params.studyId)],
 });

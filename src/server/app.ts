@@ -15,8 +15,10 @@ import { memberRoutes } from "./routes/members.js";
 import { runRoutes } from "./routes/runs.js";
 import { scenarioRoutes } from "./routes/scenarios.js";
 import { sessionRoutes } from "./routes/session.js";
+import { studyRoutes } from "./routes/studies.js";
 import { planWorkbookRoutes, workbookRoutes } from "./routes/workbooks.js";
 import { RunManager } from "./runs.js";
+import { StudyManager } from "./studies.js";
 
 export interface AppOptions {
   store: Store;
@@ -29,6 +31,8 @@ export interface AppOptions {
   signInLimits?: SignInLimits;
   /** default: a RunManager on the store (pass one to control concurrency or shut it down) */
   runs?: RunManager;
+  /** default: studies on a pool of threads in this process (pass one with a queue, or to shut it down) */
+  studies?: StudyManager;
   /** largest request body accepted, in bytes (default 5 MB) */
   maxBodyBytes?: number;
   /** the built web app, served at / when the folder exists (default web/dist of the package) */
@@ -43,6 +47,7 @@ const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 export function createApp(options: AppOptions): Hono {
   const { store } = options;
   const runs = options.runs ?? new RunManager(store);
+  const studies = options.studies ?? new StudyManager(store);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const app = new Hono();
 
@@ -78,6 +83,7 @@ export function createApp(options: AppOptions): Hono {
   scenarioRoutes(api, store);
   workbookRoutes(api, store);
   runRoutes(api, store, runs);
+  studyRoutes(api, store, studies);
   planWorkbookRoutes(api, store);
   answerRoutes(api, store);
   memberRoutes(api, store);
@@ -99,7 +105,7 @@ export function createApp(options: AppOptions): Hono {
     title: "Portello API",
     version: options.version ?? "0.1.0",
     description:
-      "Projects, scenario versions, runs and comparisons of the Portello production-network planner.",
+      "Projects, scenario versions, runs, comparisons and uncertainty studies of the Portello production-network planner.",
   });
   app.all("/api/*", (c) =>
     problemResponse(c, problem(404, `no such endpoint: ${c.req.method} ${c.req.path}`)),

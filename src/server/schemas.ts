@@ -212,3 +212,35 @@ export const AtlasPlantsOut = z.array(
 
 export const PlanOut = z.record(z.string(), z.unknown()).describe("the Plan JSON (see src/plan/types.ts)");
 export const AnyJson = z.unknown();
+
+export const StudyParams = z.object({ studyId: Ident });
+
+export const NewStudyBody = z.strictObject({
+  content: Text(1_000_000)
+    .min(1, "the study text is empty")
+    .describe(
+      "the study (YAML or JSON, docs/studies.md); its options name scenarios of this project by file name, or builtin:<name>",
+    ),
+  samples: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe("Monte Carlo samples instead of the spec's"),
+});
+
+export const StudyOut = z.object({
+  id: z.string(),
+  projectId: z.string().optional(),
+  createdBy: z.string(),
+  name: z.string().describe("the study's question"),
+  seed: z.number().optional(),
+  status: z.enum(RUN_STATUSES),
+  failureReason: z.string().optional(),
+  total: z.number().int().describe("tasks (solves) known so far: each phase adds its own"),
+  done: z.number().int().describe("tasks with a result"),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});

@@ -16,6 +16,7 @@ import {
 } from "./connections.js";
 import { type AuthMode, isLoopback } from "./auth.js";
 import { DEFAULT_LEASE_SECONDS, RESTART_REASON, RunManager } from "./runs.js";
+import { StudyManager } from "./studies.js";
 
 export interface ServeOptions {
   /** default 4173; 0 picks a free port */
@@ -29,6 +30,10 @@ export interface ServeOptions {
   limits?: Partial<ConnectionLimits>;
   /** how long a run's lease holds without renewal (default 30 s): see runs.ts */
   leaseSeconds?: number;
+  /** a Redis for the study queue: studies' tasks go to `portello worker` processes (needs PostgreSQL) */
+  redisUrl?: string;
+  /** the queue's name (default portello-studies) */
+  queue?: string;
 }
 
 export interface RunningServer {
@@ -38,6 +43,10 @@ export interface RunningServer {
   store: Store;
   /** runs that were still queued or running when the server last stopped, now marked failed */
   interruptedRuns: string[];
+  /** unfinished studies this server took over at its start (their tasks with results are not solved again) */
+  resumedStudies: string[];
+  /** where studies' tasks run: "threads" (this process) or "bullmq" (portello worker processes) */
+  studyEngine: string;
   close(): Promise<void>;
 }
 
@@ -59,6 +68,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
+  if (options.redisUrl && store.backend !== "postgres") {
+    await store.close();
+    throw new StartRefused(
+      "--redis needs PostgreSQL (DATABASE_URL): the workers, on other machines, store each result there",
+    );
+  }
   const auth: AuthMode = isLoopback(host) ? "loopback" : "required";
   if (auth === "required" && !(await store.accounts.anyCredentials())) {
     await store.close();
@@ -72,9 +87,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const lease = { owner: instanceId(), seconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS };
   const runs = new RunManager(store, undefined, lease);
   if (shared) runs.keepLeases();
+  const studies = new StudyManager(store, {
+    lease,
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+  });
+  const resumedStudies = await studies.resumeOrphans(shared);
   const app = createApp({
     store,
     runs,
+    studies,
     auth,
     ...(options.webDir ? { webDir: options.webDir } : {}),
   });
@@ -102,8 +124,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     auth,
     store,
     interruptedRuns,
+    resumedStudies,
+    studyEngine: studies.engineName,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await studies.shutdown();
       await runs.shutdown();
       await store.close();
     },

@@ -93,6 +93,14 @@ export class SqlStore implements Store {
       if (active.length > 0) {
         throw new StoreError("conflict", "the project has runs queued or running: cancel them first");
       }
+      const studying = await tx.query(
+        "SELECT 1 FROM studies WHERE project_id = $1 AND status IN ('queued', 'running') LIMIT 1",
+        [projectId],
+      );
+      if (studying.length > 0)
+        throw new StoreError("conflict", "the project has studies queued or running: cancel them first");
+      // their tasks and results go with them (ON DELETE CASCADE)
+      await tx.query("DELETE FROM studies WHERE project_id = $1", [projectId]);
       const runsOf = `SELECT id FROM runs WHERE scenario_id IN (${inProject})`;
       await tx.query(`DELETE FROM run_progress WHERE run_id IN (${runsOf})`, [projectId]);
       await tx.query(`DELETE FROM runs WHERE scenario_id IN (${inProject})`, [projectId]);

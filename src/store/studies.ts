@@ -268,14 +268,15 @@ export class Studies {
   }
 
   /**
-   * Takes over unfinished studies that nobody follows: no lease, or one that ran out (its server died).
+   * Takes over unfinished studies that nobody follows: no lease, or one that ran out (its server died); `all`:
+   * every unfinished one (an embedded store, which only this process opens).
    * Returns their ids; the new owner re-enqueues what lacks a result and follows them to the end.
    */
-  async claimOrphans(owner: string, seconds: number): Promise<string[]> {
+  async claimOrphans(owner: string, seconds: number, all = false): Promise<string[]> {
     const rows = await this.db.query(
       `UPDATE studies SET owner = $1, lease_expires_at = now() + make_interval(secs => $2)
-       WHERE ${ACTIVE} AND (lease_expires_at IS NULL OR lease_expires_at < now()) RETURNING id`,
-      [owner, seconds],
+       WHERE ${ACTIVE} AND ($3 OR lease_expires_at IS NULL OR lease_expires_at < now()) RETURNING id`,
+      [owner, seconds, all],
     );
     return rows.map((r) => String(r.id));
   }

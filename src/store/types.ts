@@ -162,9 +162,9 @@ export interface Store {
   /** by id or slug */
   getProject(idOrSlug: string): Promise<Project>;
   /**
-   * Deletes the project with its scenarios, versions, runs, answers and members (the audit log keeps its
+   * Deletes the project with its scenarios, versions, runs, studies, answers and members (the audit log keeps its
    * entries).
-   * Refused while one of its runs is queued or running.
+   * Refused while one of its runs or studies is queued or running.
    */
   deleteProject(projectId: string): Promise<void>;
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_LIMITS } from "../../server/connections.js";
 import { DEFAULT_LEASE_SECONDS } from "../../server/runs.js";
+import { DEFAULT_QUEUE } from "../../study/queue.js";
 import { StartRefused, startServer } from "../../server/start.js";
 import { StoreError } from "../../store/types.js";
 import { ExitCode } from "../exit-codes.js";
@@ -13,6 +14,8 @@ interface ServeFlags {
   headersTimeout: string;
   requestTimeout: string;
   lease: string;
+  redis?: string;
+  queue: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -41,6 +44,11 @@ export function registerServeCommand(program: Command): void {
       "with PostgreSQL shared by several servers: a run whose server has not renewed its lease for this long is failed by another",
       String(DEFAULT_LEASE_SECONDS),
     )
+    .option(
+      "--redis <url>",
+      "run studies on the queue in this Redis (portello worker processes execute them; needs DATABASE_URL)",
+    )
+    .option("--queue <name>", "the study queue's name (the workers' --queue)", DEFAULT_QUEUE)
     .action((flags: ServeFlags) => runCommand(() => serve(flags)));
 }
 
@@ -57,6 +65,8 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     port,
     limits,
     leaseSeconds: seconds(flags.lease, "--lease"),
+    queue: flags.queue,
+    ...(flags.redis ? { redisUrl: flags.redis } : {}),
     host: flags.host,
     ...(flags.data ? { dataDir: flags.data } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
@@ -75,6 +85,12 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
         ? "portello: every request needs a token or a signed-in session (portello users, tokens)\n"
         : ""),
   );
+  if (server.studyEngine === "bullmq")
+    process.stdout.write(
+      `portello: studies run on the queue "${flags.queue}": start portello worker processes\n`,
+    );
+  if (server.resumedStudies.length > 0)
+    process.stdout.write(`portello: ${server.resumedStudies.length} unfinished study(ies) resumed\n`);
   if (server.interruptedRuns.length > 0) {
     process.stdout.write(
       `portello: ${server.interruptedRuns.length} run(s) interrupted by the last stop marked failed\n`,

@@ -1,0 +1,204 @@
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import { TaskResult } from "../../study/contract.js";
+import { StudyReport } from "../../study/report.js";
+import { isFinished, type StudyRecord } from "../../store/studies.js";
+import type { Store } from "../../store/types.js";
+import { inProject, inStudy } from "../access.js";
+import { HttpProblem } from "../problem.js";
+import type { ApiRouter } from "../router.js";
+import { NewStudyBody, ProjectParams, StudyOut, StudyParams } from "../schemas.js";
+import type { StudyManager } from "../studies.js";
+import { MAX_EVENT_STREAMS } from "./runs.js";
+
+/** How often a study's event stream looks at the store (results arrive from workers anywhere). */
+const STREAM_POLL_MS = 500;
+const KEEPALIVE_MS = 15_000;
+
+/** Uncertainty studies: start one in a project, follow it, cancel it, read its report and its results. */
+export function studyRoutes(api: ApiRouter, store: Store, studies: StudyManager): void {
+  const tag = "studies";
+  let openStreams = 0;
+
+  api.add(
+    {
+      method: "post",
+      path: "/api/projects/:project/studies",
+      operationId: "startStudy",
+      access: inProject("editor"),
+      summary:
+        "Start an uncertainty study (Monte Carlo, tornado, grid, break-evens) over scenarios of the project; returns at once",
+      tag,
+      params: ProjectParams,
+      body: NewStudyBody,
+      responses: { 202: { description: "the queued study", schema: StudyOut } },
+    },
+    async (c, { params, body }) => {
+      const project = await store.getProject(params.project);
+      const principal = c.get("principal");
+      const by = principal.kind === "user" ? principal.username : "local";
+      const study = await studies.start(project.id, by, body.content, body.samples);
+      c.header("location", `/api/studies/${study.id}`);
+      return c.json(study, 202);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/projects/:project/studies",
+      operationId: "listStudies",
+      access: inProject("viewer"),
+      summary: "The project's studies, oldest first",
+      tag,
+      params: ProjectParams,
+      responses: { 200: { description: "the studies", schema: z.array(StudyOut) } },
+    },
+    async (c, { params }) => {
+      const project = await store.getProject(params.project);
+      return c.json(await store.studies.list({ projectId: project.id }));
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/studies/:studyId",
+      operationId: "getStudy",
+      access: inStudy("viewer"),
+      summary: "A study: status, tasks done of those known so far",
+      tag,
+      params: StudyParams,
+      responses: { 200: { description: "the study", schema: StudyOut } },
+    },
+    async (c, { params }) => c.json(await store.studies.get(params.studyId)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/studies/:studyId/events",
+      operationId: "followStudy",
+      access: inStudy("viewer"),
+      summary: "Server-sent events: `progress` while the study runs, then `end` with the study",
+      tag,
+      params: StudyParams,
+      responses: {
+        200: {
+          description:
+            "events `progress` (data: {status, done, total, phase?}: phase and its done/total where this server runs the study) and `end` (data: the study)",
+          contentType: "text/event-stream",
+          schema: z.string(),
+        },
+      },
+    },
+    async (c, { params }) => {
+      if (openStreams >= MAX_EVENT_STREAMS)
+        throw new HttpProblem(
+          429,
+          `${MAX_EVENT_STREAMS} event streams are open on this server: try again shortly, or read the study`,
+        );
+      openStreams++;
+      return followStudy(c, store, studies, params.studyId, () => openStreams--);
+    },
+  );
+
+  api.add(
+    {
+      method: "post",
+      path: "/api/studies/:studyId/cancel",
+      operationId: "cancelStudy",
+      access: inStudy("editor"),
+      summary:
+        "Cancel a queued or running study: its waiting tasks leave the queue, late results are dropped",
+      tag,
+      params: StudyParams,
+      responses: { 200: { description: "the study", schema: StudyOut } },
+    },
+    async (c, { params }) => c.json(await studies.cancel(params.studyId)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/studies/:studyId/report",
+      operationId: "getStudyReport",
+      access: inStudy("viewer"),
+      summary:
+        "The report of a succeeded study: NPV distributions, win probabilities, regrets, tornado, break-evens",
+      tag,
+      params: StudyParams,
+      responses: { 200: { description: "the StudyReport", schema: StudyReport } },
+    },
+    async (c, { params }) => {
+      const study = await store.studies.get(params.studyId);
+      const report = study.status === "succeeded" ? await store.studies.report(params.studyId) : null;
+      if (report === null) {
+        const why = study.failureReason ? `: ${study.failureReason}` : "";
+        throw new HttpProblem(
+          409,
+          isFinished(study.status)
+            ? `study ${study.id} ${study.status} without a report${why}`
+            : `study ${study.id} is ${study.status} (${study.done} tasks done): its report is not ready yet`,
+        );
+      }
+      return c.json(report as Record<string, unknown>);
+    },
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/studies/:studyId/results",
+      operationId: "getStudyResults",
+      access: inStudy("viewer"),
+      summary: "Every task's result so far (one per sample and option), by sample then option",
+      tag,
+      params: StudyParams,
+      responses: { 200: { description: "the results", schema: z.array(TaskResult) } },
+    },
+    async (c, { params }) => c.json(await store.studies.results(params.studyId)),
+  );
+}
+
+/** Progress from the store (workers anywhere write there) and this server's phase, until the study ends. */
+function followStudy(
+  c: Context,
+  store: Store,
+  studies: StudyManager,
+  studyId: string,
+  onClose: () => void,
+): Response {
+  return streamSSE(c, async (stream) => {
+    let closed = false;
+    stream.onAbort(() => {
+      closed = true;
+    });
+    const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), KEEPALIVE_MS);
+    let last = "";
+    try {
+      while (!closed) {
+        const study: StudyRecord = await store.studies.get(studyId);
+        if (isFinished(study.status)) {
+          await stream.writeSSE({ event: "end", data: JSON.stringify(study) });
+          return;
+        }
+        const phase = studies.progress(studyId);
+        const progress = {
+          status: study.status,
+          done: study.done,
+          total: study.total,
+          ...(phase ? { phase } : {}),
+        };
+        const text = JSON.stringify(progress);
+        if (text !== last) await stream.writeSSE({ event: "progress", data: text });
+        last = text;
+        await new Promise((resolve) => setTimeout(resolve, STREAM_POLL_MS));
+      }
+    } finally {
+      clearInterval(keepAlive);
+      onClose();
+    }
+  });
+}
