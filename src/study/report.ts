@@ -250,8 +250,14 @@ export function regretsOf(
   }
   const n = samples.length;
   let minMax: number | undefined;
+  // on a tie of maximum regrets, the option with the smaller expected regret
   for (let i = 0; i < options.length; i++)
-    if (minMax === undefined || regretMax[i]! < regretMax[minMax]!) minMax = i;
+    if (
+      minMax === undefined ||
+      regretMax[i]! < regretMax[minMax]! ||
+      (regretMax[i] === regretMax[minMax] && regretSum[i]! < regretSum[minMax]!)
+    )
+      minMax = i;
   return {
     probabilityBest: wins.map((w) => (n ? w / n : 0)),
     expectedRegret: regretSum.map((r) => (n ? r / n : 0)),

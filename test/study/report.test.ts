@@ -19,6 +19,21 @@ describe("regret", () => {
     expect(r.minMaxRegret).toBe("c");
   });
 
+  it("breaks a tie of maximum regrets by expected regret", () => {
+    // x and y both lose at most 10; x loses it twice, y once
+    const r = regretsOf(
+      ["x", "y", "z"],
+      [
+        { x: 0, y: 10, z: 10 },
+        { x: 10, y: 0, z: 0 },
+        { x: 0, y: 10, z: -20 },
+      ],
+    );
+    expect(r.maxRegret).toEqual([10, 10, 30]);
+    expect(r.expectedRegret.map((v) => v * 3)).toEqual([20, 10, 40]);
+    expect(r.minMaxRegret).toBe("y");
+  });
+
   it("breaks ties to the option listed first", () => {
     expect(regretsOf(["x", "y"], [{ x: 5, y: 5 }]).probabilityBest).toEqual([1, 0]);
   });

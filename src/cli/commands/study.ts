@@ -128,8 +128,8 @@ export function headlineWords(r: StudyReport): string | undefined {
   ];
   if (h.against && h.beats !== null && lead)
     parts.push(
-      `Its best option beats the best answering ${name(h.against)} in ${percent(h.beats)} of them, by ` +
-        `${money(lead.p50)} at the median (P5 ${money(lead.p5)}, P95 ${money(lead.p95)}).`,
+      `Its best option beats the best answering ${name(h.against)} in ${percent(h.beats)} of them; its lead ` +
+        `over it is ${money(lead.p50)} at the median (P5 ${money(lead.p5)}, P95 ${money(lead.p95)}).`,
     );
   return parts.join(" ");
 }

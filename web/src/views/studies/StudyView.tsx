@@ -127,7 +127,7 @@ function ReportBody({ r }: { r: StudyReport }) {
             In {mc.complete} of {mc.samples} samples solved to optimality, an option answering “{h.answer}” is
             best (95% interval {pct(h.interval[0])}–{pct(h.interval[1])}).
             {h.against && h.beats !== null && h.lead
-              ? ` Its best option beats the best answering “${h.against}” in ${pct(h.beats)} of them, by ${money(h.lead.p50, currency)} at the median (P5 ${money(h.lead.p5, currency)}, P95 ${money(h.lead.p95, currency)}).`
+              ? ` Its best option beats the best answering “${h.against}” in ${pct(h.beats)} of them; its lead over it is ${money(h.lead.p50, currency)} at the median (P5 ${money(h.lead.p5, currency)}, P95 ${money(h.lead.p95, currency)}).`
               : ""}
           </p>
           {mc.complete < mc.samples && (
