@@ -35,14 +35,14 @@ describe("scenario editor, run and compare", () => {
     // raise the reopen cost in the plants table: the text changes in place, validation follows
     await page.getByRole("link", { name: BELVIDERE }).click();
     const cost = page.getByLabel("Reopen / build cost of belvidere");
-    expect(await cost.inputValue()).toBe("350000000");
+    expect(await cost.inputValue()).toBe("400000000");
     await cost.fill("650000000");
     await cost.press("Enter");
     const text = page.getByLabel("Scenario text (YAML)");
     expect(await text.inputValue()).toContain("openCost: 650000000");
     await page.getByText("unsaved changes").waitFor();
     await page.getByRole("status").filter({ hasText: "Valid" }).waitFor();
-    await page.getByLabel("Note").fill("Belvidere line costs €650m");
+    await page.getByLabel("Note").fill("Belvidere line costs $650m");
     await screenshot(page, "03-edited-reopen-cost");
     await page.getByRole("button", { name: "Save as new version" }).click();
     await page.getByText("Version 2 of 2").waitFor();
