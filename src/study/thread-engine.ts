@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { startModuleWorker } from "../solver/worker-thread.js";
+import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
 import type { EngineProgress, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
@@ -139,6 +139,6 @@ export class ThreadEngine implements StudyEngine {
   async close(): Promise<void> {
     const slots = this.slots;
     this.slots = [];
-    await Promise.all(slots.map((slot) => slot?.worker.terminate()));
+    await Promise.all(slots.map((slot) => stopWorker(slot?.worker)));
   }
 }

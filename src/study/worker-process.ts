@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Worker as Thread } from "node:worker_threads";
 import { type Job, Worker } from "bullmq";
-import { startModuleWorker } from "../solver/worker-thread.js";
+import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
 import type { Studies } from "../store/studies.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
@@ -146,7 +146,7 @@ class SolverThreads {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.all].map((slot) => slot.thread.terminate()));
+    await Promise.all([...this.all].map((slot) => stopWorker(slot.thread)));
     this.all.clear();
   }
 
