@@ -1,4 +1,8 @@
-import { hostname } from "node:os";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinResolver, parseScenarioText } from "../src/domain/load.js";
@@ -17,6 +21,8 @@ import {
   until,
 } from "./fixtures/processes.js";
 import { TINY_SCENARIO } from "./fixtures/tiny-scenario.js";
+import { tinyStudyText } from "./fixtures/tiny-study.js";
+import { StudyReport } from "../src/study/report.js";
 
 /**
  * The distributed engine against a real Redis, a real PostgreSQL and real `portello worker` processes: the same
@@ -227,5 +233,40 @@ describe("studies on BullMQ with portello worker processes", () => {
     expect(byKey(heard)).toEqual(reference);
     await kill(worker.child, "SIGTERM");
     expect(await exited(worker.child)).toMatchObject({ code: 0 });
+  });
+
+  it("portello study --redis runs a study on the queue with the same draws and NPVs as on threads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portello-cli-queue-"));
+    writeFileSync(join(dir, "base.yaml"), TINY_SCENARIO);
+    const spec = join(dir, "study.yaml");
+    writeFileSync(spec, tinyStudyText({ samples: 3 }));
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", "src/cli/main.ts", "study", spec, "--json", ...args],
+        { cwd: new URL("..", import.meta.url), maxBuffer: 64 << 20 },
+      );
+      return StudyReport.parse(JSON.parse(stdout));
+    };
+    const onThreads = await cli("--workers", "1");
+    const worker = await startWorker();
+    const onQueue = await cli("--redis", redisUrl, "--database", db.url, "--queue", queue);
+    await kill(worker.child);
+    const draws = (r: StudyReport) =>
+      r.monteCarlo!.draws.map((d) => ({ sample: d.sample, values: d.values, npv: d.npv }));
+    expect(draws(onQueue)).toEqual(draws(onThreads));
+    expect(onQueue.monteCarlo!.complete).toBe(3);
+    // the queue's results are stored under a study of this run's own (a UUID: a re-run never reuses old results)
+    const pool = new pg.Pool({ connectionString: db.url });
+    const { rows } = await pool.query(
+      `SELECT r.study_id, count(*)::int AS results, count(DISTINCT (r.sample, r.option))::int AS distinct_results,
+              (SELECT count(*)::int FROM study_tasks t WHERE t.study_id = r.study_id) AS tasks
+       FROM study_results r WHERE r.study_id ~ '^[0-9a-f-]{36}$' GROUP BY r.study_id`,
+    );
+    await pool.end();
+    expect(rows).toHaveLength(1);
+    const { results, distinct_results, tasks } = rows[0];
+    expect([results, distinct_results]).toEqual([tasks, tasks]);
+    expect(tasks).toBeGreaterThanOrEqual(3);
   });
 });

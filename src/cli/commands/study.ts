@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatValue } from "../../analysis/parameters.js";
@@ -5,7 +6,11 @@ import type { ParameterUnit } from "../../domain/question.js";
 import { loadStudySpec } from "../../domain/study-spec.js";
 import type { StudyReport } from "../../study/report.js";
 import { runStudy, type StudyProgress } from "../../study/run.js";
+import { openPostgresStore, redact } from "../../store/postgres-store.js";
+import { QueueEngine } from "../../study/bullmq-engine.js";
+import type { StudyEngine } from "../../study/contract.js";
 import { ThreadEngine } from "../../study/thread-engine.js";
+import { ExitCode } from "../exit-codes.js";
 import { formatMoney, printJson, runCommand, table, UserError } from "../output.js";
 
 /** `portello study <spec>`: an uncertainty study run on a pool of worker threads, as a report. */
@@ -20,10 +25,19 @@ export function registerStudyCommand(program: Command): void {
     .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
     .option("--json", "print the report as JSON")
     .option("--csv <file>", "write every Monte Carlo sample to a CSV file ('-' for stdout)")
-    .action((spec: string, opts: { samples?: number; workers?: number; json?: boolean; csv?: string }) =>
+    .option(
+      "--redis <url>",
+      "run the solves on the BullMQ queue at this Redis (`portello worker` processes execute them)",
+    )
+    .option(
+      "--database <url>",
+      "with --redis: the PostgreSQL database the workers store results in (default: DATABASE_URL)",
+    )
+    .option("--queue <name>", "with --redis: the queue's name, as given to `portello worker --queue`")
+    .action((spec: string, opts: StudyFlags) =>
       runCommand(async () => {
         const loaded = await loadStudySpec(spec);
-        const engine = new ThreadEngine(opts.workers ? { threads: opts.workers } : {});
+        const { engine, threads, close } = await engineFor(opts);
         const progress = progressLine();
         const controller = new AbortController();
         const stop = () => controller.abort(new DOMException("interrupted", "AbortError"));
@@ -42,7 +56,7 @@ export function registerStudyCommand(program: Command): void {
         } finally {
           process.off("SIGINT", stop);
           progress.end();
-          await engine.close();
+          await close();
         }
         if (opts.csv) {
           const csv = samplesCsv(report);
@@ -50,10 +64,57 @@ export function registerStudyCommand(program: Command): void {
           else await writeFile(opts.csv, csv);
         }
         if (opts.json) printJson(report);
-        else if (opts.csv !== "-") process.stdout.write(`${renderStudyReport(report, engine.threads)}\n`);
+        else if (opts.csv !== "-") process.stdout.write(`${renderStudyReport(report, threads)}\n`);
         return undefined;
       }),
     );
+}
+
+interface StudyFlags {
+  samples?: number;
+  workers?: number;
+  json?: boolean;
+  csv?: string;
+  redis?: string;
+  database?: string;
+  queue?: string;
+}
+
+/** Threads in this process, or — with --redis — the queue, whose workers store results in PostgreSQL. */
+async function engineFor(
+  opts: StudyFlags,
+): Promise<{ engine: StudyEngine; threads?: number; close: () => Promise<void> }> {
+  if (!opts.redis) {
+    const engine = new ThreadEngine(opts.workers ? { threads: opts.workers } : {});
+    return { engine, threads: engine.threads, close: () => engine.close() };
+  }
+  if (opts.workers)
+    throw new UserError(
+      "--workers sets this process's threads; with --redis the workers are `portello worker` processes",
+      ExitCode.usage,
+    );
+  const databaseUrl = opts.database ?? process.env.DATABASE_URL;
+  if (!databaseUrl)
+    throw new UserError(
+      "with --redis, say where the workers store results: --database postgres://user:password@host/db (or DATABASE_URL)",
+      ExitCode.usage,
+    );
+  const store = await openPostgresStore(databaseUrl);
+  process.stderr.write(
+    `portello: study on the queue at ${redact(opts.redis)}, results in ${redact(databaseUrl)}\n`,
+  );
+  const queue = new QueueEngine(store.studies, {
+    redisUrl: opts.redis,
+    ...(opts.queue ? { queue: opts.queue } : {}),
+  });
+  // each run is a study of its own in the store: a re-run after the scenarios changed must not reuse old results
+  return {
+    engine: queue.forStudy(randomUUID()),
+    close: async () => {
+      await queue.close();
+      await store.close();
+    },
+  };
 }
 
 function positiveInt(text: string): number {
