@@ -2,8 +2,7 @@ import type { Citation } from "../domain/provenance.js";
 import type { Scenario } from "../domain/scenario.js";
 import { labelsWhere } from "../model/blocks.js";
 import type { BuiltModel } from "../model/build.js";
-import type { MathProgram } from "../model/program.js";
-import type { SolveOptions, SolverAdapter } from "../solver/types.js";
+import type { Solution, SolveOptions, SolverAdapter } from "../solver/types.js";
 import type { Economics } from "./economics.js";
 import { indexMaps, interpretSolution } from "./interpret.js";
 import type { Explanation, Plan } from "./types.js";
@@ -12,8 +11,22 @@ export interface ExplainContext {
   scenario: Scenario;
   built: BuiltModel;
   econ: Economics;
-  solver: SolverAdapter;
-  options: SolveOptions;
+  /** solves the built model with the given columns held at zero (bounds changed, nothing rebuilt) */
+  solveHeld: (columns: number[]) => Promise<Solution>;
+}
+
+/** The usual `solveHeld`: the solver on a copy of the program whose bounds hold the columns at zero. */
+export function heldBySolver(built: BuiltModel, solver: SolverAdapter, options: SolveOptions) {
+  const { onProgress: _quiet, ...quiet } = options;
+  return (columns: number[]): Promise<Solution> => {
+    const colUpper = Float64Array.from(built.program.colUpper);
+    const colLower = Float64Array.from(built.program.colLower);
+    for (const j of columns) {
+      colUpper[j] = 0;
+      colLower[j] = 0;
+    }
+    return solver.solve({ ...built.program, colUpper, colLower }, quiet);
+  };
 }
 
 /**
@@ -47,24 +60,24 @@ async function explainAllocation(plan: Plan, ctx: ExplainContext, allocation: Pl
     return { subject, decision, drivers: [], text: `${head}: ${forcedBy}, so no alternative was weighed` };
   }
   const columns = labelsWhere(ctx.built.variables.a, { program: p, plant: s });
-  const alternative = await solveWithout(ctx, columns);
-  if (!alternative) {
+  const found = await solveWithout(ctx, columns);
+  if (!found.alternative) {
     const hingesOn = allocationHinges(ctx.scenario, program.id, [plant.id], [plan]);
-    return { subject, decision, drivers: [], text: `${head}: no feasible alternative`, hingesOn };
+    return { subject, decision, drivers: [], text: `${head}: ${found.none}`, hingesOn };
   }
+  const { alternative } = found;
   const altAllocations = alternative.allocations.filter((a) => a.program === program.id);
   const altPlants = altAllocations.map((a) => plantName(ctx, a.plant));
   const altWords = altPlants.length > 0 ? altPlants.join(" and ") : `not building ${program.name}`;
   const drivers = allocationDrivers(plan, alternative, program.id);
-  const advantage = plan.npv - alternative.npv;
   const weighed = [plant.id, ...altAllocations.map((a) => a.plant)];
   return {
     subject,
     decision,
     alternative: altWords,
-    npvAdvantage: advantage,
+    ...advantageOf(plan, found),
     drivers,
-    text: `${head}: ${money(ctx, advantage)} better NPV than ${altWords}${driverWords(ctx, drivers)}`,
+    text: `${head}: ${advantageWords(ctx, plan, found)} than ${altWords}${driverWords(ctx, drivers)}`,
     hingesOn: allocationHinges(ctx.scenario, program.id, weighed, [plan, alternative]),
   };
 }
@@ -92,12 +105,11 @@ async function explainPlantEvent(plan: Plan, ctx: ExplainContext, event: Plan["p
     };
   }
   const columns = labelsWhere(events, { plant: s });
-  const alternative = await solveWithout(ctx, columns);
+  const found = await solveWithout(ctx, columns);
   const hingesOn = plantHinges(ctx.scenario, plant.id);
-  if (!alternative)
-    return { subject, decision, drivers: [], text: `${head}: no feasible alternative`, hingesOn };
+  if (!found.alternative) return { subject, decision, drivers: [], text: `${head}: ${found.none}`, hingesOn };
+  const { alternative } = found;
   const drivers = plantDrivers(plan, alternative, event.plant);
-  const advantage = plan.npv - alternative.npv;
   const programs = plan.allocations
     .filter((a) => a.plant === event.plant)
     .map((a) => programName(ctx, a.program));
@@ -106,9 +118,9 @@ async function explainPlantEvent(plan: Plan, ctx: ExplainContext, event: Plan["p
     subject,
     decision,
     alternative: instead,
-    npvAdvantage: advantage,
+    ...advantageOf(plan, found),
     drivers,
-    text: `${head}: ${money(ctx, advantage)} better NPV than ${instead}${builds}${driverWords(ctx, drivers)}`,
+    text: `${head}: ${advantageWords(ctx, plan, found)} than ${instead}${builds}${driverWords(ctx, drivers)}`,
     hingesOn,
   };
 }
@@ -237,19 +249,49 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
-/** Re-solves with the given columns held at zero; undefined when that has no feasible plan. */
-async function solveWithout(ctx: ExplainContext, columns: number[]): Promise<Plan | undefined> {
-  const colUpper = Float64Array.from(ctx.built.program.colUpper);
-  const colLower = Float64Array.from(ctx.built.program.colLower);
-  for (const j of columns) {
-    colUpper[j] = 0;
-    colLower[j] = 0;
-  }
-  const forbidden: MathProgram = { ...ctx.built.program, colUpper, colLower };
-  const { onProgress: _quiet, ...options } = ctx.options;
-  const solution = await ctx.solver.solve(forbidden, options);
-  if (solution.x.length !== forbidden.numCols || solution.status === "infeasible") return undefined;
-  return interpretSolution(ctx.scenario, ctx.built, solution, ctx.econ, forbidden);
+/** The best plan with a decision forbidden, and the most its NPV can be where it is not proven optimal. */
+type Alternative =
+  | { alternative: Plan; proven: boolean; npvAtMost: number; none?: undefined }
+  | { alternative?: undefined; none: string };
+
+/** Re-solves with the given columns held at zero. */
+async function solveWithout(ctx: ExplainContext, columns: number[]): Promise<Alternative> {
+  const solution = await ctx.solveHeld(columns);
+  if (solution.status === "infeasible") return { none: "no feasible alternative" };
+  if (solution.x.length !== ctx.built.program.numCols)
+    return { none: `no alternative found (the re-solve stopped: ${solution.status})` };
+  const forbidden = { ...ctx.built.program, colUpper: Float64Array.from(ctx.built.program.colUpper) };
+  for (const j of columns) forbidden.colUpper[j] = 0;
+  const alternative = interpretSolution(ctx.scenario, ctx.built, solution, ctx.econ, forbidden);
+  const proven = solution.status === "optimal";
+  // NPV is the objective in profit mode and minus it in serve-all: the bound caps the alternative's NPV
+  const maximise = ctx.built.program.sense === "maximize";
+  const bound = solution.bound ?? Number.NaN;
+  const npvAtMost = proven
+    ? alternative.npv
+    : Number.isFinite(bound)
+      ? maximise
+        ? bound
+        : -bound
+      : Number.POSITIVE_INFINITY;
+  return { alternative, proven, npvAtMost };
+}
+
+/**
+ * The NPV advantage: the difference of two optima where the alternative is proven optimal; otherwise only
+ * the interval it is proven to lie in (the alternative's best NPV lies between its plan's and its bound).
+ */
+function advantageOf(plan: Plan, found: Alternative & { alternative: Plan }): Partial<Explanation> {
+  if (found.proven) return { npvAdvantage: plan.npv - found.alternative.npv };
+  return { npvAdvantageBetween: [plan.npv - found.npvAtMost, plan.npv - found.alternative.npv] };
+}
+
+function advantageWords(ctx: ExplainContext, plan: Plan, found: Alternative & { alternative: Plan }): string {
+  if (found.proven) return `${money(ctx, plan.npv - found.alternative.npv)} better NPV`;
+  const low = plan.npv - found.npvAtMost;
+  const high = plan.npv - found.alternative.npv;
+  const from = Number.isFinite(low) ? money(ctx, low) : "an unknown amount";
+  return `between ${from} and ${money(ctx, high)} better NPV (the alternative was not proven optimal)`;
 }
 
 type Driver = Explanation["drivers"][number];

@@ -1,20 +1,46 @@
 import type { Scenario } from "../domain/scenario.js";
-import { buildModel } from "../model/build.js";
+import { type BuiltModel, buildModel } from "../model/build.js";
+import { BendersEngine } from "../solver/benders/benders.js";
 import { HighsSolver } from "../solver/highs.js";
-import type { SolveOptions, SolverAdapter } from "../solver/types.js";
+import type { Solution, SolveOptions, SolverAdapter } from "../solver/types.js";
 import { economicsOf } from "./economics.js";
-import { explainPlan } from "./explain.js";
+import { explainPlan, heldBySolver } from "./explain.js";
 import { explainInfeasibility } from "./infeasibility.js";
 import { interpretSolution } from "./interpret.js";
 import { checkInvariants } from "./invariants.js";
 import type { Plan } from "./types.js";
 
+/** How the model is solved: in one piece, by Benders decomposition, or chosen by size (docs/model.md). */
+export const SOLVE_METHODS = ["auto", "monolithic", "benders"] as const;
+export type SolveMethod = (typeof SOLVE_METHODS)[number];
+
 export type PlanOptions = SolveOptions & {
-  /** default: HiGHS in this thread */
+  /** default: HiGHS in this thread (the monolithic method's solver) */
   solver?: SolverAdapter;
+  /** default "auto" */
+  method?: SolveMethod;
   /** explain each allocation and plant event by re-solving without it (default true; one solve each) */
   explain?: boolean;
 };
+
+/**
+ * `auto` decomposes models with at least this many flow columns spread over at least two years (measured in
+ * docs/model.md, "Decomposition"); smaller ones solve faster in one piece.
+ */
+export const AUTO_BENDERS_MIN_FLOWS = 50_000;
+
+/** The method `auto` resolves to for a built model (a given solver means the monolithic method). */
+export function chooseMethod(
+  built: BuiltModel,
+  options: Pick<PlanOptions, "method" | "solver">,
+): "monolithic" | "benders" {
+  const method = options.method ?? "auto";
+  if (method !== "auto") return method;
+  if (options.solver) return "monolithic";
+  const flows = built.variables.x.labels.reduce((n, j) => (j >= 0 ? n + 1 : n), 0);
+  const years = built.inputs.numYears;
+  return flows >= AUTO_BENDERS_MIN_FLOWS && years >= 2 ? "benders" : "monolithic";
+}
 
 /**
  * Scenario → Plan: builds the model, solves it, reads the decisions and KPIs back in domain words, explains
@@ -24,32 +50,40 @@ export type PlanOptions = SolveOptions & {
 export async function solveScenario(scenario: Scenario, options: PlanOptions = {}): Promise<Plan> {
   const built = buildModel(scenario);
   const econ = economicsOf(built.inputs);
-  const solver = options.solver ?? new HighsSolver();
   const solveOptions = effectiveOptions(scenario, options);
-  const solution = await solver.solve(built.program, solveOptions);
-  const plan = interpretSolution(scenario, built, solution, econ);
+  const method = chooseMethod(built, options);
+  if (method === "benders" && options.solver)
+    throw new Error(`the benders method solves with HiGHS; it cannot use the ${options.solver.name} solver`);
+  const solver = options.solver ?? new HighsSolver();
+  const engine = method === "benders" ? await BendersEngine.create(built) : undefined;
+  try {
+    const solution = engine
+      ? await engine.solve(solveOptions)
+      : await solver.solve(built.program, solveOptions);
+    const plan = interpretSolution(scenario, built, solution, econ);
 
-  if (solution.status === "infeasible") {
-    plan.infeasibility = await explainInfeasibility(scenario, built, econ, solver, solveOptions);
+    if (solution.status === "infeasible") {
+      plan.infeasibility = await explainInfeasibility(scenario, built, econ, solver, solveOptions);
+      return plan;
+    }
+    if (solution.x.length !== built.program.numCols) return plan;
+    plan.invariants = checkInvariants(plan, scenario);
+    // an explanation compares two optima: without a proven optimum it would not be true
+    if (options.explain !== false && solution.status === "optimal") {
+      const { onProgress: _quiet, ...quiet } = solveOptions;
+      const solveHeld = engine
+        ? (columns: number[]): Promise<Solution> => engine.solve(quiet, columns)
+        : heldBySolver(built, solver, solveOptions);
+      plan.explanations = await explainPlan(plan, { scenario, built, econ, solveHeld });
+    }
     return plan;
+  } finally {
+    engine?.dispose();
   }
-  if (solution.x.length !== built.program.numCols) return plan;
-  plan.invariants = checkInvariants(plan, scenario);
-  // an explanation compares two optima: without a proven optimum it would not be true
-  if (options.explain !== false && solution.status === "optimal") {
-    plan.explanations = await explainPlan(plan, {
-      scenario,
-      built,
-      econ,
-      solver,
-      options: solveOptions,
-    });
-  }
-  return plan;
 }
 
 function effectiveOptions(scenario: Scenario, options: PlanOptions): SolveOptions {
-  const { solver: _solver, explain: _explain, ...solveOptions } = options;
+  const { solver: _solver, explain: _explain, method: _method, ...solveOptions } = options;
   const timeLimitSeconds = options.timeLimitSeconds ?? scenario.solver.timeLimitSeconds;
   const mipRelGap = options.mipRelGap ?? scenario.solver.mipRelGap;
   return {

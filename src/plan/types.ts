@@ -131,8 +131,13 @@ export interface Explanation {
   decision: string;
   /** the best alternative and what it would change */
   alternative?: string;
-  /** NPV of the plan minus NPV with the alternative forced (>= 0 at optimum) */
+  /** NPV of the plan minus NPV with the alternative forced (>= 0 at optimum), both proven optimal */
   npvAdvantage?: number;
+  /**
+   * instead of `npvAdvantage` where the re-solve with the alternative forced stopped before proving its
+   * optimum: the interval [low, high] the advantage is proven to lie in (low may be -Infinity without a bound)
+   */
+  npvAdvantageBetween?: [number, number];
   /** per-vehicle and investment differences that decided it */
   drivers: { label: string; chosen: number; alternative: number }[];
   text: string;

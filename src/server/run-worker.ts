@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Scenario } from "../domain/scenario.js";
-import { solveScenario } from "../plan/solve.js";
+import { type SolveMethod, solveScenario } from "../plan/solve.js";
 
 /**
  * One solve in a worker thread, off the server's request path. The thread is thrown away afterwards (HiGHS's
@@ -8,7 +8,7 @@ import { solveScenario } from "../plan/solve.js";
  */
 export interface RunWorkerInput {
   scenario: Scenario;
-  options: { timeLimitSeconds?: number; mipRelGap?: number; explain?: boolean };
+  options: { timeLimitSeconds?: number; mipRelGap?: number; explain?: boolean; method?: SolveMethod };
 }
 
 export type RunWorkerMessage =

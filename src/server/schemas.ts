@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AtlasPlantStatus } from "../domain/atlas.js";
 import { RUN_STATUSES } from "../store/types.js";
+import { SOLVE_METHODS } from "../plan/solve.js";
 
 /** Request and response schemas of the HTTP API: they validate requests and generate /api/openapi.json. */
 
@@ -73,6 +74,10 @@ export const RunOptions = z.strictObject({
   timeLimitSeconds: z.number().positive().max(86_400).optional(),
   mipRelGap: z.number().min(0).max(1).optional(),
   explain: z.boolean().optional().describe("compute the 'why is it built there?' explanations"),
+  method: z
+    .enum(SOLVE_METHODS)
+    .optional()
+    .describe("monolithic MILP, Benders decomposition, or auto (default): chosen by the model's size"),
 });
 export type RunOptions = z.infer<typeof RunOptions>;
 

@@ -34,22 +34,29 @@ type PolicyInput = NonNullable<ScenarioInput["policies"]>[number];
 export interface ScenarioProfile {
   /** the largest sizes (3 years, 3 plants, 2 programs, 2 markets) and more multi-sourcing: the hardest cases */
   dense?: boolean;
+  /**
+   * larger than the oracle can enumerate (3-5 plants, 3-5 programs, every market, 3-5 years, 2-4 policies):
+   * for comparing two solvers with each other (test/benders.test.ts), not with the oracle
+   */
+  mid?: boolean;
 }
 
 /** The scenario of a seed, validated by the schema. */
 export function randomScenario(seed: number, profile: ScenarioProfile = {}): Scenario {
   const rng = new Rng(seed);
   const dense = profile.dense ?? false;
+  const mid = profile.mid ?? false;
   // draw even when dense, so that a seed's other choices do not depend on the profile
-  const size = (lo: number, hi: number) => {
+  const size = (lo: number, hi: number, midLo: number, midHi: number) => {
     const drawn = rng.int(lo, hi);
+    if (mid) return rng.int(midLo, midHi);
     return dense ? hi : drawn;
   };
-  const end = START + size(0, 2);
+  const end = START + size(0, 2, 2, 4);
   const years = range(START, end);
-  const plants = range(1, size(1, 3)).map((i) => randomPlant(rng, i, years));
-  const programs = range(1, size(1, 2)).map((i) => randomProgram(rng, i, end, plants, dense));
-  const markets = rng.subset(MARKETS, 0.6).slice(0, 2);
+  const plants = range(1, size(1, 3, 3, 5)).map((i) => randomPlant(rng, i, years));
+  const programs = range(1, size(1, 2, 3, 5)).map((i) => randomProgram(rng, i, end, plants, dense));
+  const markets = rng.subset(MARKETS, 0.6).slice(0, mid ? 3 : 2);
   if (markets.length === 0) markets.push(rng.pick(MARKETS));
   for (const market of MARKETS)
     if (dense && markets.length < 2 && !markets.includes(market)) markets.push(market);
@@ -57,8 +64,8 @@ export function randomScenario(seed: number, profile: ScenarioProfile = {}): Sce
 
   const input: ScenarioInput = {
     portello: 1,
-    id: `oracle-${dense ? "dense-" : ""}${seed}`,
-    name: `Oracle scenario ${dense ? "dense " : ""}${seed}`,
+    id: `oracle-${mid ? "mid-" : dense ? "dense-" : ""}${seed}`,
+    name: `Oracle scenario ${mid ? "mid " : dense ? "dense " : ""}${seed}`,
     horizon: { start: START, end },
     discountRate: rng.pick([0, 0.05, 0.08, 0.12]),
     objective: serveAll
@@ -86,7 +93,7 @@ export function randomScenario(seed: number, profile: ScenarioProfile = {}): Sce
     lanes: randomLanes(rng, plants, markets),
     duties: randomDuties(rng, markets, end),
   };
-  input.policies = randomPolicies(rng, input, end);
+  input.policies = randomPolicies(rng, input, end, mid ? 4 : 2);
   // rarely, a program entirely before or after the horizon (drawn last, so other seeds are unchanged)
   if (rng.chance(0.05)) {
     const program = rng.pick(programs);
@@ -317,10 +324,10 @@ function randomDuties(
   }));
 }
 
-/** 0-2 policies, dropping any that would contradict builtAt or each other (the loader rejects those). */
-function randomPolicies(rng: Rng, input: ScenarioInput, end: number): PolicyInput[] {
+/** 0-2 policies (2 to `most` when more than 2), dropping any that would contradict builtAt or each other (the loader rejects those). */
+function randomPolicies(rng: Rng, input: ScenarioInput, end: number, most: number): PolicyInput[] {
   const policies: PolicyInput[] = [];
-  const count = rng.chance(0.4) ? rng.int(1, 2) : 0;
+  const count = most > 2 ? rng.int(2, most) : rng.chance(0.4) ? rng.int(1, most) : 0;
   for (let k = 1; k <= count; k++) {
     const policy = randomPolicy(rng, input, end, `policy-${k}`);
     if (policy && !contradicts(input, [...policies, policy])) policies.push(policy);

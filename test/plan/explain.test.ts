@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { formatPlanReport } from "../../src/cli/commands/plan-report.js";
 import type { ScenarioInput } from "../../src/domain/scenario.js";
+import { buildModel } from "../../src/model/build.js";
+import { economicsOf } from "../../src/plan/economics.js";
+import { explainPlan, heldBySolver } from "../../src/plan/explain.js";
 import { solveScenario } from "../../src/plan/solve.js";
+import { HighsSolver } from "../../src/solver/highs.js";
+import type { Solution } from "../../src/solver/types.js";
 import { keepInItaly, plant, scenario } from "./scenarios.js";
 
 const exact = { mipRelGap: 1e-9 };
@@ -81,6 +86,33 @@ describe("explanations", () => {
     const why = plan.explanations.find((e) => e.subject === "Belvidere")!;
     expect(why.text).toBe(
       "Belvidere reopened in 2026: required by policy 'build Giulia in the US', so no alternative was weighed",
+    );
+  });
+});
+
+describe("explanations against a re-solve that was not proven optimal", () => {
+  it("report the proven interval of the advantage, never a difference", async () => {
+    const s = scenario();
+    const plan = await solveScenario(s, { ...exact, explain: false });
+    const built = buildModel(s);
+    const held = heldBySolver(built, new HighsSolver(), exact);
+    // the re-solve's true optimum, but reported as a solve stopped with a bound €10m above it
+    const stopped = async (columns: number[]): Promise<Solution> => {
+      const solution = await held(columns);
+      return { ...solution, status: "time-limit", bound: solution.objective + 10e6 };
+    };
+    const explanations = await explainPlan(plan, {
+      scenario: s,
+      built,
+      econ: economicsOf(built.inputs),
+      solveHeld: stopped,
+    });
+    const why = explanations.find((e) => e.subject === "Giulia")!;
+    expect(why.npvAdvantage).toBeUndefined();
+    const [low, high] = why.npvAdvantageBetween!;
+    expect(high - low).toBeCloseTo(10e6, 3);
+    expect(why.text).toMatch(
+      /^Giulia → Belvidere: between €732\.3m and €742\.3m better NPV \(the alternative was not proven optimal\) than Cassino/,
     );
   });
 });

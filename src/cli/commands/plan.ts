@@ -5,7 +5,7 @@ import { comparePlans } from "../../analysis/compare.js";
 import { writeComparisonWorkbookFile, writePlanWorkbookFile } from "../../analysis/plan-workbook.js";
 import { loadScenario } from "../../domain/load.js";
 import type { Scenario } from "../../domain/scenario.js";
-import { solveScenario } from "../../plan/solve.js";
+import { SOLVE_METHODS, type SolveMethod, solveScenario } from "../../plan/solve.js";
 import type { Plan } from "../../plan/types.js";
 import type { SolveProgress, SolverAdapter } from "../../solver/types.js";
 import { ExitCode } from "../exit-codes.js";
@@ -20,6 +20,7 @@ interface SolveFlags {
   timeLimit?: number;
   gap?: number;
   solver: "highs" | "cbc";
+  method: SolveMethod;
   explain: boolean;
 }
 
@@ -37,6 +38,14 @@ export function registerPlanCommands(program: Command): void {
     .option("--time-limit <seconds>", "stop the solver after this many seconds", positiveNumber)
     .option("--gap <relative>", "accept a plan within this relative gap of the optimum, e.g. 0.001", fraction)
     .addOption(new Option("--solver <name>", "solver to use").choices(["highs", "cbc"]).default("highs"))
+    .addOption(
+      new Option(
+        "--method <name>",
+        "monolithic MILP, Benders decomposition, or auto: by the model's size (docs/model.md)",
+      )
+        .choices(SOLVE_METHODS)
+        .default("auto"),
+    )
     .option("--no-explain", "skip the explanations (they re-solve once per decision)")
     .action((scenario: string, flags: SolveFlags) => runCommand(() => solveCommand(scenario, flags)));
 
@@ -56,10 +65,14 @@ async function solveCommand(path: string, flags: SolveFlags): Promise<ExitCode> 
   for (const file of [flags.out, flags.xlsx])
     if (file && !flags.force && existsSync(file))
       throw new UserError(`${file} exists; use --force to overwrite it`);
+  if (flags.solver === "cbc" && flags.method === "benders")
+    throw new UserError("--method benders solves its parts with HiGHS; it cannot use --solver cbc");
   const scenario = await loadScenario(path);
   const progress = progressLine(scenario);
   const plan = await solveScenario(scenario, {
-    solver: await solverNamed(flags.solver),
+    // HiGHS is the default solver: naming it would pin `auto` to the monolithic method
+    ...(flags.solver === "cbc" ? { solver: await solverNamed(flags.solver) } : {}),
+    method: flags.method,
     explain: flags.explain,
     ...(flags.timeLimit !== undefined ? { timeLimitSeconds: flags.timeLimit } : {}),
     ...(flags.gap !== undefined ? { mipRelGap: flags.gap } : {}),

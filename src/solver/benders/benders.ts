@@ -1,0 +1,287 @@
+import type { BuiltModel } from "../../model/build.js";
+import { highsRuntime } from "../highs.js";
+import type { Solution, SolveOptions, SolveProgress } from "../types.js";
+import { Master } from "./master.js";
+import { type Split, splitProgram } from "./split.js";
+import { type Cut, type YearResult, YearSubproblem, cutValue } from "./subproblem.js";
+
+/** Options of the decomposition beyond the common ones. */
+export interface BendersOptions extends SolveOptions {
+  /** called with every cut added to the master (tests check each against known feasible plans) */
+  onCut?: (cut: Cut) => void;
+}
+
+/** What the last solve of an engine proved: the incumbent's value and the bound, in the program's sense. */
+export interface BendersStats {
+  iterations: number;
+  lpIterations: number;
+  optimalityCuts: number;
+  feasibilityCuts: number;
+}
+
+const NAME = "benders";
+/** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
+const ABSOLUTE_GAP = 1e-6;
+/** LP phase: stop when the relaxation's bound improves by less than LP_STALL (relative) over some rounds */
+const LP_STALL = 1e-7;
+const LP_STALL_ROUNDS = 5;
+const LP_MAX_ROUNDS = 1000;
+/** the LP phase gets at most this share of the time limit */
+const LP_SHARE = 0.3;
+/** in-out stabilisation: the separation point moves this far from the core point towards the master point */
+const IN_OUT_STEP = 0.2;
+
+/**
+ * Benders decomposition of a built model (docs/model.md, "Decomposition"): a master over the strategic columns
+ * and one flow subproblem per year. The engine keeps its master, subproblems and cuts between solves, so an
+ * explanation that forbids a decision changes bounds and re-solves with every cut found so far.
+ */
+export class BendersEngine {
+  readonly stats: BendersStats = { iterations: 0, lpIterations: 0, optimalityCuts: 0, feasibilityCuts: 0 };
+  private constructor(
+    private readonly built: BuiltModel,
+    private readonly split: Split,
+    private readonly master: Master,
+    private readonly years: YearSubproblem[],
+  ) {}
+
+  static async create(built: BuiltModel): Promise<BendersEngine> {
+    const highs = await highsRuntime();
+    const split = splitProgram(built);
+    const master = new Master(highs, built.program, split);
+    const years = split.years.map((part) => new YearSubproblem(highs, part, built.program.numCols));
+    return new BendersEngine(built, split, master, years);
+  }
+
+  dispose(): void {
+    this.master.dispose();
+    for (const year of this.years) year.dispose();
+  }
+
+  /**
+   * Solves with the given program columns held at zero (none: the model as built); the cuts of earlier
+   * solves stay, since they are valid for every master point.
+   */
+  async solve(options: BendersOptions = {}, heldAtZero: number[] = []): Promise<Solution> {
+    const restore = this.master.setBounds(
+      heldAtZero,
+      heldAtZero.map(() => 0),
+      heldAtZero.map(() => 0),
+    );
+    try {
+      return await this.run(options);
+    } finally {
+      this.master.setBounds(heldAtZero, restore.lower, restore.upper);
+    }
+  }
+
+  private async run(options: BendersOptions): Promise<Solution> {
+    const started = performance.now();
+    const elapsed = () => (performance.now() - started) / 1000;
+    const limit = options.timeLimitSeconds ?? Number.POSITIVE_INFINITY;
+    const remaining = () => limit - elapsed();
+    const targetGap = options.mipRelGap ?? 1e-4;
+    const { sign } = this.split;
+    const program = this.built.program;
+    const stopped = () => options.signal?.aborted === true;
+    const shouldStop = () => stopped();
+
+    let incumbent: { value: number; x: Float64Array; theta: Float64Array } | undefined;
+    let bound = Number.POSITIVE_INFINITY;
+    const gapOf = () => (incumbent ? relativeGap(incumbent.value, bound) : Number.POSITIVE_INFINITY);
+    const proven = () =>
+      incumbent !== undefined && (bound - incumbent.value <= ABSOLUTE_GAP || gapOf() <= targetGap);
+    const report = () => {
+      if (!options.onProgress) return;
+      const p: SolveProgress = { elapsedSeconds: elapsed() };
+      if (incumbent) p.incumbent = sign * incumbent.value + program.objectiveOffset;
+      if (Number.isFinite(bound)) p.bound = sign * bound + program.objectiveOffset;
+      if (incumbent && Number.isFinite(bound)) p.gap = gapOf();
+      options.onProgress(p);
+    };
+    const finish = (status: Solution["status"], message?: string): Solution => {
+      const solution: Solution = {
+        status,
+        objective: Number.NaN,
+        x: new Float64Array(0),
+        solver: NAME,
+        seconds: elapsed(),
+      };
+      if (incumbent) {
+        solution.x = incumbent.x;
+        solution.objective = objectiveOf(program, incumbent.x);
+        if (Number.isFinite(bound)) {
+          solution.bound = sign * bound + program.objectiveOffset;
+          solution.gap = gapOf();
+        }
+      }
+      if (message) solution.message = message;
+      return solution;
+    };
+
+    /** Evaluates every year at a master point: the cuts it gives and, when all are feasible, the plan. */
+    const evaluate = (x: Float64Array) => {
+      const results = this.years.map((year) => year.solve(x));
+      const feasible = results.every((r) => r.feasible);
+      return { results, feasible };
+    };
+    const addViolated = (
+      results: YearResult[],
+      at: Float64Array,
+      theta: Float64Array | undefined,
+    ): number => {
+      let added = 0;
+      results.forEach((result, k) => {
+        const { cut } = result;
+        const value = cutValue(cut, at);
+        const violated = cut.feasibility
+          ? value < -1e-9 * Math.max(1, Math.abs(cut.constant))
+          : theta === undefined || theta[k]! > value + 1e-9 * Math.max(1, Math.abs(value));
+        if (!violated) return;
+        this.master.addCut(cut, k);
+        options.onCut?.(cut);
+        added++;
+      });
+      return added;
+    };
+    const consider = (x: Float64Array, results: YearResult[]) => {
+      const full = Float64Array.from(x);
+      let value = 0;
+      for (let j = 0; j < program.numCols; j++)
+        if (!this.split.isSub[j]) value += sign * program.colCost[j]! * x[j]!;
+      results.forEach((r, k) => {
+        value += r.value;
+        const cols = this.years[k]!.part.cols;
+        cols.forEach((j, c) => {
+          full[j] = r.y[c]!;
+        });
+      });
+      if (!incumbent || value > incumbent.value) {
+        incumbent = { value, x: full, theta: Float64Array.from(results, (r) => r.value) };
+        return true;
+      }
+      return false;
+    };
+
+    // Phase 1: the LP relaxation, with in-out stabilisation (Ben-Ameur & Neto; Fischetti, Ljubić & Sinnl):
+    // cuts are separated at a point between the master's LP point and a core point that trails it, which
+    // gives deeper cuts than the LP point alone; where that point yields none, at the LP point itself.
+    this.master.setIntegrality(false);
+    // the first core point: every master column at its upper bound (all plants open, every allocation made)
+    let core: Float64Array | undefined = this.master.upperPoint();
+    let step = IN_OUT_STEP;
+    let lastBound = Number.POSITIVE_INFINITY;
+    let stalls = 0;
+    const lpDeadline = elapsed() + remaining() * LP_SHARE;
+    for (let round = 0; round < LP_MAX_ROUNDS && this.years.length > 0; round++) {
+      if (stopped() || elapsed() >= lpDeadline) break;
+      const lp = this.master.solve({
+        timeLimitSeconds: lpDeadline - elapsed(),
+        mipRelGap: targetGap,
+        shouldStop,
+      });
+      this.stats.lpIterations++;
+      if (lp.status === "infeasible") return finish("infeasible");
+      if (lp.status !== "optimal" || !lp.x || !lp.theta) break;
+      const point = lp.x;
+      core = core ? mix(core, point, 0.5) : Float64Array.from(point);
+      let added = step < 1 ? addViolated(evaluate(mix(core, point, step)).results, point, lp.theta) : 0;
+      if (added === 0) added = addViolated(evaluate(point).results, point, lp.theta);
+      if (added === 0) break;
+      if (process.env.BENDERS_DEBUG)
+        console.error(
+          `lp ${round} obj ${lp.objective} added ${added} cuts ${JSON.stringify(this.master.numCuts)}`,
+        );
+      const improved = lastBound - lp.objective > LP_STALL * Math.max(1, Math.abs(lp.objective));
+      lastBound = lp.objective;
+      stalls = improved ? 0 : stalls + 1;
+      // a stalling bound: separate at the LP point itself (Fischetti, Ljubić & Sinnl), and stop if that stalls too
+      if (stalls === LP_STALL_ROUNDS && step < 1) {
+        step = 1;
+        stalls = 0;
+      } else if (stalls >= LP_STALL_ROUNDS) break;
+      await yieldToEvents();
+    }
+
+    // Phase 2: the master MILP again and again, each point checked by the subproblems; the incumbent warm
+    // starts the next master solve.
+    this.master.setIntegrality(true);
+    let masterGap = Math.max(targetGap / 2, 1e-9);
+    for (;;) {
+      if (stopped()) return finish("cancelled");
+      if (remaining() <= 0) return finish("time-limit");
+      const result = this.master.solve(
+        { timeLimitSeconds: remaining(), mipRelGap: masterGap, shouldStop },
+        incumbent ? { x: incumbent.x, theta: incumbent.theta } : undefined,
+      );
+      this.stats.iterations++;
+      if (result.status === "infeasible") {
+        // the master relaxes the model, so this proves infeasibility, unless a plan was found before
+        // (then only numerical trouble in the cuts can explain it)
+        return incumbent
+          ? finish("error", "the Benders master lost its feasible plans")
+          : finish("infeasible");
+      }
+      if (result.status === "error") return finish("error", "the Benders master stopped with an error");
+      bound = Math.min(bound, result.bound);
+      let added = 0;
+      if (result.x && result.theta) {
+        const { results, feasible } = evaluate(result.x);
+        if (feasible) consider(result.x, results);
+        added = addViolated(results, result.x, result.theta);
+        // the other improving points of this master solve: more cuts and candidate plans per master solve
+        for (const point of result.found) {
+          if (remaining() <= 0) break;
+          const other = evaluate(point);
+          if (other.feasible) consider(point, other.results);
+          added += addViolated(other.results, point, undefined);
+        }
+      }
+      report();
+      if (process.env.BENDERS_DEBUG)
+        console.error(
+          `it ${this.stats.iterations} lp ${this.stats.lpIterations} t ${elapsed().toFixed(2)} master ${result.status} obj ${result.objective} bound ${bound} inc ${incumbent?.value} added ${added} gap ${masterGap}`,
+        );
+      if (proven()) return finish("optimal");
+      if (stopped()) return finish("cancelled");
+      if (result.status === "stopped") return finish(remaining() <= 0 ? "time-limit" : "cancelled");
+      if (added === 0) {
+        // the master's point is proven, but its own gap keeps the bound apart from the incumbent
+        if (masterGap <= 1e-9) return finish("error", "the decomposition stalled above the requested gap");
+        masterGap = Math.max(masterGap / 10, 1e-9);
+      }
+      await yieldToEvents();
+    }
+  }
+}
+
+/** Solves a built model by Benders decomposition (one engine, disposed afterwards). */
+export async function solveByBenders(built: BuiltModel, options: BendersOptions = {}): Promise<Solution> {
+  const engine = await BendersEngine.create(built);
+  try {
+    return await engine.solve(options);
+  } finally {
+    engine.dispose();
+  }
+}
+
+function relativeGap(incumbent: number, bound: number): number {
+  return Math.max(0, bound - incumbent) / Math.max(Math.abs(incumbent), 1e-9);
+}
+
+function objectiveOf(program: BuiltModel["program"], x: Float64Array): number {
+  let value = program.objectiveOffset;
+  for (let j = 0; j < program.numCols; j++) value += program.colCost[j]! * x[j]!;
+  return value;
+}
+
+function mix(a: Float64Array, b: Float64Array, towardsB: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (1 - towardsB) * a[i]! + towardsB * b[i]!;
+  return out;
+}
+
+/** Lets timers and messages run (an abort from outside is seen between iterations). */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

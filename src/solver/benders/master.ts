@@ -1,0 +1,265 @@
+import type { Highs, HighsCallbackMap } from "highs";
+import type { MathProgram } from "../../model/program.js";
+import type { Split } from "./split.js";
+import type { Cut } from "./subproblem.js";
+
+type Model = ReturnType<Highs["createModel"]>;
+
+/** improving points of one master solve that are checked by the subproblems too (the last ones found) */
+const MAX_FOUND = 8;
+
+export interface MasterResult {
+  status: "optimal" | "infeasible" | "stopped" | "error";
+  /** master point in program positions (sub columns 0) and the θ of each year part, when there is one */
+  x?: Float64Array;
+  theta?: Float64Array;
+  /** objective of the point (maximise sign × cost, without offset) */
+  objective: number;
+  /** proven upper bound of the master (maximise sign × cost) */
+  bound: number;
+  /** the improving points HiGHS found on its way (program positions), best last */
+  found: Float64Array[];
+}
+
+/**
+ * The Benders master, a persistent HiGHS model kept across iterations: the program's own columns except flows
+ * and unmet demand, one θ per year part bounding that year's flow profit from above, the program's rows
+ * without flows, the capacity rows projected onto the master (capacity with no flow must still hold the
+ * reserved volume), and the cuts as they come. It maximises sign × cost, so every bound reads the same way.
+ */
+export class Master {
+  private readonly model: Model;
+  /** master position of each program column, -1 for subproblem columns */
+  private readonly position: Int32Array;
+  private readonly columns: Int32Array;
+  private readonly integer: Int32Array;
+  readonly thetaFirst: number;
+  private readonly numParts: number;
+  readonly numCuts = { optimality: 0, feasibility: 0 };
+  private integral = false;
+
+  constructor(
+    private readonly highs: Highs,
+    private readonly program: MathProgram,
+    split: Split,
+  ) {
+    const { isSub, sign } = split;
+    const columns: number[] = [];
+    this.position = new Int32Array(program.numCols).fill(-1);
+    for (let j = 0; j < program.numCols; j++) {
+      if (isSub[j]) continue;
+      this.position[j] = columns.length;
+      columns.push(j);
+    }
+    this.columns = Int32Array.from(columns);
+    this.thetaFirst = columns.length;
+    this.numParts = split.years.length;
+    const numCols = columns.length + split.years.length;
+    const colCost = new Float64Array(numCols);
+    const colLower = new Float64Array(numCols);
+    const colUpper = new Float64Array(numCols);
+    this.integer = new Int32Array(numCols);
+    columns.forEach((j, c) => {
+      colCost[c] = sign * program.colCost[j]!;
+      colLower[c] = program.colLower[j]!;
+      colUpper[c] = program.colUpper[j]!;
+      this.integer[c] = program.integrality[j]!;
+    });
+    split.years.forEach((part, k) => {
+      // the year's profit lies between taking every loss and every gain at its bound
+      let low = 0;
+      let high = 0;
+      part.cost.forEach((c, i) => {
+        if (c > 0) high += c * part.upper[i]!;
+        else low += c * part.upper[i]!;
+      });
+      colCost[this.thetaFirst + k] = 1;
+      colLower[this.thetaFirst + k] = low;
+      colUpper[this.thetaFirst + k] = high;
+    });
+    const starts = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    const rowLower: number[] = [];
+    const rowUpper: number[] = [];
+    for (const r of split.masterRows) {
+      for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+        indices.push(this.position[program.colIndex[k]!]!);
+        values.push(program.value[k]!);
+      }
+      starts.push(indices.length);
+      rowLower.push(program.rowLower[r]!);
+      rowUpper.push(program.rowUpper[r]!);
+    }
+    // a row whose flows all enter with a non-negative sign, at a finite upper bound, must hold with no flow
+    for (const part of split.years) {
+      for (let i = 0; i < part.rows.length; i++) {
+        const upper = part.rowUpper[i]!;
+        if (!Number.isFinite(upper) || part.masterStart[i] === part.masterStart[i + 1]) continue;
+        let allNonNegative = true;
+        for (let k = part.start[i]!; k < part.start[i + 1]!; k++)
+          if (part.value[k]! < 0) allNonNegative = false;
+        if (!allNonNegative || part.linkRow.includes(i)) continue;
+        for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++) {
+          indices.push(this.position[part.masterCol[k]!]!);
+          values.push(part.masterValue[k]!);
+        }
+        starts.push(indices.length);
+        rowLower.push(Number.NEGATIVE_INFINITY);
+        rowUpper.push(upper);
+      }
+    }
+    // demand that must be served (no unmet column) needs that much capacity in its year
+    for (const { coverage } of split.years) {
+      if (!coverage) continue;
+      coverage.cols.forEach((j, k) => {
+        indices.push(this.position[j]!);
+        values.push(coverage.coef[k]!);
+      });
+      starts.push(indices.length);
+      rowLower.push(Number.NEGATIVE_INFINITY);
+      rowUpper.push(coverage.upper);
+    }
+    this.model = highs.createModel({
+      numCols,
+      numRows: rowLower.length,
+      sense: highs.constants.objectiveSense.maximize,
+      offset: 0,
+      colCost,
+      colLower,
+      colUpper,
+      rowLower: Float64Array.from(rowLower),
+      rowUpper: Float64Array.from(rowUpper),
+      matrix: {
+        format: "csr",
+        numRows: rowLower.length,
+        numCols,
+        starts: Int32Array.from(starts),
+        indices: Int32Array.from(indices),
+        values: Float64Array.from(values),
+      },
+      integrality: new Int32Array(numCols),
+    });
+    this.model.options.set({ output_flag: false });
+  }
+
+  addCut(cut: Cut, part: number): void {
+    const indices: number[] = [];
+    const values: number[] = [];
+    if (!cut.feasibility) {
+      indices.push(this.thetaFirst + part);
+      values.push(1);
+    }
+    cut.cols.forEach((j, k) => {
+      indices.push(this.position[j]!);
+      values.push(-cut.coef[k]!);
+    });
+    this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant, { indices, values });
+    if (cut.feasibility) this.numCuts.feasibility++;
+    else this.numCuts.optimality++;
+  }
+
+  /** LP relaxation (false) or the MIP (true). */
+  setIntegrality(integer: boolean): void {
+    this.integral = integer && this.integer.some((v) => v !== 0);
+    if (this.integral) {
+      const all = { kind: "range", from: 0, to: this.integer.length - 1 } as const;
+      this.model.changeColsIntegrality(all, this.integer);
+    } else this.model.clearIntegrality();
+  }
+
+  /** Holds program columns at the given bounds (e.g. a decision forbidden); returns the bounds to restore. */
+  setBounds(cols: number[], lower: number[], upper: number[]): { lower: number[]; upper: number[] } {
+    const previous = {
+      lower: cols.map((j) => this.program.colLower[j]!),
+      upper: cols.map((j) => this.program.colUpper[j]!),
+    };
+    cols.forEach((j, k) => this.model.changeColBounds(this.position[j]!, lower[k]!, upper[k]!));
+    return previous;
+  }
+
+  /** Solves the master (LP or MIP as set) from an optional start point (program positions, θ per part). */
+  solve(
+    controls: { timeLimitSeconds: number; mipRelGap: number; shouldStop?: () => boolean },
+    start?: { x: Float64Array; theta: Float64Array },
+  ): MasterResult {
+    const model = this.model;
+    model.options.set({ mip_rel_gap: controls.mipRelGap });
+    if (Number.isFinite(controls.timeLimitSeconds))
+      model.options.set("time_limit", Math.max(controls.timeLimitSeconds, 0.01));
+    if (start) {
+      const colValue = new Float64Array(this.thetaFirst + start.theta.length);
+      this.columns.forEach((j, c) => {
+        colValue[c] = start.x[j]!;
+      });
+      colValue.set(start.theta, this.thetaFirst);
+      model.setSolution({ colValue });
+    }
+    const callbacks: { -readonly [K in keyof HighsCallbackMap]: HighsCallbackMap[K] } = {};
+    const stop = controls.shouldStop;
+    const foundValues: Float64Array[] = [];
+    if (this.integral) {
+      callbacks[this.highs.constants.callbackType.mipImprovingSolution] = (event) => {
+        const values = event.data.mip_solution;
+        if (values && values.length === this.thetaFirst + this.numParts)
+          foundValues.push(Float64Array.from(values));
+      };
+    }
+    if (stop) {
+      const type = this.highs.constants.callbackType;
+      for (const kind of [type.mipInterrupt, type.simplexInterrupt, type.ipmInterrupt] as const)
+        callbacks[kind] = (event: { interrupt(): void }) => {
+          if (stop()) event.interrupt();
+        };
+    }
+    const status = model.run(callbacks).modelStatus;
+    const codes = this.highs.constants.modelStatus;
+    const mip = this.integral;
+    if (status === codes.infeasible)
+      return { status: "infeasible", objective: Number.NaN, bound: Number.NaN, found: [] };
+    const hasPrimal = Number(model.info.get("primal_solution_status")) === 2;
+    const objective = hasPrimal ? model.getObjectiveValue() : Number.NaN;
+    const bound = mip
+      ? Number(model.info.get("mip_dual_bound"))
+      : status === codes.optimal
+        ? objective
+        : Number.POSITIVE_INFINITY;
+    const result: MasterResult = {
+      status:
+        status === codes.optimal
+          ? "optimal"
+          : status === codes.timeLimit || status === codes.interrupted
+            ? "stopped"
+            : "error",
+      objective,
+      bound: Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY,
+      found: foundValues.slice(-MAX_FOUND).map((values) => this.toProgram(values)),
+    };
+    if (hasPrimal) {
+      const value = model.getSolution().colValue;
+      result.x = this.toProgram(value);
+      result.theta = Float64Array.from(value.subarray(this.thetaFirst));
+    }
+    return result;
+  }
+
+  /** Every master column at its upper bound, in program positions. */
+  upperPoint(): Float64Array {
+    const x = new Float64Array(this.program.numCols);
+    for (const j of this.columns) x[j] = this.program.colUpper[j]!;
+    return x;
+  }
+
+  /** A master vector in program positions (subproblem columns 0). */
+  private toProgram(values: ArrayLike<number>): Float64Array {
+    const x = new Float64Array(this.program.numCols);
+    this.columns.forEach((j, c) => {
+      x[j] = values[c]!;
+    });
+    return x;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,217 @@
+import type { Block } from "../../model/blocks.js";
+import type { BuiltModel } from "../../model/build.js";
+import { ColKind } from "../../model/program.js";
+
+/**
+ * The program split for Benders decomposition (docs/model.md, "Decomposition"): the flows x and unmet demand u
+ * of each year form that year's subproblem, everything else (allocations, platforms, plant states, shifts,
+ * overtime) the master. The split is read from the variable and constraint blocks: the rows that hold flows
+ * are the demand, capacity, build-only-where-allocated and min-volume families, each with the year as its last
+ * dimension.
+ */
+export interface Split {
+  /** +1 when the program maximises, -1 when it minimises: every part works in "maximise sign × cost" */
+  sign: 1 | -1;
+  /** 1 for the columns of a subproblem */
+  isSub: Uint8Array;
+  /** rows without flows: the master's own rows */
+  masterRows: Int32Array;
+  /** one part per year that has flows or unmet demand */
+  years: YearPart[];
+}
+
+/** One year's subproblem: its columns, and its rows split into their flow part and their master part. */
+export interface YearPart {
+  /** year index (0 = horizon start) */
+  t: number;
+  /** program columns of the year (flows and unmet demand) */
+  cols: Int32Array;
+  /** objective of each column times the split's sign */
+  cost: Float64Array;
+  upper: Float64Array;
+  /** program rows of the year and their bounds */
+  rows: Int32Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  /** CSR over the year's columns (local positions) */
+  start: Int32Array;
+  local: Int32Array;
+  value: Float64Array;
+  /** CSR of each row's master entries (program columns) */
+  masterStart: Int32Array;
+  masterCol: Int32Array;
+  masterValue: Float64Array;
+  /** per local column: the local row that bounds it alone by its allocation (per-flow linking), or -1 */
+  linkRow: Int32Array;
+  linkCoef: Float64Array;
+  /**
+   * Σ coef·x ≤ upper over master columns: the year's capacity covers the demand that must be served (cells
+   * without an unmet column). Every flow enters one demand row and one capacity row with coefficient 1, so
+   * Σ_must D ≤ Σ flows ≤ Σ_capacity rows (upper − master part). Absent where all demand may go unmet.
+   */
+  coverage?: { cols: Int32Array; coef: Float64Array; upper: number };
+}
+
+/** The blocks whose rows hold flows; every one has the year as its last dimension. */
+const FLOW_ROW_BLOCKS = ["demand", "capacity", "buildOnlyWhereAllocated", "minVolume"] as const;
+
+export function splitProgram(built: BuiltModel): Split {
+  const { program } = built;
+  const T = built.inputs.numYears;
+  const yearOfCol = new Int32Array(program.numCols).fill(-1);
+  for (const block of [built.variables.x, built.variables.u]) {
+    forEachLabel(block, (j, t) => {
+      yearOfCol[j] = t;
+    });
+  }
+  const isSub = Uint8Array.from(yearOfCol, (t) => (t >= 0 ? 1 : 0));
+  const rowsOfYear: number[][] = Array.from({ length: T }, () => []);
+  const isSubRow = new Uint8Array(program.numRows);
+  const perFlowLink = new Uint8Array(program.numRows);
+  for (const name of FLOW_ROW_BLOCKS) {
+    const block = built.constraints[name];
+    forEachLabel(block, (r, t) => {
+      let flows = 0;
+      for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+        const j = program.colIndex[k]!;
+        if (!isSub[j]) continue;
+        flows++;
+        if (yearOfCol[j] !== t) throw new Error(`row ${r} of ${name} holds a flow of another year`);
+      }
+      if (flows === 0) return; // e.g. a min-volume row without flows: it only restricts the allocation
+      isSubRow[r] = 1;
+      rowsOfYear[t]!.push(r);
+      if (name === "buildOnlyWhereAllocated" && block.dims.length === 4 && flows === 1) perFlowLink[r] = 1;
+    });
+  }
+  const masterRows: number[] = [];
+  for (let r = 0; r < program.numRows; r++) {
+    if (isSubRow[r]) continue;
+    for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++)
+      if (isSub[program.colIndex[k]!]) throw new Error(`master row ${r} holds a flow or unmet column`);
+    masterRows.push(r);
+  }
+  const colsOfYear: number[][] = Array.from({ length: T }, () => []);
+  yearOfCol.forEach((t, j) => {
+    if (t >= 0) colsOfYear[t]!.push(j);
+  });
+  const sign = program.sense === "maximize" ? 1 : -1;
+  const years: YearPart[] = [];
+  const localOf = new Int32Array(program.numCols).fill(-1);
+  const mustServe = mustServeDemand(built);
+  for (let t = 0; t < T; t++) {
+    if (colsOfYear[t]!.length === 0) continue;
+    const part = yearPart(built, t, colsOfYear[t]!, rowsOfYear[t]!, isSub, perFlowLink, localOf, sign);
+    if (mustServe[t]! > 0) part.coverage = coverageOf(built, t, mustServe[t]!);
+    years.push(part);
+  }
+  return { sign, isSub, masterRows: Int32Array.from(masterRows), years };
+}
+
+function yearPart(
+  built: BuiltModel,
+  t: number,
+  colList: number[],
+  rowList: number[],
+  isSub: Uint8Array,
+  perFlowLink: Uint8Array,
+  localOf: Int32Array,
+  sign: 1 | -1,
+): YearPart {
+  const { program } = built;
+  const cols = Int32Array.from(colList);
+  cols.forEach((j, c) => {
+    localOf[j] = c;
+  });
+  const rows = Int32Array.from(rowList);
+  const start = [0];
+  const local: number[] = [];
+  const value: number[] = [];
+  const masterStart = [0];
+  const masterCol: number[] = [];
+  const masterValue: number[] = [];
+  const linkRow = new Int32Array(cols.length).fill(-1);
+  const linkCoef = new Float64Array(cols.length);
+  rows.forEach((r, i) => {
+    for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+      const j = program.colIndex[k]!;
+      const a = program.value[k]!;
+      if (isSub[j]) {
+        local.push(localOf[j]!);
+        value.push(a);
+        if (perFlowLink[r] && a > 0 && Number.isFinite(program.rowUpper[r]!)) {
+          linkRow[localOf[j]!] = i;
+          linkCoef[localOf[j]!] = a;
+        }
+      } else {
+        masterCol.push(j);
+        masterValue.push(a);
+      }
+    }
+    start.push(local.length);
+    masterStart.push(masterCol.length);
+  });
+  for (const c of cols) {
+    if (program.colLower[c] !== 0 || !Number.isFinite(program.colUpper[c]!))
+      throw new Error(`flow or unmet column ${c} is not bounded to [0, finite]`);
+  }
+  return {
+    t,
+    cols,
+    cost: Float64Array.from(cols, (j) => sign * program.colCost[j]!),
+    upper: Float64Array.from(cols, (j) => program.colUpper[j]!),
+    rows,
+    rowLower: Float64Array.from(rows, (r) => program.rowLower[r]!),
+    rowUpper: Float64Array.from(rows, (r) => program.rowUpper[r]!),
+    start: Int32Array.from(start),
+    local: Int32Array.from(local),
+    value: Float64Array.from(value),
+    masterStart: Int32Array.from(masterStart),
+    masterCol: Int32Array.from(masterCol),
+    masterValue: Float64Array.from(masterValue),
+    linkRow,
+    linkCoef,
+  };
+}
+
+/** Visits every label of a block with the index of its last dimension, which must be the year. */
+function forEachLabel(block: Block, visit: (label: number, t: number) => void): void {
+  if (block.dims.at(-1) !== "year") throw new Error(`block over ${block.dims.join(", ")} has no year last`);
+  const T = block.shape.at(-1)!;
+  block.labels.forEach((label, cell) => {
+    if (label >= 0) visit(label, cell % T);
+  });
+}
+
+/** Per year, the demand of cells without an unmet column (it must be served in full). */
+function mustServeDemand(built: BuiltModel): Float64Array {
+  const { demand } = built.constraints;
+  const T = built.inputs.numYears;
+  const total = new Float64Array(T);
+  demand.labels.forEach((r, cell) => {
+    if (r >= 0 && built.variables.u.labels[cell]! < 0) total[cell % T]! += built.program.rowLower[r]!;
+  });
+  return total;
+}
+
+/** The coverage row of year t: Σ_s (master part of capacity row s) ≤ Σ_s upper − must-serve demand. */
+function coverageOf(built: BuiltModel, t: number, mustServe: number): YearPart["coverage"] {
+  const { program } = built;
+  const { capacity } = built.constraints;
+  const S = capacity.shape[0]!;
+  const T = capacity.shape[1]!;
+  const coefOf = new Map<number, number>();
+  let upper = -mustServe;
+  for (let s = 0; s < S; s++) {
+    const r = capacity.labels[s * T + t]!;
+    if (r < 0) continue;
+    upper += program.rowUpper[r]!;
+    for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+      const j = program.colIndex[k]!;
+      if (program.cols.kind[j] === ColKind.flow) continue;
+      coefOf.set(j, (coefOf.get(j) ?? 0) + program.value[k]!);
+    }
+  }
+  const cols = Int32Array.from([...coefOf.keys()].sort((a, b) => a - b));
+  return { cols, coef: Float64Array.from(cols, (j) => coefOf.get(j)!), upper };
+}

@@ -1,0 +1,216 @@
+import type { Highs } from "highs";
+import type { YearPart } from "./split.js";
+
+/**
+ * A Benders cut on the master's columns (program positions):
+ * optimality: θ_t ≤ constant + Σ coef·x; feasibility: 0 ≤ constant + Σ coef·x.
+ * Both come from a dual-feasible point of the year's subproblem, so weak duality makes them valid for every
+ * master point, whatever the dual's origin or accuracy (docs/model.md, "Why it is exact").
+ */
+export interface Cut {
+  t: number;
+  feasibility: boolean;
+  constant: number;
+  cols: Int32Array;
+  coef: Float64Array;
+}
+
+export interface YearResult {
+  feasible: boolean;
+  /** the subproblem's optimum (maximise sign × cost) when feasible */
+  value: number;
+  /** the year's column values when feasible */
+  y: Float64Array;
+  cut: Cut;
+}
+
+type Model = ReturnType<Highs["createModel"]>;
+
+/**
+ * One year's flow subproblem, kept as a persistent HiGHS LP so that each master point only changes its row
+ * bounds and the simplex restarts from the last basis. An infeasible point is answered by a phase-1 LP (every
+ * row elastic, violation minimised) whose duals give the feasibility cut.
+ */
+export class YearSubproblem {
+  private readonly model: Model;
+  private phaseOne: Model | undefined;
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    private readonly highs: Highs,
+    readonly part: YearPart,
+    numProgramCols: number,
+  ) {
+    this.model = createLp(highs, part, part.cost, false);
+    this.lower = new Float64Array(part.rows.length);
+    this.upper = new Float64Array(part.rows.length);
+    this.scratch = new Float64Array(numProgramCols);
+  }
+
+  /** Solves the year at the master point `x` (program positions) and returns the cut of its dual. */
+  solve(x: Float64Array): YearResult {
+    const { part } = this;
+    for (let i = 0; i < part.rows.length; i++) {
+      let shift = 0;
+      for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++)
+        shift += part.masterValue[k]! * x[part.masterCol[k]!]!;
+      this.lower[i] = part.rowLower[i]! - shift;
+      this.upper[i] = part.rowUpper[i]! - shift;
+    }
+    const status = solveLp(this.highs, this.model, this.lower, this.upper);
+    if (status === "optimal") {
+      const solution = this.model.getSolution();
+      const y = Float64Array.from(solution.colValue);
+      return {
+        feasible: true,
+        value: this.model.getObjectiveValue(),
+        y,
+        cut: this.cutOf(Float64Array.from(solution.rowDual), part.cost, false),
+      };
+    }
+    this.phaseOne ??= createLp(this.highs, part, new Float64Array(part.cols.length), true);
+    if (solveLp(this.highs, this.phaseOne, this.lower, this.upper) !== "optimal")
+      throw new Error(`the phase-1 LP of year ${part.t} did not solve`);
+    const duals = Float64Array.from(this.phaseOne.getSolution().rowDual);
+    const cut = this.cutOf(duals, new Float64Array(part.cols.length), true);
+    return { feasible: false, value: Number.NEGATIVE_INFINITY, y: new Float64Array(0), cut };
+  }
+
+  /**
+   * The cut of row duals `pi` for the objective `cost`: duals of the wrong sign for a row's finite bounds are
+   * dropped, then every column's remaining reduced profit goes to its per-flow linking row (so it is charged to
+   * the allocation, the tightest choice) or else to its upper bound. The result is dual feasible by
+   * construction, which is all validity needs.
+   */
+  cutOf(pi: Float64Array, cost: Float64Array, feasibility: boolean): Cut {
+    const part = this.part;
+    const rowCount = part.rows.length;
+    for (let i = 0; i < rowCount; i++) {
+      const d = pi[i]!;
+      if ((d > 0 && !Number.isFinite(part.rowUpper[i]!)) || (d < 0 && !Number.isFinite(part.rowLower[i]!)))
+        pi[i] = 0;
+    }
+    const reduced = Float64Array.from(cost);
+    for (let i = 0; i < rowCount; i++) {
+      const d = pi[i]!;
+      if (d === 0) continue;
+      for (let k = part.start[i]!; k < part.start[i + 1]!; k++)
+        reduced[part.local[k]!]! -= part.value[k]! * d;
+    }
+    let constant = 0;
+    for (let c = 0; c < reduced.length; c++) {
+      const excess = reduced[c]!;
+      if (excess <= 0) continue;
+      const link = part.linkRow[c]!;
+      if (link >= 0) pi[link]! += excess / part.linkCoef[c]!;
+      else constant += excess * part.upper[c]!;
+    }
+    const touched: number[] = [];
+    const coefOf = this.scratch;
+    for (let i = 0; i < rowCount; i++) {
+      const d = pi[i]!;
+      if (d === 0) continue;
+      constant += d * (d > 0 ? part.rowUpper[i]! : part.rowLower[i]!);
+      for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++) {
+        const j = part.masterCol[k]!;
+        if (coefOf[j] === 0) touched.push(j);
+        coefOf[j]! -= d * part.masterValue[k]!;
+      }
+    }
+    touched.sort((a, b) => a - b);
+    const cols: number[] = [];
+    const coef: number[] = [];
+    for (const j of touched) {
+      if (coefOf[j] !== 0) {
+        cols.push(j);
+        coef.push(coefOf[j]!);
+      }
+      coefOf[j] = 0;
+    }
+    return { t: part.t, feasibility, constant, cols: Int32Array.from(cols), coef: Float64Array.from(coef) };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.phaseOne?.dispose();
+  }
+}
+
+/** The value of a cut at a master point. */
+export function cutValue(cut: Cut, x: Float64Array): number {
+  let value = cut.constant;
+  for (let k = 0; k < cut.cols.length; k++) value += cut.coef[k]! * x[cut.cols[k]!]!;
+  return value;
+}
+
+/** The year's LP (maximise); with `elastic`, each row also gets a +1 and a -1 slack costing 1 per unit. */
+function createLp(highs: Highs, part: YearPart, cost: Float64Array, elastic: boolean): Model {
+  const n = part.cols.length;
+  const m = part.rows.length;
+  const numCols = elastic ? n + 2 * m : n;
+  const colCost = new Float64Array(numCols);
+  colCost.set(cost);
+  const colUpper = new Float64Array(numCols).fill(Number.POSITIVE_INFINITY);
+  colUpper.set(part.upper);
+  let starts = part.start;
+  let indices = part.local;
+  let values = part.value;
+  if (elastic) {
+    colCost.fill(-1, n);
+    const s: number[] = [0];
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (let i = 0; i < m; i++) {
+      for (let k = part.start[i]!; k < part.start[i + 1]!; k++) {
+        idx.push(part.local[k]!);
+        val.push(part.value[k]!);
+      }
+      idx.push(n + 2 * i, n + 2 * i + 1);
+      val.push(1, -1);
+      s.push(idx.length);
+    }
+    starts = Int32Array.from(s);
+    indices = Int32Array.from(idx);
+    values = Float64Array.from(val);
+  }
+  const model = highs.createModel({
+    numCols,
+    numRows: m,
+    sense: highs.constants.objectiveSense.maximize,
+    offset: 0,
+    colCost,
+    colLower: new Float64Array(numCols),
+    colUpper,
+    rowLower: part.rowLower,
+    rowUpper: part.rowUpper,
+    matrix: { format: "csr", numRows: m, numCols, starts, indices, values },
+    integrality: new Int32Array(numCols),
+  });
+  model.options.set({ output_flag: false });
+  return model;
+}
+
+function solveLp(
+  highs: Highs,
+  model: Model,
+  lower: Float64Array,
+  upper: Float64Array,
+): "optimal" | "infeasible" {
+  if (lower.length > 0)
+    model.changeRowsBounds({ kind: "range", from: 0, to: lower.length - 1 }, lower, upper);
+  const status = model.run().modelStatus;
+  const codes = highs.constants.modelStatus;
+  if (status === codes.optimal) return "optimal";
+  if (status === codes.infeasible) return "infeasible";
+  if (status === codes.unboundedOrInfeasible) {
+    // without presolve the simplex tells which (a bounded LP cannot be unbounded)
+    model.options.set("presolve", "off");
+    const again = model.run().modelStatus;
+    model.options.set("presolve", "choose");
+    if (again === codes.optimal) return "optimal";
+    if (again === codes.infeasible) return "infeasible";
+  }
+  throw new Error(`a subproblem LP stopped with model status ${status}`);
+}

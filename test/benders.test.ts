@@ -1,0 +1,264 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { cflpToScenario, parseCflp } from "../src/domain/formats/cflp.js";
+import { ValidationError } from "../src/domain/issues.js";
+import type { Scenario } from "../src/domain/scenario.js";
+import { buildModel } from "../src/model/build.js";
+import { solveScenario } from "../src/plan/solve.js";
+import type { Plan } from "../src/plan/types.js";
+import { type BendersOptions, BendersEngine } from "../src/solver/benders/benders.js";
+import type { Cut } from "../src/solver/benders/subproblem.js";
+import { HighsSolver } from "../src/solver/highs.js";
+import { randomScenario } from "./oracle/random-scenario.js";
+import { smallNetwork, twoPlants } from "./model-fixtures.js";
+
+/**
+ * The Benders decomposition (src/solver/benders) is exact: the same optima as the monolithic MILP on the
+ * OR-Library CFLP instances, on the brute-force oracle's scenarios and on larger random ones, and no cut it
+ * generates removes a feasible plan.
+ */
+
+const exact = { mipRelGap: 1e-9, explain: false } as const;
+const RELATIVE = 1e-6;
+
+function agree(a: number, b: number, relative = RELATIVE): boolean {
+  return Math.abs(a - b) <= Math.max(1e-6, relative * Math.max(Math.abs(a), Math.abs(b)));
+}
+
+async function solveOrReject(scenario: Scenario, method: "monolithic" | "benders", gap = 1e-9) {
+  try {
+    return await solveScenario(scenario, { mipRelGap: gap, explain: false, method });
+  } catch (error) {
+    if (error instanceof ValidationError) return "rejected";
+    throw error;
+  }
+}
+
+/** Every way the two methods' plans of a scenario disagree beyond `relative`, in words. */
+async function compare(scenario: Scenario, gap: number, relative: number): Promise<string[]> {
+  const mono = await solveOrReject(scenario, "monolithic", gap);
+  const benders = await solveOrReject(scenario, "benders", gap);
+  if (mono === "rejected" || benders === "rejected")
+    return mono === benders ? [] : [`rejected by one method only`];
+  const problems: string[] = [];
+  if (mono.status !== benders.status)
+    problems.push(`status: monolithic ${mono.status}, benders ${benders.status}`);
+  else if (mono.status === "optimal") {
+    if (!agree(mono.npv, benders.npv, relative))
+      problems.push(`npv: monolithic ${mono.npv}, benders ${benders.npv}`);
+    for (const check of benders.invariants)
+      if (!check.ok) problems.push(`invariant ${check.name}: ${check.detail}`);
+  }
+  return problems;
+}
+
+describe("Benders reproduces the OR-Library CFLP optima", () => {
+  const dir = fileURLToPath(new URL("./fixtures/cflp/", import.meta.url));
+  const optima = new Map(
+    readFileSync(join(dir, "capopt.txt"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .map(([name, value]) => [name!, Number(value)]),
+  );
+  it("covers the 37 instances", () => {
+    expect(readdirSync(dir).filter((f) => /^cap\d+\.txt$/.test(f)).length).toBe(37);
+    expect(optima.size).toBe(37);
+  });
+  for (const [name, published] of optima) {
+    it(`${name} = ${published}`, async () => {
+      const text = readFileSync(join(dir, `${name}.txt`), "utf8");
+      const scenario = cflpToScenario(parseCflp(text, `${name}.txt`), { id: name });
+      const plan = await solveScenario(scenario, { ...exact, method: "benders" });
+      expect(plan.status).toBe("optimal");
+      expect(plan.solver.name).toBe("benders");
+      expect(Math.abs(-plan.npv - published) / published).toBeLessThan(RELATIVE);
+      expect(plan.invariants.filter((check) => !check.ok)).toEqual([]);
+    });
+  }
+});
+
+describe("Benders agrees with the monolithic MILP", () => {
+  const BATCH = 50;
+  const seeds = [
+    ...Array.from({ length: 300 }, (_, i) => ({ label: `seed ${i + 1}`, make: () => randomScenario(i + 1) })),
+    ...Array.from({ length: 50 }, (_, i) => ({
+      label: `dense seed ${i + 1}`,
+      make: () => randomScenario(i + 1, { dense: true }),
+    })),
+  ];
+  for (let first = 0; first < seeds.length; first += BATCH) {
+    const batch = seeds.slice(first, first + BATCH);
+    it(`on the oracle's scenarios, ${batch[0]!.label} to ${batch.at(-1)!.label} (1e-6)`, async () => {
+      const failures: string[] = [];
+      for (const { label, make } of batch) {
+        const problems = await compare(make(), 1e-9, RELATIVE);
+        if (problems.length > 0) failures.push(`${label}: ${problems.join("; ")}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+
+  it("within the reported gap on 100 random mid-size scenarios (both modes, every policy kind)", async () => {
+    const failures: string[] = [];
+    const kinds = new Set<string>();
+    const modes = new Set<string>();
+    const gap = 1e-6;
+    for (let seed = 1; seed <= 100; seed++) {
+      const scenario = randomScenario(seed, { mid: true });
+      for (const policy of scenario.policies) kinds.add(policy.kind);
+      modes.add(scenario.objective.mode);
+      const problems = await compare(scenario, gap, 2 * gap);
+      if (problems.length > 0) failures.push(`mid seed ${seed}: ${problems.join("; ")}`);
+    }
+    expect(failures).toEqual([]);
+    expect([...modes].sort()).toEqual(["profit", "serve-all"]);
+    expect([...kinds].sort()).toEqual([
+      "budget-cap",
+      "fix-allocation",
+      "forbid-allocation",
+      "keep-open",
+      "min-volume",
+      "restrict-to-countries",
+    ]);
+  });
+});
+
+describe("Benders cuts", () => {
+  /**
+   * A cut of year t says: that year's flow profit ≤ constant + Σ coef·x (optimality), or 0 ≤ constant +
+   * Σ coef·x (feasibility). A feasible plan's own flows are one solution of the year's subproblem, so their
+   * profit bounds the subproblem's optimum from below: every valid cut must hold at every feasible plan.
+   */
+  function violations(built: ReturnType<typeof buildModel>, cuts: Cut[], x: Float64Array): string[] {
+    const { program } = built;
+    const sign = program.sense === "maximize" ? 1 : -1;
+    const T = built.inputs.numYears;
+    const yearProfit = new Float64Array(T);
+    for (const block of [built.variables.x, built.variables.u])
+      block.labels.forEach((j, cell) => {
+        if (j >= 0) yearProfit[cell % T]! += sign * program.colCost[j]! * x[j]!;
+      });
+    const found: string[] = [];
+    cuts.forEach((cut, k) => {
+      let rhs = cut.constant;
+      cut.cols.forEach((j, i) => {
+        rhs += cut.coef[i]! * x[j]!;
+      });
+      const lhs = cut.feasibility ? 0 : yearProfit[cut.t]!;
+      const tolerance = 1e-7 * Math.max(1, Math.abs(lhs), Math.abs(rhs));
+      if (lhs > rhs + tolerance) found.push(`cut ${k} (year ${cut.t}): ${lhs} > ${rhs}`);
+    });
+    return found;
+  }
+
+  /** Feasible plans from the monolithic solver: the optimum and optima with single decisions forbidden. */
+  async function feasiblePlans(built: ReturnType<typeof buildModel>): Promise<Float64Array[]> {
+    const highs = new HighsSolver();
+    const plans: Float64Array[] = [];
+    const optimum = await highs.solve(built.program, { mipRelGap: 1e-9 });
+    if (optimum.x.length === 0) return plans;
+    plans.push(optimum.x);
+    const { program } = built;
+    for (const j of built.variables.a.labels) {
+      if (j < 0 || program.colLower[j]! > 0) continue;
+      // the allocation flipped: forbidden where the optimum makes it, required where it does not
+      const value = optimum.x[j]! > 0.5 ? 0 : 1;
+      const colLower = Float64Array.from(program.colLower);
+      const colUpper = Float64Array.from(program.colUpper);
+      colLower[j] = value;
+      colUpper[j] = value;
+      const other = await highs.solve({ ...program, colLower, colUpper }, { mipRelGap: 1e-6 });
+      if (other.x.length === program.numCols) plans.push(other.x);
+    }
+    return plans;
+  }
+
+  async function cutsOf(scenario: Scenario, options: BendersOptions = {}): Promise<Cut[]> {
+    const built = buildModel(scenario);
+    const cuts: Cut[] = [];
+    const engine = await BendersEngine.create(built);
+    try {
+      const solution = await engine.solve({ mipRelGap: 1e-9, ...options, onCut: (cut) => cuts.push(cut) });
+      expect(["optimal", "infeasible"]).toContain(solution.status);
+    } finally {
+      engine.dispose();
+    }
+    return cuts;
+  }
+
+  const cases: [string, () => Scenario][] = [
+    ["two plants", () => twoPlants()],
+    ["two plants, serve-all without unmet demand", () => twoPlants({ objective: { mode: "serve-all" } })],
+    ["small network", () => smallNetwork()],
+    ...Array.from({ length: 12 }, (_, i): [string, () => Scenario] => [
+      `mid seed ${i + 1}`,
+      () => randomScenario(i + 1, { mid: true }),
+    ]),
+    ...(["cap41", "cap71"] as const).map((name): [string, () => Scenario] => [
+      name,
+      () =>
+        cflpToScenario(
+          parseCflp(
+            readFileSync(fileURLToPath(new URL(`./fixtures/cflp/${name}.txt`, import.meta.url)), "utf8"),
+          ),
+          { id: name },
+        ),
+    ]),
+  ];
+  for (const [label, make] of cases) {
+    it(`never remove a feasible plan (${label})`, async () => {
+      let scenario: Scenario;
+      let built: ReturnType<typeof buildModel>;
+      try {
+        scenario = make();
+        built = buildModel(scenario);
+      } catch (error) {
+        // a contradiction the loader rejects: no model to cut
+        if (error instanceof ValidationError) return;
+        throw error;
+      }
+      const cuts = await cutsOf(scenario);
+      const plans = await feasiblePlans(built);
+      const problems = plans.flatMap((x, k) => violations(built, cuts, x).map((v) => `plan ${k}: ${v}`));
+      expect(problems).toEqual([]);
+      if (plans.length > 0) expect(cuts.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe("Benders in the plan", () => {
+  it("explains decisions by re-solving with bounds changed and proves the same advantages as monolithic", async () => {
+    const scenario = smallNetwork();
+    const mono = await solveScenario(scenario, { mipRelGap: 1e-9, method: "monolithic" });
+    const benders = await solveScenario(scenario, { mipRelGap: 1e-9, method: "benders" });
+    expect(benders.solver.name).toBe("benders");
+    expect(benders.explanations.map((e) => e.subject)).toEqual(mono.explanations.map((e) => e.subject));
+    benders.explanations.forEach((e, k) => {
+      const m = mono.explanations[k]!;
+      if (m.npvAdvantage === undefined) expect(e.npvAdvantage).toBeUndefined();
+      else expect(agree(e.npvAdvantage!, m.npvAdvantage, 1e-6)).toBe(true);
+    });
+  });
+
+  it("report progress, honour a cancellation and never call a stopped solve optimal", async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const plan: Plan = await solveScenario(smallNetwork(), {
+      mipRelGap: 1e-9,
+      explain: false,
+      method: "benders",
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(p.elapsedSeconds);
+        controller.abort();
+      },
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(plan.status === "cancelled" || plan.status === "optimal").toBe(true);
+    if (plan.status === "optimal") expect(plan.solver.gap ?? 0).toBeLessThanOrEqual(1e-9);
+  });
+});
