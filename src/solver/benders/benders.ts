@@ -38,6 +38,8 @@ const IN_OUT_STEP = 0.2;
  */
 export class BendersEngine {
   readonly stats: BendersStats = { iterations: 0, lpIterations: 0, optimalityCuts: 0, feasibilityCuts: 0 };
+  /** the cuts in the master, by their text: a cut found twice (e.g. at two master points) is added once */
+  private readonly seenCuts = new Set<string>();
   private constructor(
     private readonly built: BuiltModel,
     private readonly split: Split,
@@ -125,6 +127,7 @@ export class BendersEngine {
       const feasible = results.every((r) => r.feasible);
       return { results, feasible };
     };
+    const seen = this.seenCuts;
     const addViolated = (
       results: YearResult[],
       at: Float64Array,
@@ -137,7 +140,8 @@ export class BendersEngine {
         const violated = cut.feasibility
           ? value < -1e-9 * Math.max(1, Math.abs(cut.constant))
           : theta === undefined || theta[k]! > value + 1e-9 * Math.max(1, Math.abs(value));
-        if (!violated) return;
+        if (!violated || seen.has(cutKey(cut))) return;
+        seen.add(cutKey(cut));
         this.master.addCut(cut, k);
         options.onCut?.(cut);
         added++;
@@ -188,10 +192,6 @@ export class BendersEngine {
       let added = step < 1 ? addViolated(evaluate(mix(core, point, step)).results, point, lp.theta) : 0;
       if (added === 0) added = addViolated(evaluate(point).results, point, lp.theta);
       if (added === 0) break;
-      if (process.env.BENDERS_DEBUG)
-        console.error(
-          `lp ${round} obj ${lp.objective} added ${added} cuts ${JSON.stringify(this.master.numCuts)}`,
-        );
       const improved = lastBound - lp.objective > LP_STALL * Math.max(1, Math.abs(lp.objective));
       lastBound = lp.objective;
       stalls = improved ? 0 : stalls + 1;
@@ -232,16 +232,12 @@ export class BendersEngine {
         // the other improving points of this master solve: more cuts and candidate plans per master solve
         for (const point of result.found) {
           if (remaining() <= 0) break;
-          const other = evaluate(point);
-          if (other.feasible) consider(point, other.results);
-          added += addViolated(other.results, point, undefined);
+          const other = evaluate(point.x);
+          if (other.feasible) consider(point.x, other.results);
+          added += addViolated(other.results, point.x, point.theta);
         }
       }
       report();
-      if (process.env.BENDERS_DEBUG)
-        console.error(
-          `it ${this.stats.iterations} lp ${this.stats.lpIterations} t ${elapsed().toFixed(2)} master ${result.status} obj ${result.objective} bound ${bound} inc ${incumbent?.value} added ${added} gap ${masterGap}`,
-        );
       if (proven()) return finish("optimal");
       if (stopped()) return finish("cancelled");
       if (result.status === "stopped") return finish(remaining() <= 0 ? "time-limit" : "cancelled");
@@ -263,6 +259,10 @@ export async function solveByBenders(built: BuiltModel, options: BendersOptions 
   } finally {
     engine.dispose();
   }
+}
+
+function cutKey(cut: Cut): string {
+  return `${cut.t}|${cut.feasibility}|${cut.constant}|${cut.cols.join(",")}|${cut.coef.join(",")}`;
 }
 
 function relativeGap(incumbent: number, bound: number): number {

@@ -17,8 +17,8 @@ export interface MasterResult {
   objective: number;
   /** proven upper bound of the master (maximise sign × cost) */
   bound: number;
-  /** the improving points HiGHS found on its way (program positions), best last */
-  found: Float64Array[];
+  /** the improving points HiGHS found on its way (program positions, and their θ), best last */
+  found: { x: Float64Array; theta: Float64Array }[];
 }
 
 /**
@@ -37,6 +37,8 @@ export class Master {
   private readonly numParts: number;
   readonly numCuts = { optimality: 0, feasibility: 0 };
   private integral = false;
+  /** θ of each part is stored divided by this power of ten */
+  private readonly thetaScale: number[] = [];
 
   constructor(
     private readonly highs: Highs,
@@ -73,9 +75,13 @@ export class Master {
         if (c > 0) high += c * part.upper[i]!;
         else low += c * part.upper[i]!;
       });
-      colCost[this.thetaFirst + k] = 1;
-      colLower[this.thetaFirst + k] = low;
-      colUpper[this.thetaFirst + k] = high;
+      // θ in units of `scale`, so that its cuts have moderate coefficients: unscaled, a cut of 1e9 money against
+      // HiGHS' absolute feasibility tolerance made its MIP return a wrong optimum (random mid-size seed 12)
+      const scale = powerOfTen(Math.max(Math.abs(low), Math.abs(high)) / 1e4);
+      this.thetaScale.push(scale);
+      colCost[this.thetaFirst + k] = scale;
+      colLower[this.thetaFirst + k] = low / scale;
+      colUpper[this.thetaFirst + k] = high / scale;
     });
     const starts = [0];
     const indices: number[] = [];
@@ -140,21 +146,27 @@ export class Master {
       },
       integrality: new Int32Array(numCols),
     });
-    this.model.options.set({ output_flag: false });
+    // presolve off: before θ was scaled, HiGHS' presolve on a master with cuts returned a wrong optimum (random
+    // mid-size seed 54: "optimal" below a feasible point of the same master); kept off until measured safe
+    this.model.options.set({ output_flag: false, presolve: "off" });
   }
 
   addCut(cut: Cut, part: number): void {
     const indices: number[] = [];
     const values: number[] = [];
+    let largest = 0;
+    for (const c of cut.coef) largest = Math.max(largest, Math.abs(c));
+    // an optimality cut in θ's units; a feasibility cut with its largest coefficient near 1
+    const scale = cut.feasibility ? powerOfTen(largest) : this.thetaScale[part]!;
     if (!cut.feasibility) {
       indices.push(this.thetaFirst + part);
       values.push(1);
     }
     cut.cols.forEach((j, k) => {
       indices.push(this.position[j]!);
-      values.push(-cut.coef[k]!);
+      values.push(-cut.coef[k]! / scale);
     });
-    this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant, { indices, values });
+    this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant / scale, { indices, values });
     if (cut.feasibility) this.numCuts.feasibility++;
     else this.numCuts.optimality++;
   }
@@ -174,7 +186,9 @@ export class Master {
       lower: cols.map((j) => this.program.colLower[j]!),
       upper: cols.map((j) => this.program.colUpper[j]!),
     };
-    cols.forEach((j, k) => this.model.changeColBounds(this.position[j]!, lower[k]!, upper[k]!));
+    cols.forEach((j, k) => {
+      this.model.changeColBounds(this.position[j]!, lower[k]!, upper[k]!);
+    });
     return previous;
   }
 
@@ -192,7 +206,9 @@ export class Master {
       this.columns.forEach((j, c) => {
         colValue[c] = start.x[j]!;
       });
-      colValue.set(start.theta, this.thetaFirst);
+      start.theta.forEach((theta, k) => {
+        colValue[this.thetaFirst + k] = theta / this.thetaScale[k]!;
+      });
       model.setSolution({ colValue });
     }
     const callbacks: { -readonly [K in keyof HighsCallbackMap]: HighsCallbackMap[K] } = {};
@@ -233,12 +249,15 @@ export class Master {
             : "error",
       objective,
       bound: Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY,
-      found: foundValues.slice(-MAX_FOUND).map((values) => this.toProgram(values)),
+      found: foundValues.slice(-MAX_FOUND).map((values) => ({
+        x: this.toProgram(values),
+        theta: this.thetaOf(values),
+      })),
     };
     if (hasPrimal) {
       const value = model.getSolution().colValue;
       result.x = this.toProgram(value);
-      result.theta = Float64Array.from(value.subarray(this.thetaFirst));
+      result.theta = this.thetaOf(value);
     }
     return result;
   }
@@ -248,6 +267,11 @@ export class Master {
     const x = new Float64Array(this.program.numCols);
     for (const j of this.columns) x[j] = this.program.colUpper[j]!;
     return x;
+  }
+
+  /** The θ of each part, in money, from a master vector. */
+  private thetaOf(values: ArrayLike<number>): Float64Array {
+    return Float64Array.from(this.thetaScale, (scale, k) => values[this.thetaFirst + k]! * scale);
   }
 
   /** A master vector in program positions (subproblem columns 0). */
@@ -262,4 +286,9 @@ export class Master {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** The power of ten at or below `x` (1 for x ≤ 1). */
+function powerOfTen(x: number): number {
+  return x > 1 ? 10 ** Math.floor(Math.log10(x)) : 1;
 }
