@@ -447,10 +447,22 @@ describe("runs", () => {
     expect(noPlan.body.detail).toMatch(/cancelled without a plan/);
   });
 
+  it("solves by the method the run options name", async () => {
+    const run = await call(`/api/scenarios/${tinyId}/runs`, json({ options: { method: "benders" } }));
+    expect(run.status).toBe(202);
+    await events(run.body.id);
+    const plan = (await call(`/api/runs/${run.body.id}/result`)).body;
+    expect(plan.solver.name).toBe("benders");
+    const mono = (await call(`/api/runs/${firstRun}/result`)).body;
+    // both solved to the default gap (1e-4)
+    expect(Math.abs(plan.npv - mono.npv)).toBeLessThanOrEqual(2e-4 * Math.abs(mono.npv));
+  });
+
   it("refuses runs of missing versions or with bad options", async () => {
     expectProblem(await call(`/api/scenarios/${tinyId}/runs`, json({ version: 9 })), 404);
     expectProblem(await call(`/api/scenarios/${tinyId}/runs`, json({ options: { mipRelGap: 5 } })), 400);
     expectProblem(await call(`/api/scenarios/${tinyId}/runs`, json({ options: { threads: 4 } })), 400);
+    expectProblem(await call(`/api/scenarios/${tinyId}/runs`, json({ options: { method: "dual" } })), 400);
     expectProblem(await call("/api/runs/nope"), 404);
     expectProblem(await call("/api/runs/nope/events"), 404);
     expectProblem(await call("/api/runs/nope/cancel", { method: "POST" }), 404);

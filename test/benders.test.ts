@@ -68,16 +68,23 @@ describe("Benders reproduces the OR-Library CFLP optima", () => {
     expect(readdirSync(dir).filter((f) => /^cap\d+\.txt$/.test(f)).length).toBe(37);
     expect(optima.size).toBe(37);
   });
+  // cap41–cap74 (16 warehouses) in every run; the 25- and 50-warehouse ones take minutes through the repeated
+  // master (docs/model.md, "Decomposition measured") and run with PORTELLO_BENDERS_ALL_CFLP=1
+  const all = process.env.PORTELLO_BENDERS_ALL_CFLP === "1";
   for (const [name, published] of optima) {
-    it(`${name} = ${published}`, async () => {
-      const text = readFileSync(join(dir, `${name}.txt`), "utf8");
-      const scenario = cflpToScenario(parseCflp(text, `${name}.txt`), { id: name });
-      const plan = await solveScenario(scenario, { ...exact, method: "benders" });
-      expect(plan.status).toBe("optimal");
-      expect(plan.solver.name).toBe("benders");
-      expect(Math.abs(-plan.npv - published) / published).toBeLessThan(RELATIVE);
-      expect(plan.invariants.filter((check) => !check.ok)).toEqual([]);
-    });
+    const large = Number(name.slice(3)) >= 100;
+    it.skipIf(large && !all)(
+      `${name} = ${published}${large ? " (PORTELLO_BENDERS_ALL_CFLP=1)" : ""}`,
+      async () => {
+        const text = readFileSync(join(dir, `${name}.txt`), "utf8");
+        const scenario = cflpToScenario(parseCflp(text, `${name}.txt`), { id: name });
+        const plan = await solveScenario(scenario, { ...exact, method: "benders" });
+        expect(plan.status).toBe("optimal");
+        expect(plan.solver.name).toBe("benders");
+        expect(Math.abs(-plan.npv - published) / published).toBeLessThan(RELATIVE);
+        expect(plan.invariants.filter((check) => !check.ok)).toEqual([]);
+      },
+    );
   }
 });
 
