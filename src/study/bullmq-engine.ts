@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Studies } from "../store/studies.js";
-import type { EngineProgress, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
+import type { PreparedStudy, StudyEngine, StudyHandlers, StudyTask } from "./contract.js";
 import { DEFAULT_QUEUE, JOB_ATTEMPTS, type StudyJob, jobId, redisConnection } from "./queue.js";
 
 /**
@@ -44,15 +44,7 @@ export class QueueEngine implements StudyEngine {
     this.pollMs = options.pollMs ?? 100;
   }
 
-  async run(
-    study: PreparedStudy,
-    tasks: readonly StudyTask[],
-    handlers: {
-      onResult: (result: TaskResult) => void | Promise<void>;
-      onProgress?: (progress: EngineProgress) => void;
-      signal?: AbortSignal;
-    },
-  ): Promise<void> {
+  async run(study: PreparedStudy, tasks: readonly StudyTask[], handlers: StudyHandlers): Promise<void> {
     handlers.signal?.throwIfAborted();
     await this.studies.create({ prepared: study, tasks });
     await this.studies.markRunning(study.id);
@@ -113,15 +105,7 @@ export class QueueEngine implements StudyEngine {
   }
 
   /** Delivers the result of each wanted task once, in order of arrival, until every one has arrived. */
-  private async follow(
-    studyId: string,
-    wanted: Set<string>,
-    handlers: {
-      onResult: (result: TaskResult) => void | Promise<void>;
-      onProgress?: (progress: EngineProgress) => void;
-      signal?: AbortSignal;
-    },
-  ): Promise<void> {
+  private async follow(studyId: string, wanted: Set<string>, handlers: StudyHandlers): Promise<void> {
     const { signal } = handlers;
     const delivered = new Set<string>();
     let seq = 0;

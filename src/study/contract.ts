@@ -81,6 +81,13 @@ export interface EngineProgress {
   total: number;
 }
 
+/** What an engine reports to the study that runs it. */
+export interface StudyHandlers {
+  onResult: (result: TaskResult) => void | Promise<void>;
+  onProgress?: (progress: EngineProgress) => void;
+  signal?: AbortSignal;
+}
+
 /**
  * Executes a study's tasks. `onResult` is called once per task key (never twice, even after a retry); `run`
  * resolves when every task has a result, or rejects with an AbortError when `signal` aborts (no further results
@@ -88,14 +95,6 @@ export interface EngineProgress {
  */
 export interface StudyEngine {
   readonly name: string;
-  run(
-    study: PreparedStudy,
-    tasks: readonly StudyTask[],
-    handlers: {
-      onResult: (result: TaskResult) => void | Promise<void>;
-      onProgress?: (progress: EngineProgress) => void;
-      signal?: AbortSignal;
-    },
-  ): Promise<void>;
+  run(study: PreparedStudy, tasks: readonly StudyTask[], handlers: StudyHandlers): Promise<void>;
   close(): Promise<void>;
 }

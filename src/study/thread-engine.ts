@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
-import type { EngineProgress, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
+import type { PreparedStudy, StudyEngine, StudyHandlers, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
 
@@ -40,15 +40,7 @@ export class ThreadEngine implements StudyEngine {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
   }
 
-  async run(
-    study: PreparedStudy,
-    tasks: readonly StudyTask[],
-    handlers: {
-      onResult: (result: TaskResult) => void | Promise<void>;
-      onProgress?: (progress: EngineProgress) => void;
-      signal?: AbortSignal;
-    },
-  ): Promise<void> {
+  async run(study: PreparedStudy, tasks: readonly StudyTask[], handlers: StudyHandlers): Promise<void> {
     const { signal } = handlers;
     signal?.throwIfAborted();
     if (this.current) throw new Error("this engine is already running a study");
