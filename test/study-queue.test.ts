@@ -20,6 +20,7 @@ import {
   startPortello,
   until,
 } from "./fixtures/processes.js";
+import { slowStudy } from "./fixtures/slow-study.js";
 import { TINY_SCENARIO } from "./fixtures/tiny-scenario.js";
 import { tinyStudyText } from "./fixtures/tiny-study.js";
 import { StudyReport } from "../src/study/report.js";
@@ -204,6 +205,30 @@ describe("studies on BullMQ with portello worker processes", () => {
     expect((await storedRows("cancelled")).length).toBe(stored);
     await engine.close();
     await kill(workers[0]!.child, "SIGTERM");
+  });
+
+  it("cancel stops the solves under way on the workers within seconds, storing nothing of them", async () => {
+    const workers = [await startWorker(), await startWorker()];
+    const { prepared, tasks } = await slowStudy("cancelled-mid-solve", 3);
+    const engine = new QueueEngine(store.studies, { redisUrl, queue });
+    const abort = new AbortController();
+    const run = engine.run(prepared, tasks, { onResult: () => {}, signal: abort.signal });
+    // both workers solve a task of minutes; a few seconds in, nothing is stored
+    await until(async () => (await engine.queue.getActive()).length === 2, 60);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await storedRows("cancelled-mid-solve")).toEqual([]);
+
+    const cancelled = performance.now();
+    abort.abort();
+    await expect(run).rejects.toThrow();
+    // the workers see the cancel in the store (every second), stop their solves and let go of the jobs
+    await until(async () => (await engine.queue.getActiveCount()) === 0, 20);
+    expect((performance.now() - cancelled) / 1000).toBeLessThan(10);
+    expect(await storedRows("cancelled-mid-solve")).toEqual([]);
+    await engine.close();
+    // and they are free at once for the next study
+    const next = await runStudy("after-cancel", 2, workers);
+    expect(next.heard).toHaveLength(next.tasks.length);
   });
 
   it("completes a study whose caller and workers all went away, when it is run again", async () => {

@@ -57,23 +57,31 @@ export class HighsSolver implements SolverAdapter {
 }
 
 function solveInThread(highs: Highs, program: MathProgram, options: SolveOptions): Solution {
-  const { signal } = options;
+  const { signal, shouldStop } = options;
   return runHighs(highs, program, {
     ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
     ...(options.mipRelGap !== undefined ? { mipRelGap: options.mipRelGap } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(signal ? { shouldStop: () => signal.aborted } : {}),
+    ...(signal || shouldStop
+      ? { shouldStop: () => signal?.aborted === true || shouldStop?.() === true }
+      : {}),
   });
 }
+
+/** How often a solve in a worker thread asks `shouldStop` (this thread is free while it runs). */
+const SHOULD_STOP_POLL_MS = 200;
 
 function solveInWorker(program: MathProgram, options: SolveOptions): Promise<Solution> {
   const worker = startModuleWorker(new URL("./highs-worker.js", import.meta.url));
   const stopFlag = new SharedArrayBuffer(4);
   const stop = () => Atomics.store(new Int32Array(stopFlag), 0, 1);
   options.signal?.addEventListener("abort", stop, { once: true });
+  const { shouldStop } = options;
+  const poll = shouldStop && setInterval(() => shouldStop() && stop(), SHOULD_STOP_POLL_MS);
   return new Promise<Solution>((resolve) => {
     const finish = (solution: Solution) => {
       options.signal?.removeEventListener("abort", stop);
+      clearInterval(poll);
       void worker.terminate();
       resolve(solution);
     };

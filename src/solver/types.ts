@@ -10,6 +10,12 @@ export interface SolveOptions {
   onProgress?: (p: SolveProgress) => void;
   /** abort the solve; the best incumbent found so far is returned with status "cancelled" */
   signal?: AbortSignal;
+  /**
+   * Polled during the solve; true stops it like an aborted signal. For a solve that blocks its thread, where no
+   * abort event can arrive: e.g. a flag in shared memory that another thread raises (src/study/stop-flag.ts).
+   * HiGHS and the Benders engine poll it.
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface SolveProgress {

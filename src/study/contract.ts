@@ -73,8 +73,16 @@ export const TaskResult = z.strictObject({
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 
-/** Applies a task to its prepared study and solves it; both engines call the same function. */
-export type TaskExecutor = (study: PreparedStudy, task: StudyTask) => Promise<TaskResult>;
+/**
+ * Applies a task to its prepared study and solves it; both engines call the same function. `shouldStop` is
+ * polled during the solve (the study was cancelled): a stopped task's result has status "cancelled" and is
+ * never stored nor delivered.
+ */
+export type TaskExecutor = (
+  study: PreparedStudy,
+  task: StudyTask,
+  control?: { shouldStop?: () => boolean },
+) => Promise<TaskResult>;
 
 export interface EngineProgress {
   done: number;

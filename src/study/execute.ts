@@ -48,7 +48,8 @@ export class MemoryResultCache implements ResultCache {
 }
 
 export function createTaskExecutor(options: ExecutorOptions = {}): TaskExecutor {
-  return async (study, task) => {
+  return async (study, task, control = {}) => {
+    const { shouldStop } = control;
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const option = study.options.find((o) => o.id === task.option);
@@ -60,6 +61,7 @@ export function createTaskExecutor(options: ExecutorOptions = {}): TaskExecutor 
     if (known) return { ...known, sample: task.sample, option: task.option, seconds: seconds() };
     const plan = await solveScenario(applied.scenario, {
       explain: false,
+      ...(shouldStop ? { shouldStop } : {}),
       ...(options.solver ? { solver: options.solver } : {}),
       ...(study.solver.mipRelGap !== undefined ? { mipRelGap: study.solver.mipRelGap } : {}),
       ...(study.solver.timeLimitSeconds !== undefined

@@ -3,6 +3,7 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
 import type { PreparedStudy, StudyEngine, StudyHandlers, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
+import { StopFlag } from "./stop-flag.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
 
 /**
@@ -10,13 +11,23 @@ import type { FromWorker, ToWorker } from "./thread-worker.js";
  * at a time; a thread that dies mid-task (out of memory) is replaced and its task retried once, then reported
  * as an error. Results arrive in completion order; a study orders them by key, so the number of threads
  * changes the speed, never the results. One run at a time per engine.
+ *
+ * Cancel stops the solves under way: each task goes with a StopFlag, raised on abort; the run rejects once every
+ * busy thread has answered (a "cancelled" result, not delivered) — or has been terminated after STOP_GRACE_MS.
  */
+
+/** How long a cancelled run waits for its threads' solves to stop before it terminates those threads. */
+const STOP_GRACE_MS = 5_000;
 
 interface Slot {
   worker: Worker;
   /** the run whose study this thread holds */
   run?: number;
   task?: StudyTask;
+  /** raised to stop the task's solve */
+  stop?: StopFlag;
+  /** called when the thread answers (or exits): a cancelled run waits for it */
+  answered?: () => void;
 }
 
 interface Run {
@@ -47,19 +58,25 @@ export class ThreadEngine implements StudyEngine {
     if (tasks.length === 0) return;
     try {
       await new Promise<void>((resolve, reject) => {
+        /** once set, nothing more is delivered nor fed */
         let settled = false;
-        const finish = (error?: unknown) => {
-          if (settled) return;
-          settled = true;
+        const end = (error?: unknown) => {
           signal?.removeEventListener("abort", onAbort);
           this.current = undefined;
           if (error === undefined) resolve();
           else reject(error);
         };
+        const finish = (error?: unknown) => {
+          if (settled) return;
+          settled = true;
+          end(error);
+        };
         const onAbort = () => {
-          // a blocking solve cannot be interrupted from here: the threads go, new ones start on the next run
-          finish(signal!.reason ?? new DOMException("the study was cancelled", "AbortError"));
-          void this.close();
+          if (settled) return;
+          settled = true;
+          this.current = undefined; // a thread that answers or dies now is neither delivered nor retried
+          const reason = signal!.reason ?? new DOMException("the study was cancelled", "AbortError");
+          void this.stopSolves().then(() => end(reason));
         };
         signal?.addEventListener("abort", onAbort, { once: true });
         const run: Run = {
@@ -93,12 +110,35 @@ export class ThreadEngine implements StudyEngine {
   /** Gives the slot's thread the run's next task (or `task`, a retry). */
   private feed(slot: Slot, run: Run, task = run.next < run.tasks.length ? run.tasks[run.next++] : undefined) {
     slot.task = task;
+    slot.stop = undefined;
     if (!task) return;
     if (slot.run !== run.id) {
       slot.worker.postMessage({ type: "study", run: run.id, study: run.study } satisfies ToWorker);
       slot.run = run.id;
     }
-    slot.worker.postMessage({ type: "task", run: run.id, task } satisfies ToWorker);
+    slot.stop = new StopFlag();
+    slot.worker.postMessage({ type: "task", run: run.id, task, stop: slot.stop.buffer } satisfies ToWorker);
+  }
+
+  /** Stops the solves under way and waits for their threads to answer; a thread that does not is terminated. */
+  private async stopSolves(): Promise<void> {
+    const busy = this.slots.filter((slot): slot is Slot => slot?.stop !== undefined);
+    const answers = busy.map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          slot.answered = resolve;
+          slot.stop!.raise();
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_GRACE_MS);
+    });
+    await Promise.race([Promise.all(answers), late]);
+    clearTimeout(timer);
+    const stuck = busy.filter((slot) => slot.stop !== undefined);
+    for (const slot of stuck) this.slots[this.slots.indexOf(slot)] = undefined;
+    await Promise.all(stuck.map((slot) => stopWorker(slot.worker)));
   }
 
   private slot(index: number): Slot {
@@ -108,11 +148,17 @@ export class ThreadEngine implements StudyEngine {
     const slot: Slot = { worker };
     this.slots[index] = slot;
     worker.on("message", (message: FromWorker) => {
+      slot.stop = undefined;
+      const answered = slot.answered;
+      slot.answered = undefined;
+      answered?.();
       const run = this.current;
       if (run && message.run === run.id) run.deliver(slot, message.result);
     });
     worker.on("error", () => {}); // the exit that follows is handled below
     worker.on("exit", () => {
+      slot.stop = undefined;
+      slot.answered?.();
       if (this.slots[index] !== slot) return; // closed on purpose
       this.slots[index] = undefined;
       const run = this.current;

@@ -6,6 +6,8 @@ import type { Studies } from "../store/studies.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
 import { DEFAULT_LOCK, DEFAULT_QUEUE, type LockSettings, type StudyJob, redisConnection } from "./queue.js";
+import { watchStudyStatus } from "./status-watch.js";
+import { StopFlag } from "./stop-flag.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
 
 /**
@@ -14,7 +16,8 @@ import type { FromWorker, ToWorker } from "./thread-worker.js";
  * acknowledges the job. Prepared studies are read once per study and kept (a few at a time).
  *
  * What a job meets: a study that is no longer queued or running (cancelled, or deleted) — dropped without a
- * solve; a task that has a result already (executed before a restart) — acknowledged without a solve.
+ * solve, or, when that happens during the solve, the solve is stopped and the job dropped; a task that has a
+ * result already (executed before a restart) — acknowledged without a solve.
  */
 
 export interface QueueWorkerOptions {
@@ -26,6 +29,8 @@ export interface QueueWorkerOptions {
   lock?: Partial<LockSettings>;
   /** names this worker in the store's result rows and in BullMQ (default host:pid) */
   name?: string;
+  /** how often the status of a study whose task is solving is read, to stop the solve on cancel (default 1 s) */
+  statusCheckSeconds?: number;
 }
 
 export interface QueueWorker {
@@ -44,6 +49,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const lock = { ...DEFAULT_LOCK, ...options.lock };
   const threads = new SolverThreads(Math.max(1, options.concurrency ?? 1));
   const prepared = new Map<string, Promise<PreparedStudy>>();
+  const statusCheckMs = (options.statusCheckSeconds ?? 1) * 1000;
   let stored = 0;
 
   const studyOf = (studyId: string): Promise<PreparedStudy> => {
@@ -67,7 +73,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (status !== "queued" && status !== "running") return "dropped: the study is not running";
     if (await options.studies.hasResult(studyId, sample, option)) return "done before";
     const task: StudyTask = { sample, option, assignments };
-    const result = await threads.execute(studyId, await studyOf(studyId), task);
+    // a cancel while the task solves stops the solve: the task's result is not stored
+    const stop = new StopFlag();
+    const unwatch = watchStudyStatus(options.studies, studyId, statusCheckMs, () => stop.raise());
+    let result: TaskResult;
+    try {
+      result = await threads.execute(studyId, await studyOf(studyId), task, stop);
+    } finally {
+      unwatch();
+    }
+    if (stop.raised) return "dropped: the study stopped during the solve";
     if (await options.studies.saveResult(studyId, result, name)) stored++;
     return "stored";
   };
@@ -120,7 +135,7 @@ class SolverThreads {
 
   constructor(readonly size: number) {}
 
-  async execute(studyId: string, study: PreparedStudy, task: StudyTask): Promise<TaskResult> {
+  async execute(studyId: string, study: PreparedStudy, task: StudyTask, stop: StopFlag): Promise<TaskResult> {
     const slot = await this.acquire();
     let number = this.numbers.get(studyId);
     if (number === undefined) {
@@ -128,7 +143,7 @@ class SolverThreads {
       this.numbers.set(studyId, number);
     }
     try {
-      return await slot.execute(number, study, task);
+      return await slot.execute(number, study, task, stop);
     } finally {
       if (slot.alive) this.release(slot);
       else {
@@ -189,7 +204,7 @@ class Slot {
     });
   }
 
-  execute(number: number, study: PreparedStudy, task: StudyTask): Promise<TaskResult> {
+  execute(number: number, study: PreparedStudy, task: StudyTask, stop: StopFlag): Promise<TaskResult> {
     if (!this.alive) return Promise.reject(new Error("the solver thread stopped"));
     if (!this.known.has(number)) {
       this.thread.postMessage({ type: "study", run: number, study } satisfies ToWorker);
@@ -197,7 +212,7 @@ class Slot {
     }
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.thread.postMessage({ type: "task", run: number, task } satisfies ToWorker);
+      this.thread.postMessage({ type: "task", run: number, task, stop: stop.buffer } satisfies ToWorker);
     });
   }
 

@@ -5,6 +5,7 @@ import { assignAt, numbersAt, parseScenarioPath, ScenarioPathError } from "../..
 import type { PreparedStudy, StudyTask, TaskResult } from "../../src/study/contract.js";
 import { createTaskExecutor, MemoryResultCache } from "../../src/study/execute.js";
 import { ThreadEngine } from "../../src/study/thread-engine.js";
+import { cpuSecondsDuring, slowStudy } from "../fixtures/slow-study.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 
 const tiny = () => parseScenarioText(TINY_SCENARIO, "tiny.yaml", builtinResolver);
@@ -183,6 +184,37 @@ describe("the in-process engine", { timeout: 600_000 }, () => {
     });
     await expect(running).rejects.toMatchObject({ name: "AbortError" });
     expect(seen).toBe(2);
+    await engine.close();
+  });
+
+  it("stops the solve under way on cancel; the engine then runs the next study", async () => {
+    const { prepared, tasks } = await slowStudy("cancel-mid-solve");
+    const engine = new ThreadEngine({ threads: 1 });
+    const controller = new AbortController();
+    let heard = 0;
+    const running = engine.run(prepared, tasks, { onResult: () => void heard++, signal: controller.signal });
+    // a few seconds into a solve of minutes
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(heard).toBe(0);
+    const cancelled = performance.now();
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ name: "AbortError" });
+    // the run ends once the solve has stopped: well within the grace after which a thread is terminated
+    expect((performance.now() - cancelled) / 1000).toBeLessThan(4);
+    expect(heard).toBe(0);
+    // nothing solves on in the background
+    expect(await cpuSecondsDuring(1500)).toBeLessThan(0.5);
+    // the same thread takes the next run
+    const study: PreparedStudy = {
+      id: "after-cancel",
+      options: [{ id: "tiny", label: "Tiny", scenario: await tiny() }],
+      solver: {},
+    };
+    const results: TaskResult[] = [];
+    await engine.run(study, [{ sample: 0, option: "tiny", assignments: [] }], {
+      onResult: (r) => void results.push(r),
+    });
+    expect(results.map((r) => r.status)).toEqual(["optimal"]);
     await engine.close();
   });
 });

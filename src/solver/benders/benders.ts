@@ -85,7 +85,7 @@ export class BendersEngine {
     const targetGap = options.mipRelGap ?? 1e-4;
     const { sign } = this.split;
     const program = this.built.program;
-    const stopped = () => options.signal?.aborted === true;
+    const stopped = () => options.signal?.aborted === true || options.shouldStop?.() === true;
     const shouldStop = () => stopped();
 
     let incumbent: { value: number; x: Float64Array; theta: Float64Array } | undefined;
