@@ -27,15 +27,20 @@ export interface YearResult {
 type Model = ReturnType<Highs["createModel"]>;
 
 /**
- * One year's flow subproblem, kept as a persistent HiGHS LP so that each master point only changes its row
- * bounds and the simplex restarts from the last basis. An infeasible point is answered by a phase-1 LP (every
- * row elastic, violation minimised) whose duals give the feasibility cut.
+ * One year's flow subproblem, kept as a persistent HiGHS LP so that each master point only changes its bounds
+ * and the simplex restarts from the last basis. The per-flow linking rows x ≤ ub·a hold one flow each: the LP
+ * takes them as that flow's column bound (a third of the rows it would otherwise carry), and the cut charges
+ * the flow's reduced profit to them as if they were rows. An infeasible point is answered by a phase-1 LP
+ * (every row elastic, violation minimised) whose duals give the feasibility cut.
  */
 export class YearSubproblem {
   private readonly model: Model;
   private phaseOne: Model | undefined;
+  /** the part's rows that stay rows of the LP (all but the per-flow linking rows), in part positions */
+  private readonly lpRows: Int32Array;
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
+  private readonly colUpper: Float64Array;
   private readonly scratch: Float64Array;
 
   constructor(
@@ -43,23 +48,35 @@ export class YearSubproblem {
     readonly part: YearPart,
     numProgramCols: number,
   ) {
-    this.model = createLp(highs, part, part.cost, false);
-    this.lower = new Float64Array(part.rows.length);
-    this.upper = new Float64Array(part.rows.length);
+    this.lpRows = rowsKeptInLp(part);
+    this.model = createLp(highs, part, this.lpRows, part.cost, false);
+    this.lower = new Float64Array(this.lpRows.length);
+    this.upper = new Float64Array(this.lpRows.length);
+    this.colUpper = new Float64Array(part.cols.length);
     this.scratch = new Float64Array(numProgramCols);
   }
 
   /** Solves the year at the master point `x` (program positions) and returns the cut of its dual. */
   solve(x: Float64Array): YearResult {
-    const { part } = this;
-    for (let i = 0; i < part.rows.length; i++) {
+    const { part, lpRows } = this;
+    const shiftOf = (i: number) => {
       let shift = 0;
       for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++)
         shift += part.masterValue[k]! * x[part.masterCol[k]!]!;
-      this.lower[i] = part.rowLower[i]! - shift;
-      this.upper[i] = part.rowUpper[i]! - shift;
+      return shift;
+    };
+    lpRows.forEach((i, r) => {
+      const shift = shiftOf(i);
+      this.lower[r] = part.rowLower[i]! - shift;
+      this.upper[r] = part.rowUpper[i]! - shift;
+    });
+    for (let c = 0; c < part.cols.length; c++) {
+      const link = part.linkRow[c]!;
+      const bound = link >= 0 ? (part.rowUpper[link]! - shiftOf(link)) / part.linkCoef[c]! : part.upper[c]!;
+      // a tiny negative bound is an allocation at 0 read with rounding noise
+      this.colUpper[c] = Math.max(0, Math.min(part.upper[c]!, bound));
     }
-    const status = solveLp(this.highs, this.model, this.lower, this.upper);
+    const status = solveLp(this.highs, this.model, this.lower, this.upper, this.colUpper);
     if (status === "optimal") {
       const solution = this.model.getSolution();
       const y = Float64Array.from(solution.colValue);
@@ -67,15 +84,24 @@ export class YearSubproblem {
         feasible: true,
         value: this.model.getObjectiveValue(),
         y,
-        cut: this.cutOf(Float64Array.from(solution.rowDual), part.cost, false),
+        cut: this.cutOf(this.partDuals(solution.rowDual), part.cost, false),
       };
     }
-    this.phaseOne ??= createLp(this.highs, part, new Float64Array(part.cols.length), true);
-    if (solveLp(this.highs, this.phaseOne, this.lower, this.upper) !== "optimal")
+    this.phaseOne ??= createLp(this.highs, part, lpRows, new Float64Array(part.cols.length), true);
+    if (solveLp(this.highs, this.phaseOne, this.lower, this.upper, this.colUpper) !== "optimal")
       throw new Error(`the phase-1 LP of year ${part.t} did not solve`);
-    const duals = Float64Array.from(this.phaseOne.getSolution().rowDual);
+    const duals = this.partDuals(this.phaseOne.getSolution().rowDual);
     const cut = this.cutOf(duals, new Float64Array(part.cols.length), true);
     return { feasible: false, value: Number.NEGATIVE_INFINITY, y: new Float64Array(0), cut };
+  }
+
+  /** The LP's row duals in part positions (the linking rows, bounds in the LP, get theirs in cutOf). */
+  private partDuals(lpDuals: ArrayLike<number>): Float64Array {
+    const pi = new Float64Array(this.part.rows.length);
+    this.lpRows.forEach((i, r) => {
+      pi[i] = lpDuals[r]!;
+    });
+    return pi;
   }
 
   /**
@@ -145,36 +171,53 @@ export function cutValue(cut: Cut, x: Float64Array): number {
   return value;
 }
 
-/** The year's LP (maximise); with `elastic`, each row also gets a +1 and a -1 slack costing 1 per unit. */
-function createLp(highs: Highs, part: YearPart, cost: Float64Array, elastic: boolean): Model {
+/** The rows of a part the LP keeps: all but the linking rows that bound a single flow (those become bounds). */
+function rowsKeptInLp(part: YearPart): Int32Array {
+  const asBound = new Uint8Array(part.rows.length);
+  part.linkRow.forEach((i, c) => {
+    if (i < 0) return;
+    const single = part.start[i + 1]! - part.start[i]! === 1 && part.local[part.start[i]!] === c;
+    if (single && !Number.isFinite(part.rowLower[i]!)) asBound[i] = 1;
+    else throw new Error(`linking row ${part.rows[i]} does not bound one flow from above`);
+  });
+  const kept: number[] = [];
+  for (let i = 0; i < part.rows.length; i++) if (!asBound[i]) kept.push(i);
+  return Int32Array.from(kept);
+}
+
+/**
+ * The year's LP over the rows `lpRows` (maximise); with `elastic`, each row also gets a +1 and a -1 slack
+ * costing 1 per unit.
+ */
+function createLp(
+  highs: Highs,
+  part: YearPart,
+  lpRows: Int32Array,
+  cost: Float64Array,
+  elastic: boolean,
+): Model {
   const n = part.cols.length;
-  const m = part.rows.length;
+  const m = lpRows.length;
   const numCols = elastic ? n + 2 * m : n;
   const colCost = new Float64Array(numCols);
   colCost.set(cost);
+  if (elastic) colCost.fill(-1, n);
   const colUpper = new Float64Array(numCols).fill(Number.POSITIVE_INFINITY);
   colUpper.set(part.upper);
-  let starts = part.start;
-  let indices = part.local;
-  let values = part.value;
-  if (elastic) {
-    colCost.fill(-1, n);
-    const s: number[] = [0];
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (let i = 0; i < m; i++) {
-      for (let k = part.start[i]!; k < part.start[i + 1]!; k++) {
-        idx.push(part.local[k]!);
-        val.push(part.value[k]!);
-      }
-      idx.push(n + 2 * i, n + 2 * i + 1);
-      val.push(1, -1);
-      s.push(idx.length);
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  lpRows.forEach((i, r) => {
+    for (let k = part.start[i]!; k < part.start[i + 1]!; k++) {
+      indices.push(part.local[k]!);
+      values.push(part.value[k]!);
     }
-    starts = Int32Array.from(s);
-    indices = Int32Array.from(idx);
-    values = Float64Array.from(val);
-  }
+    if (elastic) {
+      indices.push(n + 2 * r, n + 2 * r + 1);
+      values.push(1, -1);
+    }
+    starts.push(indices.length);
+  });
   const model = highs.createModel({
     numCols,
     numRows: m,
@@ -183,9 +226,16 @@ function createLp(highs: Highs, part: YearPart, cost: Float64Array, elastic: boo
     colCost,
     colLower: new Float64Array(numCols),
     colUpper,
-    rowLower: part.rowLower,
-    rowUpper: part.rowUpper,
-    matrix: { format: "csr", numRows: m, numCols, starts, indices, values },
+    rowLower: Float64Array.from(lpRows, (i) => part.rowLower[i]!),
+    rowUpper: Float64Array.from(lpRows, (i) => part.rowUpper[i]!),
+    matrix: {
+      format: "csr",
+      numRows: m,
+      numCols,
+      starts: Int32Array.from(starts),
+      indices: Int32Array.from(indices),
+      values: Float64Array.from(values),
+    },
     integrality: new Int32Array(numCols),
   });
   model.options.set({ output_flag: false });
@@ -197,9 +247,16 @@ function solveLp(
   model: Model,
   lower: Float64Array,
   upper: Float64Array,
+  colUpper: Float64Array,
 ): "optimal" | "infeasible" {
   if (lower.length > 0)
     model.changeRowsBounds({ kind: "range", from: 0, to: lower.length - 1 }, lower, upper);
+  if (colUpper.length > 0)
+    model.changeColsBounds(
+      { kind: "range", from: 0, to: colUpper.length - 1 },
+      new Float64Array(colUpper.length),
+      colUpper,
+    );
   const status = model.run().modelStatus;
   const codes = highs.constants.modelStatus;
   if (status === codes.optimal) return "optimal";
