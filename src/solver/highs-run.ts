@@ -44,6 +44,20 @@ export function toModelData(highs: Highs, program: MathProgram): ModelData {
 
 const isMip = (program: MathProgram) => program.integrality.some((v) => v !== 0);
 
+/**
+ * RINS and RENS solve sub-MIPs at the root to find incumbents. On small MIPs the search proves the optimum in a
+ * few nodes anyway and those sub-MIPs cost more than the rest of the solve: off below this many integer columns
+ * (the Alfa case, 79, solves about twice as fast with the same optima; at 424, a car-group network, they find
+ * the better incumbents; docs/benchmarks.md). A search setting only: the optimum and its proof do not change.
+ */
+export const SUB_MIP_HEURISTICS_MIN_INTEGERS = 300;
+
+function integerColumns(program: MathProgram): number {
+  let count = 0;
+  for (const v of program.integrality) if (v !== 0) count++;
+  return count;
+}
+
 export function runHighs(highs: Highs, program: MathProgram, controls: RunControls = {}): Solution {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
@@ -62,6 +76,8 @@ export function runHighs(highs: Highs, program: MathProgram, controls: RunContro
   const model = highs.createModel(toModelData(highs, program));
   try {
     model.options.set({ output_flag: false, mip_rel_gap: controls.mipRelGap ?? 1e-4 });
+    if (integerColumns(program) < SUB_MIP_HEURISTICS_MIN_INTEGERS)
+      model.options.set({ mip_heuristic_run_rins: false, mip_heuristic_run_rens: false });
     if (controls.timeLimitSeconds !== undefined) model.options.set("time_limit", controls.timeLimitSeconds);
     let status = model.run(callbacks(highs, controls, seconds)).modelStatus;
     if (status === highs.constants.modelStatus.unboundedOrInfeasible) {
