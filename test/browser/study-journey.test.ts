@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StudyReport } from "../../src/study/report.js";
 import { screenshot, worldForFile } from "./harness.js";
+import { alfaStudySpec } from "./study-specs.js";
 
 /**
  * The study page: a small study of two Alfa options is started from the page, its progress followed over
@@ -10,23 +11,12 @@ import { screenshot, worldForFile } from "./harness.js";
 
 const world = worldForFile();
 
-const STUDY = `portello: 1
-id: browser-study
-question: Does a dual-sourced Belvidere beat Italy when the dollar moves?
-headline: { answer: "yes", against: "no" }
-seed: 11
-options:
-  - { id: italy, scenario: "builtin:alfa/italy-more-shifts", answer: "no" }
-  - { id: belvidere, scenario: "builtin:alfa/reopen-belvidere-multi-source", answer: "yes" }
-parameters:
-  - id: dollar
-    label: euros per dollar
-    path: "fx.USD"
-    distribution: { kind: uniform, min: 0.78, max: 0.96 }
-    cite: { assumption: "a wide range around the case's 0.87, for the test" }
-methods:
-  monteCarlo: { samples: 8 }
-`;
+const STUDY = alfaStudySpec({
+  id: "browser-study",
+  question: "Does a dual-sourced Belvidere beat Italy when the dollar moves?",
+  parameters: ["dollar"],
+  methods: "{ monteCarlo: { samples: 8 } }",
+});
 
 describe("the study page", () => {
   it("starts a study, shows its progress, then the win probability, histograms and samples", async () => {

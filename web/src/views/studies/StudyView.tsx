@@ -11,6 +11,7 @@ import { money } from "../../lib/format.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
 import { Histograms, Tornado } from "./charts.js";
+import { GridSweep } from "./grid.js";
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
@@ -201,6 +202,7 @@ function ReportBody({ r }: { r: StudyReport }) {
           />
         </section>
       )}
+      {r.grid && <GridSweep report={r} label={label} color={color} value={value} />}
       {r.breakEvens && (
         <section className="panel" aria-label="Break-evens">
           <h2>Break-evens</h2>
