@@ -1,9 +1,4 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { ResolvedScenario } from "../domain/load.js";
 import {
   FINISHED_STATUSES,
@@ -12,8 +7,9 @@ import {
   type RunOutcome,
   type Store,
 } from "../store/types.js";
-import { stopWorker } from "../solver/worker-thread.js";
-import type { RunWorkerInput, RunWorkerMessage } from "./run-worker.js";
+import { RunExecution, reasonOf } from "./run-execution.js";
+import type { RunQueue } from "./run-queue.js";
+import type { RunWorkerInput } from "./run-worker.js";
 import type { RunOptions } from "./schemas.js";
 
 /** What subscribers of a run hear: each progress entry once it is stored, then the end. */
@@ -37,25 +33,17 @@ export interface Lease {
   seconds: number;
 }
 
-/** Progress is written in batches at most this often: solvers report many times a second. */
-const FLUSH_MS = 200;
-
-interface Active {
-  worker?: Worker;
-  buffer: Omit<ProgressEntry, "seq" | "at">[];
-  flushTimer?: NodeJS.Timeout;
-  /** writes of this run, chained so the log keeps its order */
-  writes: Promise<unknown>;
-  settled: boolean;
-}
-
 /**
  * Executes runs in worker threads, a few at a time, and records everything in the store: a run survives its
  * client going away, can be cancelled (the worker is terminated) and reports progress to any subscriber.
+ *
+ * With a run queue (serve --redis) a run is not executed here: it is recorded as held by the queue (no server's
+ * lease) and any `portello worker` executes it, writing the same rows; this server then hears of it through the
+ * store, like any other server sharing the database.
  */
 export class RunManager {
   private readonly queue: { runId: string; input: RunWorkerInput }[] = [];
-  private readonly active = new Map<string, Active>();
+  private readonly active = new Map<string, RunExecution>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private running = 0;
   private leaseTimer?: NodeJS.Timeout;
@@ -65,6 +53,8 @@ export class RunManager {
     private readonly maxConcurrent = Math.max(1, availableParallelism() - 1),
     /** without one, runs carry no lease (a store only this process uses) */
     private readonly lease?: Lease,
+    /** where runs go instead of this process's threads (serve --redis) */
+    private readonly runQueue?: RunQueue,
   ) {}
 
   /**
@@ -100,6 +90,7 @@ export class RunManager {
     options: RunOptions,
     rerunOf?: string,
   ): Promise<Run> {
+    const runQueue = this.runQueue;
     const run = await this.store.createRun({
       scenarioId,
       versionNumber,
@@ -107,9 +98,20 @@ export class RunManager {
       options,
       bases: resolved.bases,
       ...(rerunOf ? { rerunOf } : {}),
-      ...(this.lease ? { lease: this.lease } : {}),
+      ...(runQueue ? { queue: runQueue.name } : this.lease ? { lease: this.lease } : {}),
     });
-    this.active.set(run.id, { buffer: [], writes: Promise.resolve(), settled: false });
+    if (runQueue) {
+      // the worker resolves the same scenario from the store: the version and the bases recorded with the run
+      await this.store.appendProgress(run.id, [{ kind: "status", data: { status: "queued" } }]);
+      await runQueue.add(run.id).catch(async (error) => {
+        await this.settle(run.id, {
+          status: "failed",
+          failureReason: `could not be queued: ${reasonOf(error)}`,
+        });
+      });
+      return run;
+    }
+    this.active.set(run.id, this.execution(run.id));
     this.queue.push({ runId: run.id, input: { scenario: resolved.scenario, options } });
     this.log(run.id, "status", { status: "queued" });
     this.pump();
@@ -125,8 +127,10 @@ export class RunManager {
     if (queued >= 0) this.queue.splice(queued, 1);
     // settle first: the worker's exit must not be mistaken for a crash
     const settled = this.settle(runId, { status: "cancelled" });
-    await stopWorker(active?.worker);
+    await active?.stop();
     await settled;
+    // a job still waiting goes; the worker holding one sees the run cancelled in the store and stops its solve
+    await this.runQueue?.remove(runId);
     return withoutPlan(await this.store.getRun(runId));
   }
 
@@ -140,28 +144,27 @@ export class RunManager {
     };
   }
 
-  /** Stops every worker; their runs are recorded as failed, so none is left looking alive. */
+  /** Stops every worker; their runs are recorded as failed, so none is left looking alive. Queued runs stay queued. */
   async shutdown(): Promise<void> {
     clearInterval(this.leaseTimer);
     this.queue.length = 0;
     await Promise.all(
       [...this.active.entries()].map(async ([runId, active]) => {
         const settled = this.settle(runId, { status: "failed", failureReason: SHUTDOWN_REASON });
-        await stopWorker(active.worker);
+        await active.stop();
         await settled;
       }),
     );
+    await this.runQueue?.close();
   }
 
   /** The store already has this run's outcome (another server cancelled it): stop solving, record nothing. */
   private async stopFinishedElsewhere(runId: string): Promise<void> {
     const active = this.active.get(runId);
     if (!active || active.settled) return;
-    active.settled = true; // the store has the outcome: nothing more is written for this run
-    clearTimeout(active.flushTimer);
     const queued = this.queue.findIndex((q) => q.runId === runId);
     if (queued >= 0) this.queue.splice(queued, 1);
-    await stopWorker(active.worker);
+    await active.abandon();
     this.active.delete(runId);
     await this.emitEnd(runId);
   }
@@ -186,37 +189,9 @@ export class RunManager {
       this.active.delete(runId); // cancelled meanwhile (here or through another server)
       return;
     }
-    this.log(runId, "status", { status: "running" });
-    const started = performance.now();
-    const worker = new Worker(workerEntry(), { workerData: input });
-    active.worker = worker;
-    await new Promise<void>((resolve) => {
-      worker.on("message", (message: RunWorkerMessage) => {
-        if (message.type === "progress") this.log(runId, "progress", message.data);
-        else if (message.type === "done") {
-          const timings = { solve: message.seconds, total: (performance.now() - started) / 1000 };
-          // an infeasible scenario is an answer; a solver error is not, though its plan is kept for inspection
-          const broken = (message.plan as { status?: string } | null)?.status === "error";
-          const outcome: RunOutcome = broken
-            ? { status: "failed", plan: message.plan, timings, failureReason: "the solver reported an error" }
-            : { status: "succeeded", plan: message.plan, timings };
-          this.settle(runId, outcome).finally(resolve);
-        } else this.settle(runId, { status: "failed", failureReason: message.message }).finally(resolve);
-      });
-      worker.on("error", (error) => {
-        this.settle(runId, {
-          status: "failed",
-          failureReason: `the solver crashed: ${reasonOf(error)}`,
-        }).finally(resolve);
-      });
-      worker.on("exit", (code) => {
-        const reason = `the solver stopped unexpectedly (exit code ${code})`;
-        this.settle(runId, { status: "failed", failureReason: reason }).finally(resolve);
-      });
-    });
-    // the outcome is recorded: its exit on terminate is no news (and must not reach a store being closed)
-    worker.removeAllListeners("exit");
-    await stopWorker(worker);
+    active.log("status", { status: "running" });
+    await active.solve(input);
+    if (this.active.get(runId) === active) this.active.delete(runId);
   }
 
   /** Records the outcome once: the first of done, error, exit, cancel or shutdown wins. */
@@ -227,41 +202,20 @@ export class RunManager {
       if (await this.store.finishRun(runId, outcome)) await this.emitEnd(runId);
       return;
     }
-    if (active.settled) return active.writes.then(() => undefined);
-    const detail = outcome.failureReason ? { failureReason: outcome.failureReason } : {};
-    this.log(runId, "status", { status: outcome.status, ...detail });
-    active.settled = true; // the outcome is the log's last line: a finished run's log never grows
-    const done = this.flush(runId).then(async () => {
-      if (await this.store.finishRun(runId, outcome)) await this.emitEnd(runId);
+    await active.settle(outcome).finally(() => {
+      if (this.active.get(runId) === active) this.active.delete(runId);
     });
-    active.writes = done.catch(() => {});
-    await done.finally(() => this.active.delete(runId));
+  }
+
+  private execution(runId: string): RunExecution {
+    return new RunExecution(this.store, runId, {
+      onStored: (entry) => this.emit(runId, { type: "progress", entry }),
+      onEnd: () => this.emitEnd(runId),
+    });
   }
 
   private log(runId: string, kind: string, data: Record<string, unknown>): void {
-    const active = this.active.get(runId);
-    if (!active || active.settled) return;
-    active.buffer.push({ kind, data });
-    active.flushTimer ??= setTimeout(() => void this.flush(runId), FLUSH_MS);
-  }
-
-  private flush(runId: string): Promise<unknown> {
-    const active = this.active.get(runId);
-    if (!active) return Promise.resolve();
-    clearTimeout(active.flushTimer);
-    active.flushTimer = undefined;
-    const batch = active.buffer.splice(0);
-    active.writes = active.writes.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        const stored = await this.store.appendProgress(runId, batch);
-        for (const entry of stored) this.emit(runId, { type: "progress", entry });
-      } catch (error) {
-        // a lost progress line must not lose the run's outcome
-        console.error(`portello: could not record progress of run ${runId}: ${reasonOf(error)}`);
-      }
-    });
-    return active.writes;
+    this.active.get(runId)?.log(kind, data);
   }
 
   private async emitEnd(runId: string): Promise<void> {
@@ -277,23 +231,4 @@ export class RunManager {
 export function withoutPlan(run: Run & { plan?: unknown }): Run {
   const { plan: _plan, ...rest } = run;
   return rest;
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * The worker's entry: compiled JavaScript next to this module in dist/; from source (tsx, vitest) a tiny
- * bootstrap that registers tsx's loader inside the thread first, since Node 20 does not apply a parent's
- * loader hooks to a worker's entry file.
- */
-function workerEntry(): URL {
-  const js = new URL("./run-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(js))) return js;
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const api = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href;
-  const source = new URL("./run-worker.ts", import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(source)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }

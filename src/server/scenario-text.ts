@@ -50,6 +50,22 @@ export async function resolveStoredVersion(
   return { version, resolved };
 }
 
+/**
+ * A run's scenario resolved on the bases it recorded. `changed` names the bases that resolve differently now
+ * (e.g. a built-in updated with Portello); empty when the run's scenario is had exactly.
+ */
+export async function resolveRunScenario(
+  store: Store,
+  run: { scenarioId: string; versionNumber: number; bases: readonly ResolvedBase[] },
+): Promise<{ resolved: ResolvedScenario; changed: string[] }> {
+  const { resolved } = await resolveStoredVersion(store, run.scenarioId, run.versionNumber, run.bases);
+  const changed = resolved.bases
+    .filter((b, i) => b.contentHash !== run.bases[i]?.contentHash)
+    .map((b) => `'${b.label}'`);
+  if (changed.length === 0 && resolved.bases.length !== run.bases.length) changed.push("chain");
+  return { resolved, changed };
+}
+
 export async function parseStoredScenario(
   store: Store,
   content: string | Uint8Array,

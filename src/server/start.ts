@@ -15,6 +15,7 @@ import {
   serverOptions,
 } from "./connections.js";
 import { type AuthMode, isLoopback } from "./auth.js";
+import { RunQueue } from "./run-queue.js";
 import { DEFAULT_LEASE_SECONDS, RESTART_REASON, RunManager } from "./runs.js";
 import { StudyManager } from "./studies.js";
 
@@ -30,9 +31,11 @@ export interface ServeOptions {
   limits?: Partial<ConnectionLimits>;
   /** how long a run's lease holds without renewal (default 30 s): see runs.ts */
   leaseSeconds?: number;
-  /** a Redis for the study queue: studies' tasks go to `portello worker` processes (needs PostgreSQL) */
+  /**
+   * a Redis for the queues: studies' tasks and runs go to `portello worker` processes (needs PostgreSQL)
+   */
   redisUrl?: string;
-  /** the queue's name (default portello-studies) */
+  /** the study queue's name (default portello-studies); runs go to the queue named `<queue>-runs` */
   queue?: string;
 }
 
@@ -45,7 +48,7 @@ export interface RunningServer {
   interruptedRuns: string[];
   /** unfinished studies this server took over at its start (their tasks with results are not solved again) */
   resumedStudies: string[];
-  /** where studies' tasks run: "threads" (this process) or "bullmq" (portello worker processes) */
+  /** where studies' tasks and runs execute: "threads" (this process) or "bullmq" (portello worker processes) */
   studyEngine: string;
   close(): Promise<void>;
 }
@@ -85,7 +88,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const interruptedRuns = await store.markInterruptedRuns(RESTART_REASON, shared);
   await seedBuiltinProjects(store);
   const lease = { owner: instanceId(), seconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS };
-  const runs = new RunManager(store, undefined, lease);
+  // with a queue, runs go to `portello worker` processes too: a run then belongs to the queue, not to this server
+  const runQueue = options.redisUrl
+    ? new RunQueue({ redisUrl: options.redisUrl, ...(options.queue ? { studyQueue: options.queue } : {}) })
+    : undefined;
+  const runs = new RunManager(store, undefined, lease, runQueue);
   if (shared) runs.keepLeases();
   const studies = new StudyManager(store, {
     lease,

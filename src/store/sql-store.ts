@@ -5,6 +5,7 @@ import { Studies } from "./studies.js";
 import { type SqlClient, type SqlDatabase, isoTime, json, optionalIsoTime } from "./sql.js";
 import {
   FINISHED_STATUSES,
+  QUEUE_OWNER_PREFIX,
   type NewProject,
   type NewRun,
   type NewScenario,
@@ -220,7 +221,7 @@ export class SqlStore implements Store {
       `INSERT INTO runs (id, scenario_id, version_number, solver, options, status, bases, rerun_of, owner,
                          lease_expires_at)
        VALUES ($1, $2, $3, $4, $5::jsonb, 'queued', $6::jsonb, $7, $8,
-               CASE WHEN $8::text IS NULL THEN NULL ELSE now() + make_interval(secs => $9) END) RETURNING *`,
+               CASE WHEN $8::text IS NULL OR $10 THEN NULL ELSE now() + make_interval(secs => $9) END) RETURNING *`,
       [
         randomUUID(),
         input.scenarioId,
@@ -229,8 +230,9 @@ export class SqlStore implements Store {
         JSON.stringify(input.options ?? {}),
         input.bases ? JSON.stringify(input.bases) : null,
         input.rerunOf ?? null,
-        input.lease?.owner ?? null,
+        input.queue ? `${QUEUE_OWNER_PREFIX}${input.queue}` : (input.lease?.owner ?? null),
         input.lease?.seconds ?? 0,
+        input.queue !== undefined,
       ],
     );
     return toRun(rows[0]!);
@@ -344,8 +346,9 @@ export class SqlStore implements Store {
     const rows = await this.db.query(
       `UPDATE runs SET status = 'failed', failure_reason = $1, finished_at = now()
        WHERE status IN ('queued', 'running')
-         AND (NOT $2 OR lease_expires_at IS NULL OR lease_expires_at < now()) RETURNING id`,
-      [reason, onlyExpired],
+         AND (NOT $2 OR lease_expires_at < now()
+              OR (lease_expires_at IS NULL AND (owner IS NULL OR NOT starts_with(owner, $3)))) RETURNING id`,
+      [reason, onlyExpired, QUEUE_OWNER_PREFIX],
     );
     return rows.map((r) => String(r.id));
   }

@@ -137,7 +137,15 @@ export interface NewRun {
   rerunOf?: string;
   /** the server instance that executes it, and for how long its lease holds before it must renew it */
   lease?: { owner: string; seconds: number };
+  /**
+   * Instead of a lease: the queue (serve --redis) that holds the run until a `portello worker` executes it. No
+   * server owns it, so none fails it when its own lease runs out (see QUEUE_OWNER_PREFIX).
+   */
+  queue?: string;
 }
+
+/** The owner of a run held by a queue is this prefix and the queue's name ("/" is in no host name). */
+export const QUEUE_OWNER_PREFIX = "queue/";
 
 export interface RunOutcome {
   status: Extract<RunStatus, "succeeded" | "failed" | "cancelled">;
@@ -202,7 +210,7 @@ export interface Store {
   /**
    * Marks queued or running runs failed with `reason` and returns their ids: every one (an embedded store, whose
    * folder only one process opens), or `onlyExpired`: those whose owner's lease ran out (PostgreSQL shared by
-   * several servers), and runs recorded without a lease.
+   * several servers), and runs recorded without a lease — except runs held by a queue, which no server owns.
    */
   markInterruptedRuns(reason: string, onlyExpired?: boolean): Promise<string[]>;
   /** extends the lease of the owner's unfinished runs; returns their ids (a run cancelled elsewhere is not among them) */

@@ -31,6 +31,15 @@ export interface LockSettings {
 
 export const DEFAULT_LOCK: LockSettings = { lockSeconds: 30, stalledSeconds: 15, maxStalled: 3 };
 
+/** A BullMQ worker's options for these settings (the study tasks' workers and the runs' alike). */
+export function lockOptions(lock: LockSettings) {
+  return {
+    lockDuration: lock.lockSeconds * 1000,
+    stalledInterval: lock.stalledSeconds * 1000,
+    maxStalledCount: lock.maxStalled,
+  };
+}
+
 /** Job attempts when the task itself throws (a solver thread died): then it is recorded as an error. */
 export const JOB_ATTEMPTS = 3;
 

@@ -5,7 +5,14 @@ import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
 import type { Studies } from "../store/studies.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
-import { DEFAULT_LOCK, DEFAULT_QUEUE, type LockSettings, type StudyJob, redisConnection } from "./queue.js";
+import {
+  DEFAULT_LOCK,
+  DEFAULT_QUEUE,
+  type LockSettings,
+  lockOptions,
+  redisConnection,
+  type StudyJob,
+} from "./queue.js";
 import { watchStudyStatus } from "./status-watch.js";
 import { StopFlag } from "./stop-flag.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
@@ -92,9 +99,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     connection,
     name,
     concurrency: threads.size,
-    lockDuration: lock.lockSeconds * 1000,
-    stalledInterval: lock.stalledSeconds * 1000,
-    maxStalledCount: lock.maxStalled,
+    ...lockOptions(lock),
     autorun: false,
   });
   // a job that gave up (its thread died on every attempt, or its workers died too often) still gets a result,

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_LIMITS } from "../../server/connections.js";
 import { DEFAULT_LEASE_SECONDS } from "../../server/runs.js";
+import { runQueueName } from "../../server/run-queue.js";
 import { DEFAULT_QUEUE } from "../../study/queue.js";
 import { StartRefused, startServer } from "../../server/start.js";
 import { StoreError } from "../../store/types.js";
@@ -46,9 +47,13 @@ export function registerServeCommand(program: Command): void {
     )
     .option(
       "--redis <url>",
-      "run studies on the queue in this Redis (portello worker processes execute them; needs DATABASE_URL)",
+      "run studies and runs on queues in this Redis (portello worker processes execute them; needs DATABASE_URL)",
     )
-    .option("--queue <name>", "the study queue's name (the workers' --queue)", DEFAULT_QUEUE)
+    .option(
+      "--queue <name>",
+      "the study queue's name (the workers' --queue); runs go to the queue <name>-runs",
+      DEFAULT_QUEUE,
+    )
     .action((flags: ServeFlags) => runCommand(() => serve(flags)));
 }
 
@@ -87,7 +92,7 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
   );
   if (server.studyEngine === "bullmq")
     process.stdout.write(
-      `portello: studies run on the queue "${flags.queue}": start portello worker processes\n`,
+      `portello: studies run on the queue "${flags.queue}", runs on "${runQueueName(flags.queue)}": start portello worker processes\n`,
     );
   if (server.resumedStudies.length > 0)
     process.stdout.write(`portello: ${server.resumedStudies.length} unfinished study(ies) resumed\n`);

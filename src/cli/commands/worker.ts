@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { openPostgresStore, redact } from "../../store/postgres-store.js";
 import { DEFAULT_LOCK, DEFAULT_QUEUE } from "../../study/queue.js";
 import { startQueueWorker } from "../../study/worker-process.js";
+import { startRunQueueWorker } from "../../server/run-queue-worker.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError, runCommand } from "../output.js";
 
@@ -18,16 +19,20 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")
     .description(
-      "Execute study tasks from the queue (BullMQ on Redis), storing each result in PostgreSQL; run any number, on any machine",
+      "Execute study tasks and runs from the queues (BullMQ on Redis), storing each result in PostgreSQL; run any number, on any machine",
     )
     .option("--redis <url>", "the queue's Redis, e.g. redis://queue-host:6379 (default: REDIS_URL)")
     .option("--database <url>", "the PostgreSQL database the servers use (default: DATABASE_URL)")
     .option(
       "--concurrency <n>",
-      "solver threads: tasks executed at once (one per core is the most useful)",
+      "solver threads: study tasks executed at once, and as many runs (one per core is the most useful)",
       "1",
     )
-    .option("--queue <name>", "the queue's name (the servers' --queue)", DEFAULT_QUEUE)
+    .option(
+      "--queue <name>",
+      "the study queue's name (the servers' --queue); runs come from the queue <name>-runs",
+      DEFAULT_QUEUE,
+    )
     .option(
       "--lock-seconds <s>",
       "a job's lock lasts this long without renewal: the job of a worker that died is retried by another after it",
@@ -57,19 +62,30 @@ async function work(flags: WorkerFlags): Promise<ExitCode> {
     stalledSeconds: whole(flags.stalledSeconds, "--stalled-seconds", 1, 3600),
   };
   const store = await openPostgresStore(databaseUrl);
+  const closeStore = async (error: unknown) => {
+    await store.close();
+    throw error;
+  };
   const worker = await startQueueWorker({
     redisUrl,
     studies: store.studies,
     concurrency,
     queue: flags.queue,
     lock,
+  }).catch(closeStore);
+  const runWorker = await startRunQueueWorker({
+    redisUrl,
+    store,
+    concurrency,
+    queue: flags.queue,
+    lock,
   }).catch(async (error) => {
-    await store.close();
-    throw error;
+    await worker.close();
+    return closeStore(error);
   });
   process.stdout.write(
-    `portello worker ${worker.name}: ready on queue "${flags.queue}" (${concurrency} solver thread${concurrency === 1 ? "" : "s"}); ` +
-      `results to ${redact(databaseUrl)}\n`,
+    `portello worker ${worker.name}: ready on queue "${flags.queue}" and its runs' queue "${runWorker.queue}" ` +
+      `(${concurrency} solver thread${concurrency === 1 ? "" : "s"} each); results to ${redact(databaseUrl)}\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -80,11 +96,11 @@ async function work(flags: WorkerFlags): Promise<ExitCode> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
-  // the jobs in hand finish and are stored first
-  await worker.close();
+  // the study tasks in hand finish and are stored first; runs in hand go back to the queue for another worker
+  await Promise.all([worker.close(), runWorker.close()]);
   await store.close();
   process.stdout.write(
-    `portello worker ${worker.name}: stopped after storing ${worker.stored()} result(s)\n`,
+    `portello worker ${worker.name}: stopped after storing ${worker.stored()} result(s) and ${runWorker.finished()} run(s)\n`,
   );
   return ExitCode.ok;
 }

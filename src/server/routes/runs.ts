@@ -9,7 +9,7 @@ import { HttpProblem } from "../problem.js";
 import { inRun, inScenario, visibleProjects } from "../access.js";
 import type { ApiRouter } from "../router.js";
 import { type RunEvent, type RunManager, withoutPlan } from "../runs.js";
-import { resolveStoredVersion } from "../scenario-text.js";
+import { resolveRunScenario, resolveStoredVersion } from "../scenario-text.js";
 import {
   AnyJson,
   CompareQuery,
@@ -230,12 +230,11 @@ async function pinnedScenario(store: Store, run: Run): Promise<ResolvedScenario>
       409,
       `run ${run.id} was recorded before runs kept the versions of their bases: start a new run of its scenario instead`,
     );
-  const { resolved } = await resolveStoredVersion(store, run.scenarioId, run.versionNumber, run.bases);
-  const changed = resolved.bases.filter((b, i) => b.contentHash !== run.bases![i]?.contentHash);
-  if (changed.length > 0 || resolved.bases.length !== run.bases.length)
+  const { resolved, changed } = await resolveRunScenario(store, { ...run, bases: run.bases });
+  if (changed.length > 0)
     throw new HttpProblem(
       409,
-      `run ${run.id} cannot be repeated exactly: its base ${changed.map((b) => `'${b.label}'`).join(", ") || "chain"} changed since (a built-in updated with Portello?)`,
+      `run ${run.id} cannot be repeated exactly: its base ${changed.join(", ")} changed since (a built-in updated with Portello?)`,
     );
   return resolved;
 }
