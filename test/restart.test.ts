@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bigScenarioText } from "./fixtures/big-scenario.js";
+import { api, exited } from "./fixtures/processes.js";
 
 /**
  * The real server process: kill -9 it during a run, start it again on the same data. Every acknowledged
@@ -42,25 +43,6 @@ function startServer(): Promise<{ child: ChildProcess; url: string; output: () =
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`)),
     );
   });
-}
-
-async function api(base: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
-  return res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text;
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
 }
 
 describe("portello serve, killed during a run and started again", () => {
