@@ -41,6 +41,16 @@ export interface Solution {
   solver: string;
   seconds: number;
   message?: string;
+  /** what a decomposition solver did (absent for the monolithic solvers) */
+  decomposition?: DecompositionStats;
+}
+
+/** The work of one decomposition solve: master MILP solves, LP-phase rounds and the cuts it added. */
+export interface DecompositionStats {
+  iterations: number;
+  lpIterations: number;
+  optimalityCuts: number;
+  feasibilityCuts: number;
 }
 
 /** A solver adapter: any backend that can take a MathProgram. */

@@ -1,7 +1,8 @@
 import type { BuiltModel } from "../../model/build.js";
 import { highsRuntime } from "../highs.js";
-import type { Solution, SolveOptions, SolveProgress } from "../types.js";
-import { Master } from "./master.js";
+import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
+import { Master, type MasterResult } from "./master.js";
+import { singleSourced, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
 import { type Cut, type YearResult, YearSubproblem, cutValue } from "./subproblem.js";
 
@@ -11,15 +12,18 @@ export interface BendersOptions extends SolveOptions {
   onCut?: (cut: Cut) => void;
 }
 
-/** What the last solve of an engine proved: the incumbent's value and the bound, in the program's sense. */
-export interface BendersStats {
-  iterations: number;
-  lpIterations: number;
-  optimalityCuts: number;
-  feasibilityCuts: number;
-}
+/** What the last solve of an engine did: master MILP solves, LP-phase rounds and the cuts it added. */
+export type BendersStats = DecompositionStats;
 
 const NAME = "benders";
+/** the rounding heuristic's master solve: this share of the remaining time, and a loose gap (no proof needed) */
+const HEURISTIC_SHARE = 0.15;
+const HEURISTIC_GAP = 1e-3;
+/** each master MILP of phase 2 gets this share of the time left after phase 1 (doubled when it finds nothing) */
+const MASTER_SLICE = 0.25;
+const MIN_SLICE_SECONDS = 1;
+/** PORTELLO_BENDERS_TRACE=1: one line per step on stderr (where the time goes) */
+const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
 const ABSOLUTE_GAP = 1e-6;
 /** LP phase: stop when the relaxation's bound improves by less than LP_STALL (relative) over some rounds */
@@ -85,8 +89,13 @@ export class BendersEngine {
     const targetGap = options.mipRelGap ?? 1e-4;
     const { sign } = this.split;
     const program = this.built.program;
+    const stats = this.stats;
+    Object.assign(stats, { iterations: 0, lpIterations: 0, optimalityCuts: 0, feasibilityCuts: 0 });
     const stopped = () => options.signal?.aborted === true || options.shouldStop?.() === true;
     const shouldStop = () => stopped();
+    const trace = (what: string) => {
+      if (TRACE) console.error(`[benders ${elapsed().toFixed(2)}s] ${what}`);
+    };
 
     let incumbent: { value: number; x: Float64Array; theta: Float64Array } | undefined;
     let bound = Number.POSITIVE_INFINITY;
@@ -94,6 +103,7 @@ export class BendersEngine {
     const proven = () =>
       incumbent !== undefined && (bound - incumbent.value <= ABSOLUTE_GAP || gapOf() <= targetGap);
     const report = () => {
+      trace(`incumbent ${incumbent?.value ?? "none"}, bound ${bound}`);
       if (!options.onProgress) return;
       const p: SolveProgress = { elapsedSeconds: elapsed() };
       if (incumbent) p.incumbent = sign * incumbent.value + program.objectiveOffset;
@@ -108,6 +118,7 @@ export class BendersEngine {
         x: new Float64Array(0),
         solver: NAME,
         seconds: elapsed(),
+        decomposition: { ...stats },
       };
       if (incumbent) {
         solution.x = incumbent.x;
@@ -118,14 +129,16 @@ export class BendersEngine {
         }
       }
       if (message) solution.message = message;
+      trace(`finish ${status}: ${JSON.stringify(stats)}`);
       return solution;
     };
 
     /** Evaluates every year at a master point: the cuts it gives and, when all are feasible, the plan. */
     const evaluate = (x: Float64Array) => {
+      const clock = performance.now();
       const results = this.years.map((year) => year.solve(x));
-      const feasible = results.every((r) => r.feasible);
-      return { results, feasible };
+      trace(`subproblems ${((performance.now() - clock) / 1000).toFixed(2)}s`);
+      return { results, feasible: results.every((r) => r.feasible) };
     };
     const seen = this.seenCuts;
     const addViolated = (
@@ -144,6 +157,8 @@ export class BendersEngine {
         seen.add(cutKey(cut));
         this.master.addCut(cut, k);
         options.onCut?.(cut);
+        if (cut.feasibility) stats.feasibilityCuts++;
+        else stats.optimalityCuts++;
         added++;
       });
       return added;
@@ -166,6 +181,22 @@ export class BendersEngine {
       }
       return false;
     };
+    /** A master point checked by the subproblems: a candidate plan when every year is feasible, and cuts. */
+    const check = (x: Float64Array, theta: Float64Array | undefined): number => {
+      const { results, feasible } = evaluate(x);
+      if (feasible) consider(x, results);
+      return addViolated(results, x, theta);
+    };
+    /** A master solve's point and the other improving points it found on its way (the primal heuristic). */
+    const checkAll = (result: MasterResult): number => {
+      let added = 0;
+      if (result.x && result.theta) added += check(result.x, result.theta);
+      for (const point of result.found) {
+        if (remaining() <= 0 || stopped()) break;
+        added += check(point.x, point.theta);
+      }
+      return added;
+    };
 
     // Phase 1: the LP relaxation, with in-out stabilisation (Ben-Ameur & Neto; Fischetti, Ljubić & Sinnl):
     // cuts are separated at a point between the master's LP point and a core point that trails it, which
@@ -176,6 +207,7 @@ export class BendersEngine {
     let step = IN_OUT_STEP;
     let lastBound = Number.POSITIVE_INFINITY;
     let stalls = 0;
+    let lpPoint: Float64Array | undefined;
     const lpDeadline = elapsed() + remaining() * LP_SHARE;
     for (let round = 0; round < LP_MAX_ROUNDS && this.years.length > 0; round++) {
       if (stopped() || elapsed() >= lpDeadline) break;
@@ -184,13 +216,18 @@ export class BendersEngine {
         mipRelGap: targetGap,
         shouldStop,
       });
-      this.stats.lpIterations++;
+      stats.lpIterations++;
       if (lp.status === "infeasible") return finish("infeasible");
       if (lp.status !== "optimal" || !lp.x || !lp.theta) break;
+      // the master's LP relaxes the master, which relaxes the model: its optimum is a bound already
+      bound = Math.min(bound, lp.objective);
       const point = lp.x;
+      lpPoint = point;
       core = core ? mix(core, point, 0.5) : Float64Array.from(point);
       let added = step < 1 ? addViolated(evaluate(mix(core, point, step)).results, point, lp.theta) : 0;
       if (added === 0) added = addViolated(evaluate(point).results, point, lp.theta);
+      trace(`LP round ${round}: bound ${lp.objective}, ${added} cuts`);
+      report();
       if (added === 0) break;
       const improved = lastBound - lp.objective > LP_STALL * Math.max(1, Math.abs(lp.objective));
       lastBound = lp.objective;
@@ -203,18 +240,51 @@ export class BendersEngine {
       await yieldToEvents();
     }
 
-    // Phase 2: the master MILP again and again, each point checked by the subproblems; the incumbent warm
-    // starts the next master solve.
     this.master.setIntegrality(true);
+    // An early incumbent: the LP point's allocations rounded, the master choosing states and shifts for them.
+    if (lpPoint && !stopped() && remaining() > 0) {
+      const a = this.built.variables.a;
+      for (const held of [
+        singleSourced(a, this.master, lpPoint),
+        unusedHeldAtLower(a, this.master, lpPoint),
+      ]) {
+        const restore = this.master.setBounds(held.cols, held.values, held.values);
+        let result: MasterResult;
+        try {
+          // presolve on: with the allocations held, most of the master presolves away (the point is checked
+          // by the subproblems, so this solve needs no proof)
+          result = this.master.solve({
+            timeLimitSeconds: remaining() * HEURISTIC_SHARE,
+            mipRelGap: HEURISTIC_GAP,
+            shouldStop,
+            presolve: true,
+          });
+        } finally {
+          this.master.setBounds(held.cols, restore.lower, restore.upper);
+        }
+        trace(`rounding heuristic: ${result.status}, ${result.found.length} points`);
+        if (result.status === "infeasible") continue;
+        checkAll(result);
+        report();
+        break;
+      }
+      if (proven()) return finish("optimal");
+    }
+
+    // Phase 2: the master MILP again and again, each point checked by the subproblems; the incumbent warm
+    // starts the next master solve. Each solve gets a slice of the time: a master stopped early still gives
+    // its bound and the points it found, and the next one has their cuts.
     let masterGap = Math.max(targetGap / 2, 1e-9);
+    let slice = Math.max(remaining() * MASTER_SLICE, MIN_SLICE_SECONDS);
     for (;;) {
       if (stopped()) return finish("cancelled");
       if (remaining() <= 0) return finish("time-limit");
       const result = this.master.solve(
-        { timeLimitSeconds: remaining(), mipRelGap: masterGap, shouldStop },
+        { timeLimitSeconds: Math.min(remaining(), slice), mipRelGap: masterGap, shouldStop },
         incumbent ? { x: incumbent.x, theta: incumbent.theta } : undefined,
       );
-      this.stats.iterations++;
+      stats.iterations++;
+      trace(`master MILP: ${result.status}, bound ${result.bound}, ${result.found.length} points`);
       if (result.status === "infeasible") {
         // the master relaxes the model, so this proves infeasibility, unless a plan was found before
         // (then only numerical trouble in the cuts can explain it)
@@ -224,24 +294,15 @@ export class BendersEngine {
       }
       if (result.status === "error") return finish("error", "the Benders master stopped with an error");
       bound = Math.min(bound, result.bound);
-      let added = 0;
-      if (result.x && result.theta) {
-        const { results, feasible } = evaluate(result.x);
-        if (feasible) consider(result.x, results);
-        added = addViolated(results, result.x, result.theta);
-        // the other improving points of this master solve: more cuts and candidate plans per master solve
-        for (const point of result.found) {
-          if (remaining() <= 0) break;
-          const other = evaluate(point.x);
-          if (other.feasible) consider(point.x, other.results);
-          added += addViolated(other.results, point.x, point.theta);
-        }
-      }
+      const added = checkAll(result);
       report();
       if (proven()) return finish("optimal");
       if (stopped()) return finish("cancelled");
-      if (result.status === "stopped") return finish(remaining() <= 0 ? "time-limit" : "cancelled");
-      if (added === 0) {
+      if (result.status === "stopped") {
+        if (remaining() <= 0) return finish("time-limit");
+        // stopped by its slice, not by the user: the same master again needs more time
+        if (added === 0) slice *= 2;
+      } else if (added === 0) {
         // the master's point is proven, but its own gap keeps the bound apart from the incumbent
         if (masterGap <= 1e-9) return finish("error", "the decomposition stalled above the requested gap");
         masterGap = Math.max(masterGap / 10, 1e-9);

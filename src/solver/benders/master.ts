@@ -37,6 +37,9 @@ export class Master {
   private readonly numParts: number;
   readonly numCuts = { optimality: 0, feasibility: 0 };
   private integral = false;
+  /** the current bounds of the master's program columns (explanations and heuristics change them) */
+  private readonly colLower: Float64Array;
+  private readonly colUpper: Float64Array;
   /** θ of each part is stored divided by this power of ten */
   private readonly thetaScale: number[] = [];
 
@@ -54,6 +57,8 @@ export class Master {
       columns.push(j);
     }
     this.columns = Int32Array.from(columns);
+    this.colLower = Float64Array.from(columns, (j) => program.colLower[j]!);
+    this.colUpper = Float64Array.from(columns, (j) => program.colUpper[j]!);
     this.thetaFirst = columns.length;
     this.numParts = split.years.length;
     const numCols = columns.length + split.years.length;
@@ -182,23 +187,31 @@ export class Master {
 
   /** Holds program columns at the given bounds (e.g. a decision forbidden); returns the bounds to restore. */
   setBounds(cols: number[], lower: number[], upper: number[]): { lower: number[]; upper: number[] } {
-    const previous = {
-      lower: cols.map((j) => this.program.colLower[j]!),
-      upper: cols.map((j) => this.program.colUpper[j]!),
-    };
+    const previous = { lower: cols.map((j) => this.lowerOf(j)), upper: cols.map((j) => this.upperOf(j)) };
     cols.forEach((j, k) => {
-      this.model.changeColBounds(this.position[j]!, lower[k]!, upper[k]!);
+      const c = this.position[j]!;
+      this.colLower[c] = lower[k]!;
+      this.colUpper[c] = upper[k]!;
+      this.model.changeColBounds(c, lower[k]!, upper[k]!);
     });
     return previous;
   }
 
+  /** The current bounds of a master column (program position). */
+  lowerOf(j: number): number {
+    return this.colLower[this.position[j]!]!;
+  }
+  upperOf(j: number): number {
+    return this.colUpper[this.position[j]!]!;
+  }
+
   /** Solves the master (LP or MIP as set) from an optional start point (program positions, θ per part). */
   solve(
-    controls: { timeLimitSeconds: number; mipRelGap: number; shouldStop?: () => boolean },
+    controls: { timeLimitSeconds: number; mipRelGap: number; shouldStop?: () => boolean; presolve?: boolean },
     start?: { x: Float64Array; theta: Float64Array },
   ): MasterResult {
     const model = this.model;
-    model.options.set({ mip_rel_gap: controls.mipRelGap });
+    model.options.set({ mip_rel_gap: controls.mipRelGap, presolve: controls.presolve ? "on" : "off" });
     if (Number.isFinite(controls.timeLimitSeconds))
       model.options.set("time_limit", Math.max(controls.timeLimitSeconds, 0.01));
     if (start) {
