@@ -191,6 +191,10 @@ describe("Benders cuts", () => {
     try {
       const solution = await engine.solve({ mipRelGap: 1e-9, ...options, onCut: (cut) => cuts.push(cut) });
       expect(["optimal", "infeasible"]).toContain(solution.status);
+      // the counters of the solve count the cuts it added
+      const { optimalityCuts, feasibilityCuts } = solution.decomposition!;
+      expect(optimalityCuts + feasibilityCuts).toBe(cuts.length);
+      expect(feasibilityCuts).toBe(cuts.filter((cut) => cut.feasibility).length);
     } finally {
       engine.dispose();
     }
@@ -249,6 +253,17 @@ describe("Benders in the plan", () => {
       if (m.npvAdvantage === undefined) expect(e.npvAdvantage).toBeUndefined();
       else expect(agree(e.npvAdvantage!, m.npvAdvantage, 1e-6)).toBe(true);
     });
+  });
+
+  it("take the method from the scenario's solver settings, the call's method overriding it", async () => {
+    const scenario: Scenario = { ...smallNetwork(), solver: { method: "benders" } };
+    const byScenario = await solveScenario(scenario, { mipRelGap: 1e-9, explain: false });
+    expect(byScenario.solver.name).toBe("benders");
+    expect(byScenario.solver.decomposition!.iterations).toBeGreaterThan(0);
+    const byCall = await solveScenario(scenario, { mipRelGap: 1e-9, explain: false, method: "monolithic" });
+    expect(byCall.solver.name).toBe("highs");
+    expect(byCall.solver.decomposition).toBeUndefined();
+    expect(agree(byCall.npv, byScenario.npv)).toBe(true);
   });
 
   it("report progress, honour a cancellation and never call a stopped solve optimal", async () => {

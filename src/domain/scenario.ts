@@ -368,9 +368,17 @@ export const TerminalValue = z
   );
 export type TerminalValue = z.infer<typeof TerminalValue>;
 
+/** How the model is solved (docs/model.md, "Decomposition"); the solve call's own method overrides it. */
+export const SOLVE_METHODS = ["auto", "monolithic", "benders"] as const;
+export type SolveMethod = (typeof SOLVE_METHODS)[number];
+
 export const SolverSettings = z.strictObject({
   timeLimitSeconds: z.number().positive().max(86400).optional(),
   mipRelGap: z.number().min(0).max(1).optional(),
+  method: z
+    .enum(SOLVE_METHODS)
+    .optional()
+    .describe("monolithic MILP, Benders decomposition, or auto (default): chosen by the model's size"),
 });
 
 export const Scenario = z

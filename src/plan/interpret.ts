@@ -64,6 +64,7 @@ export function emptyPlan(scenario: Scenario, solution: Solution): Plan {
       seconds: solution.seconds,
       ...(solution.gap !== undefined ? { gap: solution.gap } : {}),
       ...(solution.bound !== undefined ? { bound: solution.bound } : {}),
+      ...(solution.decomposition ? { decomposition: { ...solution.decomposition } } : {}),
     },
     npv: 0,
     npvBreakdown: zeroBreakdown(),

@@ -1,4 +1,4 @@
-import type { Scenario } from "../domain/scenario.js";
+import { SOLVE_METHODS, type Scenario, type SolveMethod } from "../domain/scenario.js";
 import { type BuiltModel, buildModel } from "../model/build.js";
 import { BendersEngine } from "../solver/benders/benders.js";
 import { HighsSolver } from "../solver/highs.js";
@@ -11,13 +11,12 @@ import { checkInvariants } from "./invariants.js";
 import type { Plan } from "./types.js";
 
 /** How the model is solved: in one piece, by Benders decomposition, or chosen by size (docs/model.md). */
-export const SOLVE_METHODS = ["auto", "monolithic", "benders"] as const;
-export type SolveMethod = (typeof SOLVE_METHODS)[number];
+export { SOLVE_METHODS, type SolveMethod };
 
 export type PlanOptions = SolveOptions & {
   /** default: HiGHS in this thread (the monolithic method's solver) */
   solver?: SolverAdapter;
-  /** default "auto" */
+  /** default: the scenario's `solver.method`, else "auto" */
   method?: SolveMethod;
   /** explain each allocation and plant event by re-solving without it (default true; one solve each) */
   explain?: boolean;
@@ -51,7 +50,7 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
   const built = buildModel(scenario);
   const econ = economicsOf(built.inputs);
   const solveOptions = effectiveOptions(scenario, options);
-  const method = chooseMethod(built, options);
+  const method = chooseMethod(built, { ...options, method: options.method ?? scenario.solver.method });
   if (method === "benders" && options.solver)
     throw new Error(`the benders method solves with HiGHS; it cannot use the ${options.solver.name} solver`);
   const solver = options.solver ?? new HighsSolver();

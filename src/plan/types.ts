@@ -1,5 +1,5 @@
 import type { NpvLine } from "../model/npv-lines.js";
-import type { SolveStatus } from "../solver/types.js";
+import type { DecompositionStats, SolveStatus } from "../solver/types.js";
 
 /**
  * A solved plan in domain words: the JSON that the CLI prints with --json, the store keeps and the web app draws.
@@ -14,7 +14,14 @@ export interface Plan {
     discountRate: number;
   };
   status: SolveStatus;
-  solver: { name: string; seconds: number; gap?: number; bound?: number };
+  solver: {
+    name: string;
+    seconds: number;
+    gap?: number;
+    bound?: number;
+    /** the work of a decomposition solve: master MILP solves, LP rounds, cuts (absent when monolithic) */
+    decomposition?: DecompositionStats;
+  };
   /** objective in domain terms: NPV (profit mode) or minus discounted cost (serve-all mode) */
   npv: number;
   /** discounted contributions; revenue positive, costs negative, summing to npv */

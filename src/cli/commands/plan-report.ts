@@ -31,6 +31,11 @@ function headline(plan: Plan): string {
   const { solver } = plan;
   const facts = [`status ${plan.status}`, `${solver.seconds.toFixed(1)} s with ${solver.name}`];
   if (solver.gap !== undefined && Number.isFinite(solver.gap)) facts.push(`gap ${percent(solver.gap, 3)}`);
+  const work = solver.decomposition;
+  if (work) {
+    const cuts = work.optimalityCuts + work.feasibilityCuts;
+    facts.push(`${work.lpIterations} LP rounds, ${work.iterations} master MILPs, ${cuts} cuts`);
+  }
   const title = `${plan.scenario.name} (${plan.scenario.id}), ${plan.scenario.horizon.start}–${plan.scenario.horizon.end}`;
   if (plan.infeasibility) return `${title}\nNo feasible plan (${facts.join(", ")})`;
   return `${title}\nNPV ${money(plan, plan.npv)} (${facts.join(", ")})`;

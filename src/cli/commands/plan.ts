@@ -20,7 +20,7 @@ interface SolveFlags {
   timeLimit?: number;
   gap?: number;
   solver: "highs" | "cbc";
-  method: SolveMethod;
+  method?: SolveMethod;
   explain: boolean;
 }
 
@@ -41,10 +41,8 @@ export function registerPlanCommands(program: Command): void {
     .addOption(
       new Option(
         "--method <name>",
-        "monolithic MILP, Benders decomposition, or auto: by the model's size (docs/model.md)",
-      )
-        .choices(SOLVE_METHODS)
-        .default("auto"),
+        "monolithic MILP, Benders decomposition, or auto: by the model's size (docs/model.md); default the scenario's solver.method, else auto",
+      ).choices(SOLVE_METHODS),
     )
     .option("--no-explain", "skip the explanations (they re-solve once per decision)")
     .action((scenario: string, flags: SolveFlags) => runCommand(() => solveCommand(scenario, flags)));
@@ -65,14 +63,14 @@ async function solveCommand(path: string, flags: SolveFlags): Promise<ExitCode> 
   for (const file of [flags.out, flags.xlsx])
     if (file && !flags.force && existsSync(file))
       throw new UserError(`${file} exists; use --force to overwrite it`);
-  if (flags.solver === "cbc" && flags.method === "benders")
-    throw new UserError("--method benders solves its parts with HiGHS; it cannot use --solver cbc");
   const scenario = await loadScenario(path);
+  if (flags.solver === "cbc" && (flags.method ?? scenario.solver.method) === "benders")
+    throw new UserError("the benders method solves its parts with HiGHS; it cannot use --solver cbc");
   const progress = progressLine(scenario);
   const plan = await solveScenario(scenario, {
     // HiGHS is the default solver: naming it would pin `auto` to the monolithic method
     ...(flags.solver === "cbc" ? { solver: await solverNamed(flags.solver) } : {}),
-    method: flags.method,
+    ...(flags.method ? { method: flags.method } : {}),
     explain: flags.explain,
     ...(flags.timeLimit !== undefined ? { timeLimitSeconds: flags.timeLimit } : {}),
     ...(flags.gap !== undefined ? { mipRelGap: flags.gap } : {}),
