@@ -86,6 +86,17 @@ async function holderOf(runId: string, workers: Child[]): Promise<Child | undefi
   return workers.find((w) => job?.processedBy === `${hostname()}:${w.child.pid}`);
 }
 
+/** Waits until a worker holds the run and has logged its start; that worker. */
+async function runningOn(runId: string): Promise<Child> {
+  let holder: Child | undefined;
+  await until(async () => {
+    holder = await holderOf(runId, workers);
+    const log = await api<any[]>(a.url, `/api/runs/${runId}/progress`);
+    return holder !== undefined && log.some((entry) => entry.data.status === "running");
+  }, 60);
+  return holder!;
+}
+
 async function ownerOf(runId: string): Promise<string> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -144,13 +155,8 @@ describe("runs on the queue: two servers, two workers, one PostgreSQL", () => {
     const run = await api(b.url, `/api/scenarios/${bigId}/runs`, {
       options: { explain: false, timeLimitSeconds: 6 },
     });
-    let holder: Child | undefined;
-    await until(async () => {
-      holder = await holderOf(run.id, workers);
-      const log = await api<any[]>(a.url, `/api/runs/${run.id}/progress`);
-      return holder !== undefined && log.some((entry) => entry.data.status === "running");
-    }, 60);
-    await kill(holder!.child);
+    const holder = await runningOn(run.id);
+    await kill(holder.child);
     const survivor = workers.find((w) => w !== holder)!;
 
     const stream = await api<string>(a.url, `/api/runs/${run.id}/events`);
@@ -162,8 +168,23 @@ describe("runs on the queue: two servers, two workers, one PostgreSQL", () => {
     const plan = await api(b.url, `/api/runs/${run.id}/result`);
     expect(["optimal", "time-limit"]).toContain(plan.status);
 
-    survivor.child.kill("SIGTERM");
-    expect(await exited(survivor.child)).toEqual({ code: 0, signal: null });
-    expect(survivor.output()).toMatch(/stopped after storing 0 result\(s\) and [12] run\(s\)/);
+    workers = [survivor, await startWorker()];
+  });
+
+  it("a worker stopped mid-run hands the run back: another worker completes it", async () => {
+    const run = await api(a.url, `/api/scenarios/${bigId}/runs`, {
+      options: { explain: false, timeLimitSeconds: 6 },
+    });
+    const holder = await runningOn(run.id);
+    holder.child.kill("SIGTERM");
+    expect(await exited(holder.child)).toEqual({ code: 0, signal: null });
+    await until(async () => (await api(b.url, `/api/runs/${run.id}`)).status === "succeeded", 60);
+    const stream = await api<string>(b.url, `/api/runs/${run.id}/events`);
+    expect(statusesOf(stream)).toEqual(["queued", "running", "running", "succeeded"]);
+
+    const other = workers.find((w) => w !== holder)!;
+    other.child.kill("SIGTERM");
+    expect(await exited(other.child)).toEqual({ code: 0, signal: null });
+    expect(other.output()).toMatch(/stopped after storing 0 result\(s\) and 1 run\(s\)/);
   });
 });

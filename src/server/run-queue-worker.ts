@@ -49,6 +49,7 @@ export async function startRunQueueWorker(options: RunQueueWorkerOptions): Promi
   const queue = runQueueName(options.queue);
   const inHand = new Set<RunExecution>();
   let finished = 0;
+  let closing = false;
 
   const processJob = async (job: Job<RunJob>): Promise<string> => {
     const { runId } = RunJob.parse(job.data);
@@ -70,13 +71,19 @@ export async function startRunQueueWorker(options: RunQueueWorkerOptions): Promi
       return "dropped: cancelled meanwhile";
     execution.log("status", { status: "running" });
     inHand.add(execution);
+    let asking = false; // a slow database: one question at a time
     const watch = setInterval(() => {
+      if (asking) return;
+      asking = true;
       void store
         .getRun(runId)
         .then(async (now) => {
           if (FINISHED_STATUSES.includes(now.status) && !execution.settled) await execution.abandon();
         })
-        .catch(() => {}); // the next poll asks again
+        .catch(() => {}) // the next poll asks again
+        .finally(() => {
+          asking = false;
+        });
     }, pollMs);
     try {
       await execution.solve(input);
@@ -84,6 +91,8 @@ export async function startRunQueueWorker(options: RunQueueWorkerOptions): Promi
       clearInterval(watch);
       inHand.delete(execution);
     }
+    // handed back (this worker stops): never answer, so that the job is not completed but stalls, for another worker
+    if (closing) return new Promise<never>(() => {});
     return "done";
   };
 
@@ -111,6 +120,7 @@ export async function startRunQueueWorker(options: RunQueueWorkerOptions): Promi
     finished: () => finished,
     close: async () => {
       // a run may take hours: rather than wait, hand it back (its job stalls and another worker takes it)
+      closing = true;
       await Promise.all([...inHand].map((execution) => execution.abandon()));
       await worker.close(true);
       connection.disconnect();
