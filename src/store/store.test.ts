@@ -237,6 +237,25 @@ function storeContract(name: string, makeBackend: () => Promise<Backend>) {
       expect((await store.getRun(done.id)).status).toBe("cancelled");
     });
 
+    it("with a shared database fails only runs whose lease ran out; a run held by a queue has none", async () => {
+      const p = await store.createProject({ name: "Leases" });
+      const { scenario } = await store.createScenario(p.id, { name: "L", content: YAML_V1 });
+      const make = (extra: { lease?: { owner: string; seconds: number }; queue?: string }) =>
+        store.createRun({ scenarioId: scenario.id, versionNumber: 1, solver: "highs", ...extra });
+      const live = await make({ lease: { owner: "alive", seconds: 60 } });
+      const dead = await make({ lease: { owner: "dead", seconds: 0.001 } });
+      const unowned = await make({});
+      const queued = await make({ queue: "portello-studies-runs" });
+      await store.markRunStarted(queued.id); // a worker took it
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await store.renewRunLeases("alive", 60)).sort()).toEqual([live.id]);
+      const reclaimed = await store.markInterruptedRuns("expired", true);
+      expect(reclaimed.sort()).toEqual([dead.id, unowned.id].sort());
+      expect((await store.getRun(queued.id)).status).toBe("running");
+      // an embedded store's restart fails every unfinished run: it has no queue
+      expect((await store.markInterruptedRuns("restart")).sort()).toEqual([live.id, queued.id].sort());
+    });
+
     it("seeds built-in projects once, and never touches a seeded scenario again", async () => {
       const dir = mkdtempSync(join(tmpdir(), "portello-seed-"));
       mkdirSync(join(dir, "alfa"));
