@@ -69,6 +69,8 @@ async function measure(engine: StudyEngine, prepared: PreparedStudy, tasks: Stud
 }
 
 async function viaQueue(workers: number, prepared: PreparedStudy, tasks: StudyTask[]) {
+  // every measurement solves its tasks: none is answered from the results of the one before
+  await store.studies.clearSolveCache();
   const children = await Promise.all(Array.from({ length: workers }, startWorker));
   const engine = new QueueEngine(store.studies, { redisUrl: redisUrl!, queue });
   try {

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { builtinResolver, parseScenarioText } from "../src/domain/load.js";
 import { openPostgresStore } from "../src/store/postgres-store.js";
 import type { SqlStore } from "../src/store/sql-store.js";
@@ -42,6 +42,11 @@ beforeAll(async () => {
   redisUrl = requiredEnv("PORTELLO_TEST_REDIS_URL");
   db = await scopedDatabase("queue");
   store = await openPostgresStore(db.url);
+});
+
+// each test solves its tasks: none is answered by the shared cache from a test before (that one tests the cache)
+beforeEach(async () => {
+  await store.studies.clearSolveCache();
 });
 
 afterAll(async () => {
@@ -115,6 +120,7 @@ let reference: Record<string, unknown>;
 describe("studies on BullMQ with portello worker processes", () => {
   it("gives the same results with 1 and with 3 workers, each task's result once", async () => {
     const one = await runStudy("one-worker", 6, [await startWorker()]);
+    await store.studies.clearSolveCache(); // the three workers solve the same tasks again
     const three = await runStudy(
       "three-workers",
       6,
@@ -229,6 +235,32 @@ describe("studies on BullMQ with portello worker processes", () => {
     // and they are free at once for the next study
     const next = await runStudy("after-cancel", 2, workers);
     expect(next.heard).toHaveLength(next.tasks.length);
+  });
+
+  it("answers a task solved before, by another study or by more samples of the same, from the shared cache", async () => {
+    const cache = async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS entries, coalesce(sum(hits), 0)::int AS hits FROM study_solve_cache",
+      );
+      await client.end();
+      return rows[0] as { entries: number; hits: number };
+    };
+    const first = await runStudy("cached-first", 4, [await startWorker()]);
+    expect(await cache()).toEqual({ entries: 8, hits: 0 });
+
+    // another study with the same tasks: each one answered from the cache, stored once for this study too
+    const second = await runStudy("cached-second", 4, [await startWorker()]);
+    expect(await cache()).toEqual({ entries: 8, hits: 8 });
+    expect(byKey(second.heard)).toEqual(byKey(first.heard));
+    expect(await storedRows("cached-second")).toHaveLength(8);
+
+    // more samples: only the new ones are solved
+    const more = await runStudy("cached-more", 6, [await startWorker()]);
+    expect(await cache()).toEqual({ entries: 12, hits: 16 });
+    expect(more.heard).toHaveLength(12);
+    expect(more.heard.every((r) => r.status === "optimal")).toBe(true);
   });
 
   it("completes a study whose caller and workers all went away, when it is run again", async () => {

@@ -213,6 +213,19 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         FOR EACH ROW EXECUTE FUNCTION portello_refuse_study_result_change();
     `,
   },
+  {
+    version: 6,
+    name: "study solves shared by content: an identical task of any study, on any worker, is solved once",
+    sql: `
+      CREATE TABLE study_solve_cache (
+        task_key text PRIMARY KEY,
+        result jsonb NOT NULL,
+        hits bigint NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        used_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Arbitrary constant: serialises concurrent migrators on one PostgreSQL database. */

@@ -257,6 +257,34 @@ export class Studies {
     return json(rows[0]!.report, null);
   }
 
+  /**
+   * The result of a task solved before — by any study, on any worker — under this content key
+   * (src/study/shared-cache.ts), counting the reuse; undefined when none was.
+   */
+  async cachedSolve(taskKey: string): Promise<TaskResult | undefined> {
+    const rows = await this.db.query(
+      "UPDATE study_solve_cache SET hits = hits + 1, used_at = now() WHERE task_key = $1 RETURNING result",
+      [taskKey],
+    );
+    return rows.length > 0 ? json(rows[0]!.result, {} as TaskResult) : undefined;
+  }
+
+  /** Keeps a solved task's result under its content key; the first one stored stays. */
+  async cacheSolve(taskKey: string, result: TaskResult): Promise<void> {
+    await this.db.query(
+      "INSERT INTO study_solve_cache (task_key, result) VALUES ($1, $2::jsonb) ON CONFLICT (task_key) DO NOTHING",
+      [taskKey, JSON.stringify(result)],
+    );
+  }
+
+  /** Empties the shared solve cache (e.g. before a benchmark, or after a change to the model); returns the rows. */
+  async clearSolveCache(): Promise<number> {
+    const rows = await this.db.query(
+      "WITH gone AS (DELETE FROM study_solve_cache RETURNING 1) SELECT count(*)::int AS n FROM gone",
+    );
+    return Number(rows[0]!.n);
+  }
+
   /** Extends the owner's leases on its unfinished studies; returns their ids. */
   async renewLeases(owner: string, seconds: number): Promise<string[]> {
     const rows = await this.db.query(

@@ -13,6 +13,7 @@ import {
   redisConnection,
   type StudyJob,
 } from "./queue.js";
+import { SharedResultCache } from "./shared-cache.js";
 import { watchStudyStatus } from "./status-watch.js";
 import { StopFlag } from "./stop-flag.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
@@ -24,7 +25,8 @@ import type { FromWorker, ToWorker } from "./thread-worker.js";
  *
  * What a job meets: a study that is no longer queued or running (cancelled, or deleted) — dropped without a
  * solve, or, when that happens during the solve, the solve is stopped and the job dropped; a task that has a
- * result already (executed before a restart) — acknowledged without a solve.
+ * result already (executed before a restart) — acknowledged without a solve; a task identical to one solved
+ * before, by any study — its result comes from the shared cache (shared-cache.ts), without a solve.
  */
 
 export interface QueueWorkerOptions {
@@ -38,6 +40,8 @@ export interface QueueWorkerOptions {
   name?: string;
   /** how often the status of a study whose task is solving is read, to stop the solve on cancel (default 1 s) */
   statusCheckSeconds?: number;
+  /** answer tasks solved before (by any study, on any worker) from PostgreSQL (default true; shared-cache.ts) */
+  sharedCache?: boolean;
 }
 
 export interface QueueWorker {
@@ -57,6 +61,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const threads = new SolverThreads(Math.max(1, options.concurrency ?? 1));
   const prepared = new Map<string, Promise<PreparedStudy>>();
   const statusCheckMs = (options.statusCheckSeconds ?? 1) * 1000;
+  const cache = options.sharedCache === false ? undefined : new SharedResultCache(options.studies);
   let stored = 0;
 
   const studyOf = (studyId: string): Promise<PreparedStudy> => {
@@ -80,18 +85,25 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (status !== "queued" && status !== "running") return "dropped: the study is not running";
     if (await options.studies.hasResult(studyId, sample, option)) return "done before";
     const task: StudyTask = { sample, option, assignments };
-    // a cancel while the task solves stops the solve: the task's result is not stored
+    const study = await studyOf(studyId);
+    const cached = await cache?.find(study, task);
+    const result = cached ?? (await solveUnlessStopped(studyId, study, task));
+    if (!result) return "dropped: the study stopped during the solve";
+    if (!cached) await cache?.remember(study, task, result);
+    if (await options.studies.saveResult(studyId, result, name)) stored++;
+    return cached ? "stored from the shared cache" : "stored";
+  };
+
+  /** Solves the task in a solver thread; a cancel meanwhile stops the solve, and nothing is returned. */
+  const solveUnlessStopped = async (studyId: string, study: PreparedStudy, task: StudyTask) => {
     const stop = new StopFlag();
     const unwatch = watchStudyStatus(options.studies, studyId, statusCheckMs, () => stop.raise());
-    let result: TaskResult;
     try {
-      result = await threads.execute(studyId, await studyOf(studyId), task, stop);
+      const result = await threads.execute(studyId, study, task, stop);
+      return stop.raised ? undefined : result;
     } finally {
       unwatch();
     }
-    if (stop.raised) return "dropped: the study stopped during the solve";
-    if (await options.studies.saveResult(studyId, result, name)) stored++;
-    return "stored";
   };
 
   const connection = redisConnection(options.redisUrl);
