@@ -2,7 +2,7 @@ import type { BuiltModel } from "../../model/build.js";
 import { highsRuntime } from "../highs.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
 import { Master, type MasterResult } from "./master.js";
-import { singleSourced, unusedHeldAtLower } from "./rounding.js";
+import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
 import { type Cut, type YearResult, YearSubproblem, cutValue } from "./subproblem.js";
 
@@ -19,8 +19,12 @@ const NAME = "benders";
 /** the rounding heuristic's master solve: this share of the remaining time, and a loose gap (no proof needed) */
 const HEURISTIC_SHARE = 0.15;
 const HEURISTIC_GAP = 1e-3;
-/** each master MILP of phase 2 gets this share of the time left after phase 1 (doubled when it finds nothing) */
-const MASTER_SLICE = 0.25;
+/**
+ * each master MILP of phase 2 gets this share of the time left after phase 1, doubled when it finds nothing:
+ * long enough for its branch-and-bound to lower the bound (a restart loses the tree; on 10k four slices of a
+ * quarter ended with a weaker bound than one long solve), short enough that its points are checked before the end
+ */
+const MASTER_SLICE = 0.5;
 const MIN_SLICE_SECONDS = 1;
 /** PORTELLO_BENDERS_TRACE=1: one line per step on stderr (where the time goes) */
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
@@ -245,7 +249,7 @@ export class BendersEngine {
     if (lpPoint && !stopped() && remaining() > 0) {
       const a = this.built.variables.a;
       for (const held of [
-        singleSourced(a, this.master, lpPoint),
+        heaviestPlantOnly(a, this.master, lpPoint),
         unusedHeldAtLower(a, this.master, lpPoint),
       ]) {
         const restore = this.master.setBounds(held.cols, held.values, held.values);

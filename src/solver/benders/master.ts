@@ -7,6 +7,8 @@ type Model = ReturnType<Highs["createModel"]>;
 
 /** improving points of one master solve that are checked by the subproblems too (the last ones found) */
 const MAX_FOUND = 8;
+/** integer master columns within this of an integer are read as that integer */
+const INTEGRALITY_SNAP = 1e-5;
 
 export interface MasterResult {
   status: "optimal" | "infeasible" | "stopped" | "error";
@@ -287,11 +289,17 @@ export class Master {
     return Float64Array.from(this.thetaScale, (scale, k) => values[this.thetaFirst + k]! * scale);
   }
 
-  /** A master vector in program positions (subproblem columns 0). */
+  /**
+   * A master vector in program positions (subproblem columns 0). In the MIP, integer columns are snapped to
+   * their integer: the MIP's values carry its integrality tolerance, and an allocation of 1e-7 would reach the
+   * year LPs as a flow bound of a few vehicles' noise.
+   */
   private toProgram(values: ArrayLike<number>): Float64Array {
     const x = new Float64Array(this.program.numCols);
     this.columns.forEach((j, c) => {
-      x[j] = values[c]!;
+      const value = values[c]!;
+      const whole = Math.round(value);
+      x[j] = this.integral && this.integer[c] && Math.abs(value - whole) <= INTEGRALITY_SNAP ? whole : value;
     });
     return x;
   }

@@ -13,36 +13,32 @@ export interface HeldAllocations {
 }
 
 /**
- * The allocations of an LP point rounded the way a planner would (the early-incumbent heuristic of the
- * decomposition, docs/model.md): each program goes to the one plant where the LP builds most of it, if the LP
- * builds at least half of it somewhere; every other allocation is held at its lower bound (so fixed
- * allocations stay made). The master then chooses plant states and shifts for these allocations.
+ * The allocations of an LP point narrowed the way a planner would (the early-incumbent heuristic of the
+ * decomposition, docs/model.md): each program may stay only at the one plant where the LP builds most of it;
+ * every other allocation is held at its lower bound (so fixed allocations stay made). The master then decides
+ * which of these allocations to make, and the plant states and shifts for them, in a small MILP.
  */
-export function singleSourced(a: Block, bounds: Bounds, point: Float64Array): HeldAllocations {
+export function heaviestPlantOnly(a: Block, bounds: Bounds, point: Float64Array): HeldAllocations {
   const [P, S] = a.shape as [number, number];
   const held: HeldAllocations = { cols: [], values: [] };
   for (let p = 0; p < P; p++) {
-    let total = 0;
     let best = -1;
     for (let s = 0; s < S; s++) {
       const j = a.labels[p * S + s]!;
-      if (j < 0) continue;
-      total += point[j]!;
-      if (best < 0 || point[j]! > point[best]!) best = j;
+      if (j >= 0 && point[j]! > 1e-6 && (best < 0 || point[j]! > point[best]!)) best = j;
     }
     for (let s = 0; s < S; s++) {
       const j = a.labels[p * S + s]!;
-      if (j < 0) continue;
-      const value = j === best && total >= 0.5 ? 1 : bounds.lowerOf(j);
+      if (j < 0 || j === best) continue;
       held.cols.push(j);
-      held.values.push(Math.min(bounds.upperOf(j), value));
+      held.values.push(bounds.lowerOf(j));
     }
   }
   return held;
 }
 
 /**
- * A looser rounding for when single sourcing leaves the master infeasible (e.g. a program that needs two
+ * A looser rounding for when one plant per program leaves the master infeasible (e.g. a program that needs two
  * plants' capacity): only the allocations the LP does not use at all are held at their lower bound.
  */
 export function unusedHeldAtLower(a: Block, bounds: Bounds, point: Float64Array): HeldAllocations {

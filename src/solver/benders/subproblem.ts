@@ -257,17 +257,23 @@ function solveLp(
       new Float64Array(colUpper.length),
       colUpper,
     );
-  const status = model.run().modelStatus;
   const codes = highs.constants.modelStatus;
-  if (status === codes.optimal) return "optimal";
-  if (status === codes.infeasible) return "infeasible";
+  const verdict = (status: number) =>
+    status === codes.optimal ? "optimal" : status === codes.infeasible ? "infeasible" : undefined;
+  const status = model.run().modelStatus;
+  const first = verdict(status);
+  if (first) return first;
   if (status === codes.unboundedOrInfeasible) {
     // without presolve the simplex tells which (a bounded LP cannot be unbounded)
     model.options.set("presolve", "off");
-    const again = model.run().modelStatus;
+    const again = verdict(model.run().modelStatus);
     model.options.set("presolve", "choose");
-    if (again === codes.optimal) return "optimal";
-    if (again === codes.infeasible) return "infeasible";
+    if (again) return again;
   }
+  // "unknown": the warm start from the last basis ran into numerical trouble (seen on oem at a master point
+  // after many others); the same LP from a fresh basis
+  model.setLogicalBasis();
+  const fresh = verdict(model.run().modelStatus);
+  if (fresh) return fresh;
   throw new Error(`a subproblem LP stopped with model status ${status}`);
 }
