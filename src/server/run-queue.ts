@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { QUEUE_OWNER_PREFIX, type Store } from "../store/types.js";
 import { DEFAULT_QUEUE, redisConnection } from "../study/queue.js";
 
 /**
@@ -44,6 +45,23 @@ export class RunQueue {
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     );
+  }
+
+  /**
+   * Adds again the job of every run this queue holds in the store (PostgreSQL, the truth) that Redis no longer
+   * has: a Redis flushed or restarted without its append-only file loses them, and their runs would wait for
+   * ever. Only unfinished runs: a finished run's job is removed, and adding it again would run it again. Returns
+   * the ids re-added. Cheap enough for a server's start, not for a timer: it asks Redis once per unfinished run.
+   */
+  async requeueLost(store: Pick<Store, "unfinishedRunsOf">): Promise<string[]> {
+    const requeued: string[] = [];
+    for (const runId of await store.unfinishedRunsOf(`${QUEUE_OWNER_PREFIX}${this.name}`)) {
+      // a job still in Redis, whatever its state, is left alone (add would not replace it anyway)
+      if (await this.queue.getJob(runId)) continue;
+      await this.add(runId);
+      requeued.push(runId);
+    }
+    return requeued;
   }
 
   async remove(runId: string): Promise<void> {

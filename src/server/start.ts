@@ -46,6 +46,8 @@ export interface RunningServer {
   store: Store;
   /** runs that were still queued or running when the server last stopped, now marked failed */
   interruptedRuns: string[];
+  /** runs held by the queue whose jobs Redis had lost (flushed), added to it again (serve --redis) */
+  requeuedRuns: string[];
   /** unfinished studies this server took over at its start (their tasks with results are not solved again) */
   resumedStudies: string[];
   /** where studies' tasks and runs execute: "threads" (this process) or "bullmq" (portello worker processes) */
@@ -92,6 +94,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const runQueue = options.redisUrl
     ? new RunQueue({ redisUrl: options.redisUrl, ...(options.queue ? { studyQueue: options.queue } : {}) })
     : undefined;
+  // Redis may have lost the jobs of runs the queue holds (flushed, no append-only file): PostgreSQL still has them
+  const requeuedRuns = runQueue ? await runQueue.requeueLost(store) : [];
   const runs = new RunManager(store, undefined, lease, runQueue);
   if (shared) runs.keepLeases();
   const studies = new StudyManager(store, {
@@ -131,6 +135,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     auth,
     store,
     interruptedRuns,
+    requeuedRuns,
     resumedStudies,
     studyEngine: studies.engineName,
     close: async () => {

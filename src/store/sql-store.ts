@@ -361,6 +361,14 @@ export class SqlStore implements Store {
     );
     return rows.map((r) => String(r.id));
   }
+
+  async unfinishedRunsOf(owner: string): Promise<string[]> {
+    const rows = await this.db.query(
+      "SELECT id FROM runs WHERE owner = $1 AND status IN ('queued', 'running') ORDER BY created_at, id",
+      [owner],
+    );
+    return rows.map((r) => String(r.id));
+  }
 }
 
 /** Takes the scenario's row lock: concurrent saves to one scenario queue up instead of racing for a number. */

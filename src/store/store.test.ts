@@ -252,6 +252,12 @@ function storeContract(name: string, makeBackend: () => Promise<Backend>) {
       const reclaimed = await store.markInterruptedRuns("expired", true);
       expect(reclaimed.sort()).toEqual([dead.id, unowned.id].sort());
       expect((await store.getRun(queued.id)).status).toBe("running");
+      // what a server re-adds to a queue that lost its jobs: the queue's unfinished runs only
+      const waiting = await make({ queue: "portello-studies-runs" });
+      const cancelled = await make({ queue: "portello-studies-runs" });
+      await store.finishRun(cancelled.id, { status: "cancelled" });
+      expect(await store.unfinishedRunsOf("queue/portello-studies-runs")).toEqual([queued.id, waiting.id]);
+      await store.finishRun(waiting.id, { status: "cancelled" });
       // an embedded store's restart fails every unfinished run: it has no queue
       expect((await store.markInterruptedRuns("restart")).sort()).toEqual([live.id, queued.id].sort());
     });

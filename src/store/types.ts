@@ -215,6 +215,8 @@ export interface Store {
   markInterruptedRuns(reason: string, onlyExpired?: boolean): Promise<string[]>;
   /** extends the lease of the owner's unfinished runs; returns their ids (a run cancelled elsewhere is not among them) */
   renewRunLeases(owner: string, seconds: number): Promise<string[]>;
+  /** the ids of the owner's queued or running runs, oldest first (a queue's: see QUEUE_OWNER_PREFIX) */
+  unfinishedRunsOf(owner: string): Promise<string[]>;
 
   /** appends an answer; earlier ones stay */
   saveAnswer(projectId: string, caseId: string, content: unknown): Promise<StoredAnswer>;

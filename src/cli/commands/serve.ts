@@ -96,6 +96,10 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     );
   if (server.resumedStudies.length > 0)
     process.stdout.write(`portello: ${server.resumedStudies.length} unfinished study(ies) resumed\n`);
+  if (server.requeuedRuns.length > 0)
+    process.stdout.write(
+      `portello: ${server.requeuedRuns.length} queued run(s) whose job Redis had lost added to the queue again\n`,
+    );
   if (server.interruptedRuns.length > 0) {
     process.stdout.write(
       `portello: ${server.interruptedRuns.length} run(s) interrupted by the last stop marked failed\n`,
