@@ -3,7 +3,7 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
 import type { PreparedStudy, StudyEngine, StudyHandlers, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
-import { StopFlag } from "./stop-flag.js";
+import { STOP_GRACE_MS, StopFlag } from "./stop-flag.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
 
 /**
@@ -15,9 +15,6 @@ import type { FromWorker, ToWorker } from "./thread-worker.js";
  * Cancel stops the solves under way: each task goes with a StopFlag, raised on abort; the run rejects once every
  * busy thread has answered (a "cancelled" result, not delivered) — or has been terminated after STOP_GRACE_MS.
  */
-
-/** How long a cancelled run waits for its threads' solves to stop before it terminates those threads. */
-const STOP_GRACE_MS = 5_000;
 
 interface Slot {
   worker: Worker;
@@ -76,7 +73,9 @@ export class ThreadEngine implements StudyEngine {
           settled = true;
           this.current = undefined; // a thread that answers or dies now is neither delivered nor retried
           const reason = signal!.reason ?? new DOMException("the study was cancelled", "AbortError");
-          void this.stopSolves().then(() => end(reason));
+          // the run ends even if stopping went wrong: the threads are then left to close()
+          const ended = () => end(reason);
+          void this.stopSolves().then(ended, ended);
         };
         signal?.addEventListener("abort", onAbort, { once: true });
         const run: Run = {

@@ -15,7 +15,7 @@ import {
 } from "./queue.js";
 import { SharedResultCache } from "./shared-cache.js";
 import { watchStudyStatus } from "./status-watch.js";
-import { StopFlag } from "./stop-flag.js";
+import { STOP_GRACE_MS, StopFlag } from "./stop-flag.js";
 import type { FromWorker, ToWorker } from "./thread-worker.js";
 
 /**
@@ -94,13 +94,19 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return cached ? "stored from the shared cache" : "stored";
   };
 
-  /** Solves the task in a solver thread; a cancel meanwhile stops the solve, and nothing is returned. */
+  /**
+   * Solves the task in a solver thread; a cancel meanwhile stops the solve (or, past the grace, its thread), and
+   * nothing is returned.
+   */
   const solveUnlessStopped = async (studyId: string, study: PreparedStudy, task: StudyTask) => {
     const stop = new StopFlag();
     const unwatch = watchStudyStatus(options.studies, studyId, statusCheckMs, () => stop.raise());
     try {
       const result = await threads.execute(studyId, study, task, stop);
       return stop.raised ? undefined : result;
+    } catch (error) {
+      if (stop.raised) return undefined;
+      throw error;
     } finally {
       unwatch();
     }
@@ -227,10 +233,15 @@ class Slot {
       this.thread.postMessage({ type: "study", run: number, study } satisfies ToWorker);
       this.known.add(number);
     }
-    return new Promise((resolve, reject) => {
+    // a solve that has not seen the flag within the grace goes with its thread (the exit rejects the task)
+    let grace: NodeJS.Timeout | undefined;
+    stop.onRaise(() => {
+      grace = setTimeout(() => void stopWorker(this.thread), STOP_GRACE_MS);
+    });
+    return new Promise<TaskResult>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.thread.postMessage({ type: "task", run: number, task, stop: stop.buffer } satisfies ToWorker);
-    });
+    }).finally(() => clearTimeout(grace));
   }
 
   forget(number: number): void {

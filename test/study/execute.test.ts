@@ -199,8 +199,9 @@ describe("the in-process engine", { timeout: 600_000 }, () => {
     const cancelled = performance.now();
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: "AbortError" });
-    // the run ends once the solve has stopped: well within the grace after which a thread is terminated
-    expect((performance.now() - cancelled) / 1000).toBeLessThan(4);
+    // the run ends once the solve has stopped — at HiGHS' next interrupt check, or, on a machine so loaded that
+    // the check comes late, when the thread is terminated after the engine's 5 s grace: seconds, not minutes
+    expect((performance.now() - cancelled) / 1000).toBeLessThan(12);
     expect(heard).toBe(0);
     // nothing solves on in the background
     expect(await cpuSecondsDuring(1500)).toBeLessThan(0.5);
