@@ -125,6 +125,16 @@ export async function visibleProjects(c: Context, store: Store): Promise<"all" |
   return store.accounts.rolesOf(principal.id);
 }
 
+/**
+ * The caller's role in a project the route's access check already let them into, for the web app to show what
+ * they may do: the single user of a loopback server owns everything.
+ */
+export async function callerRole(c: Context, store: Store, projectId: string): Promise<Role> {
+  const principal = c.get("principal");
+  if (principal.kind !== "user") return "owner";
+  return (await store.accounts.roleIn(principal.id, projectId)) ?? "viewer";
+}
+
 /** The usual declarations: the role needed in the project that a path parameter names. */
 export const inProject = <I extends { params: { project: string } }>(role: Role): Access<I> => ({
   role,

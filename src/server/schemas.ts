@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AtlasPlantStatus } from "../domain/atlas.js";
+import { Role } from "../store/accounts.js";
 import { RUN_STATUSES } from "../store/types.js";
 import { SOLVE_METHODS } from "../plan/solve.js";
 
@@ -110,6 +111,11 @@ export const CompareQuery = z.object({
 
 // ── responses ──────────────────────────────────────────────────────────────
 
+/** What the web app shows a caller's write actions by: a viewer's are disabled rather than answered 403. */
+const CallerRole = Role.describe(
+  "the caller's role in the project (viewer < editor < owner); the single user of a loopback server without users is owner",
+);
+
 export const ProjectOut = z.object({
   id: z.string(),
   slug: z.string(),
@@ -117,6 +123,7 @@ export const ProjectOut = z.object({
   description: z.string(),
   builtin: z.boolean(),
   createdAt: z.string(),
+  role: CallerRole,
 });
 
 export const ScenarioOut = z.object({
@@ -140,6 +147,8 @@ export const VersionSummaryOut = z.object({
 export const VersionOut = VersionSummaryOut.extend({ content: z.string() });
 
 export const ScenarioWithVersionOut = z.object({ scenario: ScenarioOut, version: VersionOut });
+/** A scenario as its editor loads it: with what the caller may do to it. */
+export const ScenarioPageOut = ScenarioWithVersionOut.extend({ role: CallerRole });
 
 export const ValidationOut = z.object({
   valid: z.boolean(),
@@ -249,3 +258,5 @@ export const StudyOut = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
 });
+/** A study as its page loads it: with what the caller may do to it (cancel it: editor). */
+export const StudyPageOut = StudyOut.extend({ role: CallerRole });

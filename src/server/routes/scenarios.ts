@@ -4,7 +4,7 @@ import { diffScenarios } from "../../analysis/scenario-diff.js";
 import { ValidationError } from "../../domain/issues.js";
 import { slugify } from "../../store/sql-store.js";
 import type { ScenarioRecord, Store } from "../../store/types.js";
-import { inProject, inScenario, visibleProjects } from "../access.js";
+import { callerRole, inProject, inScenario, visibleProjects } from "../access.js";
 import { Problem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { parseStoredScenario } from "../scenario-text.js";
@@ -18,6 +18,7 @@ import {
   ProjectParams,
   RestoreBody,
   ScenarioOut,
+  ScenarioPageOut,
   ScenarioParams,
   ScenarioWithVersionOut,
   ValidateBody,
@@ -54,7 +55,11 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
     async (c) => {
       const visible = await visibleProjects(c, store);
       const projects = await store.listProjects();
-      return c.json(visible === "all" ? projects : projects.filter((p) => visible.has(p.id)));
+      return c.json(
+        visible === "all"
+          ? projects.map((p) => ({ ...p, role: "owner" }))
+          : projects.flatMap((p) => (visible.has(p.id) ? [{ ...p, role: visible.get(p.id) }] : [])),
+      );
     },
   );
 
@@ -77,7 +82,7 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
         ...(principal.kind === "user" ? { ownerId: principal.id } : {}),
       });
       c.set("projectIds", [project.id]);
-      return c.json(project, 201);
+      return c.json({ ...project, role: "owner" }, 201);
     },
   );
 
@@ -92,7 +97,10 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       params: ProjectParams,
       responses: { 200: { description: "the project", schema: ProjectOut } },
     },
-    async (c, { params }) => c.json(await store.getProject(params.project)),
+    async (c, { params }) => {
+      const project = await store.getProject(params.project);
+      return c.json({ ...project, role: await callerRole(c, store, project.id) });
+    },
   );
 
   api.add(
@@ -143,12 +151,16 @@ export function scenarioRoutes(api: ApiRouter, store: Store): void {
       tag,
       params: ScenarioParams,
       responses: {
-        200: { description: "the scenario and its latest version", schema: ScenarioWithVersionOut },
+        200: {
+          description: "the scenario, its latest version and the caller's role",
+          schema: ScenarioPageOut,
+        },
       },
     },
     async (c, { params }) => {
       const scenario = await store.getScenario(params.scenarioId);
-      return c.json({ scenario, version: await store.getVersion(scenario.id) });
+      const role = await callerRole(c, store, scenario.projectId);
+      return c.json({ scenario, version: await store.getVersion(scenario.id), role });
     },
   );
 

@@ -5,10 +5,10 @@ import { TaskResult } from "../../study/contract.js";
 import { StudyReport } from "../../study/report.js";
 import { isFinished, type StudyRecord } from "../../store/studies.js";
 import type { Store } from "../../store/types.js";
-import { inProject, inStudy } from "../access.js";
+import { callerRole, inProject, inStudy } from "../access.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
-import { NewStudyBody, ProjectParams, StudyOut, StudyParams } from "../schemas.js";
+import { NewStudyBody, ProjectParams, StudyOut, StudyPageOut, StudyParams } from "../schemas.js";
 import type { StudyManager } from "../studies.js";
 import { MAX_EVENT_STREAMS } from "./runs.js";
 
@@ -67,12 +67,16 @@ export function studyRoutes(api: ApiRouter, store: Store, studies: StudyManager)
       path: "/api/studies/:studyId",
       operationId: "getStudy",
       access: inStudy("viewer"),
-      summary: "A study: status, tasks done of those known so far",
+      summary: "A study: status, tasks done of those known so far, and the caller's role in its project",
       tag,
       params: StudyParams,
-      responses: { 200: { description: "the study", schema: StudyOut } },
+      responses: { 200: { description: "the study", schema: StudyPageOut } },
     },
-    async (c, { params }) => c.json(await store.studies.get(params.studyId)),
+    async (c, { params }) => {
+      const study = await store.studies.get(params.studyId);
+      // inStudy let the caller in: the study belongs to a project
+      return c.json({ ...study, role: await callerRole(c, store, study.projectId ?? "") });
+    },
   );
 
   api.add(

@@ -14,6 +14,7 @@ import type {
   Validation,
   Version,
   VersionSummary,
+  WithRole,
 } from "./types.js";
 
 /** The app's only way to the planner: the HTTP API, same origin. No planning happens in the browser. */
@@ -79,11 +80,13 @@ export const api = {
   signIn: (username: string, password: string) =>
     post<{ username: string; expiresAt: string }>("/api/session", { username, password }),
   signOut: () => request<void>("DELETE", "/api/session"),
-  projects: (signal?: AbortSignal) => get<Project[]>("/api/projects", signal),
+  projects: (signal?: AbortSignal) => get<(Project & WithRole)[]>("/api/projects", signal),
+  project: (project: string, signal?: AbortSignal) =>
+    get<Project & WithRole>(`/api/projects/${q(project)}`, signal),
   scenarios: (project: string, signal?: AbortSignal) =>
     get<ScenarioRecord[]>(`/api/projects/${q(project)}/scenarios`, signal),
   scenario: (id: string, signal?: AbortSignal) =>
-    get<{ scenario: ScenarioRecord; version: Version }>(`/api/scenarios/${q(id)}`, signal),
+    get<{ scenario: ScenarioRecord; version: Version } & WithRole>(`/api/scenarios/${q(id)}`, signal),
   versions: (id: string, signal?: AbortSignal) =>
     get<VersionSummary[]>(`/api/scenarios/${q(id)}/versions`, signal),
   version: (id: string, n: number, signal?: AbortSignal) =>
@@ -135,7 +138,7 @@ export const api = {
     post<StudyRecord>(`/api/projects/${q(project)}/studies`, { content, ...(samples ? { samples } : {}) }),
   studies: (project: string, signal?: AbortSignal) =>
     get<StudyRecord[]>(`/api/projects/${q(project)}/studies`, signal),
-  study: (id: string, signal?: AbortSignal) => get<StudyRecord>(`/api/studies/${q(id)}`, signal),
+  study: (id: string, signal?: AbortSignal) => get<StudyRecord & WithRole>(`/api/studies/${q(id)}`, signal),
   cancelStudy: (id: string) => post<StudyRecord>(`/api/studies/${q(id)}/cancel`, undefined),
   studyReport: (id: string, signal?: AbortSignal) => get<StudyReport>(`/api/studies/${q(id)}/report`, signal),
   studyEventsUrl: (id: string) => `/api/studies/${q(id)}/events`,

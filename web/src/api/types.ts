@@ -17,6 +17,12 @@ export type {
   VersionSummary,
 } from "../../../src/store/types.js";
 import type { AnswerJson } from "../../../src/analysis/question.js";
+import type { Role } from "../../../src/store/accounts.js";
+
+/** The caller's role, which the API returns with a project, a scenario and a study (src/server/schemas.ts). */
+export interface WithRole {
+  role: Role;
+}
 import type { ScenarioDiff } from "../../../src/analysis/scenario-diff.js";
 import type { ProgressEntry as StoredProgressEntry, RunStatus } from "../../../src/store/types.js";
 

@@ -2,7 +2,9 @@ import { useState } from "react";
 import { api } from "../../api/client.js";
 import type { Run, ScenarioRecord } from "../../api/types.js";
 import { ErrorNote, Loaded } from "../../components/Status.js";
+import { ViewerNote } from "../../components/ViewerNote.js";
 import { money, percent, seconds } from "../../lib/format.js";
+import { mayEdit, type Role } from "../../lib/roles.js";
 import { link, navigate } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
 import { ProgressChart } from "./ProgressChart.js";
@@ -22,17 +24,20 @@ export function RunView({ runId }: { runId: string }) {
   const state = useAsync(
     async (signal) => {
       const run = await api.run(runId, signal);
-      const { scenario } = await api.scenario(run.scenarioId, signal);
-      return { run, scenario };
+      const { scenario, role } = await api.scenario(run.scenarioId, signal);
+      return { run, scenario, role };
     },
     [runId],
   );
   return (
-    <Loaded state={state}>{({ run, scenario }) => <RunProgress run={run} scenario={scenario} />}</Loaded>
+    <Loaded state={state}>
+      {({ run, scenario, role }) => <RunProgress run={run} scenario={scenario} role={role} />}
+    </Loaded>
   );
 }
 
-function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) {
+function RunProgress({ run, scenario, role }: { run: Run; scenario: ScenarioRecord; role: Role }) {
+  const editor = mayEdit(role); // a viewer may follow the run, not cancel or re-run it
   const events = useRunEvents(run.id);
   const [actionError, setActionError] = useState<Error | undefined>();
   const final = useAsync(
@@ -81,12 +86,12 @@ function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) 
         </div>
         {live && <progress aria-label="Solving" />}
         <ProgressChart points={events.points} currency={currency} />
-        {live && (
+        {live && editor && (
           <button type="button" className="danger" onClick={cancel}>
             Cancel run
           </button>
         )}
-        {!live && run.bases && (
+        {!live && editor && run.bases && (
           <button
             type="button"
             onClick={rerun}
@@ -96,6 +101,7 @@ function RunProgress({ run, scenario }: { run: Run; scenario: ScenarioRecord }) 
           </button>
         )}
         <Bases run={run} />
+        <ViewerNote role={role} />
         {actionError && <ErrorNote error={actionError} />}
         {events.failureReason && <ErrorNote error={`The run ${events.status}: ${events.failureReason}`} />}
       </section>

@@ -2,7 +2,9 @@ import { useMemo, useRef, useState } from "react";
 import { api } from "../../api/client.js";
 import type { ScenarioRecord, Version, VersionSummary } from "../../api/types.js";
 import { ErrorNote, Loaded } from "../../components/Status.js";
+import { ViewerNote } from "../../components/ViewerNote.js";
 import { dateTime } from "../../lib/format.js";
+import { mayEdit, type Role, VIEWER_NOTE } from "../../lib/roles.js";
 import { link, navigate } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
 import { useDebounced } from "../../lib/use-debounced.js";
@@ -18,26 +20,28 @@ interface EditorData {
   version: Version;
   versions: VersionSummary[];
   siblings: ScenarioRecord[];
+  role: Role;
 }
 
 /** One scenario version: its text and tables, validated as you type; saved as a new version; run. */
 export function ScenarioEditor({ scenarioId, version }: { scenarioId: string; version?: number }) {
   const state = useAsync(
     async (signal): Promise<EditorData> => {
-      const { scenario, version: latest } = await api.scenario(scenarioId, signal);
+      const { scenario, version: latest, role } = await api.scenario(scenarioId, signal);
       const [chosen, versions, siblings] = await Promise.all([
         version && version !== latest.number ? api.version(scenarioId, version, signal) : latest,
         api.versions(scenarioId, signal),
         api.scenarios(scenario.projectId, signal),
       ]);
-      return { scenario, version: chosen, versions, siblings };
+      return { scenario, version: chosen, versions, siblings, role };
     },
     [scenarioId, version],
   );
   return <Loaded state={state}>{(loaded) => <Editor {...loaded} />}</Loaded>;
 }
 
-function Editor({ scenario, version, versions, siblings }: EditorData) {
+function Editor({ scenario, version, versions, siblings, role }: EditorData) {
+  const editor = mayEdit(role);
   const [text, setText] = useState(version.content);
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState<"save" | "run" | undefined>();
@@ -106,11 +110,12 @@ function Editor({ scenario, version, versions, siblings }: EditorData) {
           <button
             type="button"
             onClick={run}
-            disabled={dirty || busy !== undefined}
-            title={dirty ? "Save first" : ""}
+            disabled={!editor || dirty || busy !== undefined}
+            title={editor ? (dirty ? "Save first" : "") : VIEWER_NOTE}
           >
             {busy === "run" ? "Starting…" : `Run version ${version.number}`}
           </button>
+          <ViewerNote role={role} />
         </div>
       </div>
       {actionError && <ErrorNote error={actionError} />}
@@ -143,7 +148,8 @@ function Editor({ scenario, version, versions, siblings }: EditorData) {
                 type="button"
                 className="primary"
                 onClick={save}
-                disabled={!dirty || !valid || busy !== undefined}
+                disabled={!editor || !dirty || !valid || busy !== undefined}
+                title={editor ? "" : VIEWER_NOTE}
               >
                 {busy === "save" ? "Saving…" : "Save as new version"}
               </button>
@@ -153,7 +159,7 @@ function Editor({ scenario, version, versions, siblings }: EditorData) {
                 </button>
               )}
             </div>
-            {dirty && !valid && validation.status === "ready" && (
+            {editor && dirty && !valid && validation.status === "ready" && (
               <p className="muted small">Fix the issues above to save.</p>
             )}
           </section>
@@ -162,6 +168,7 @@ function Editor({ scenario, version, versions, siblings }: EditorData) {
             version={version.number}
             extendsBase={parsed.extendsFile !== undefined}
             dirty={dirty}
+            editor={editor}
           />
           <VersionList scenarioId={scenario.id} versions={versions} current={version.number} />
         </aside>

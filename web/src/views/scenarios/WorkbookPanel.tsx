@@ -13,11 +13,14 @@ export function WorkbookPanel({
   version,
   extendsBase,
   dirty,
+  editor,
 }: {
   scenario: ScenarioRecord;
   version: number;
   extendsBase: boolean;
   dirty: boolean;
+  /** a viewer may download, not upload */
+  editor: boolean;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
@@ -59,7 +62,7 @@ export function WorkbookPanel({
           ref={input}
           type="file"
           accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          disabled={busy || dirty}
+          disabled={!editor || busy || dirty}
           onChange={(e) => {
             const file = e.target.files?.[0];
             if (file) void upload(file);

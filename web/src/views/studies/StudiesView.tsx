@@ -3,7 +3,9 @@ import seedStudy from "../../../../data/studies/alfa-belvidere.yaml?raw";
 import { api } from "../../api/client.js";
 import { ErrorNote, Loaded } from "../../components/Status.js";
 import { TableHead } from "../../components/TableHead.js";
+import { ViewerNote } from "../../components/ViewerNote.js";
 import { dateTime } from "../../lib/format.js";
+import { mayEdit, type Role, VIEWER_NOTE } from "../../lib/roles.js";
 import { link, navigate } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
 
@@ -14,6 +16,7 @@ const PROJECT = "alfa-romeo";
 export function StudiesView() {
   const [refresh, setRefresh] = useState(0);
   const state = useAsync((signal) => api.studies(PROJECT, signal), [refresh]);
+  const project = useAsync((signal) => api.project(PROJECT, signal), []);
   return (
     <div>
       <h1>Studies</h1>
@@ -21,7 +24,9 @@ export function StudiesView() {
         The options of a question solved under thousands of draws of what is uncertain: how likely each is to
         be best, what it risks, which uncertainties matter most (docs/studies.md).
       </p>
-      <StartStudy onStarted={() => setRefresh((n) => n + 1)} />
+      {project.status === "ready" && (
+        <StartStudy role={project.value.role} onStarted={() => setRefresh((n) => n + 1)} />
+      )}
       <section className="panel" aria-label="Studies of the project">
         <h2>Studies in “{PROJECT}”</h2>
         <Loaded state={state}>
@@ -54,7 +59,8 @@ export function StudiesView() {
   );
 }
 
-function StartStudy({ onStarted }: { onStarted: () => void }) {
+function StartStudy({ role, onStarted }: { role: Role; onStarted: () => void }) {
+  const editor = mayEdit(role);
   const [text, setText] = useState(seedStudy);
   const [samples, setSamples] = useState("200");
   const [error, setError] = useState<Error>();
@@ -100,10 +106,16 @@ function StartStudy({ onStarted }: { onStarted: () => void }) {
             style={{ width: "8em" }}
           />
         </label>
-        <button type="submit" className="primary" disabled={busy}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={!editor || busy}
+          title={editor ? "" : VIEWER_NOTE}
+        >
           Start study
         </button>
       </div>
+      <ViewerNote role={role} />
       {error && <ErrorNote error={error} />}
     </form>
   );

@@ -6,8 +6,10 @@ import type { StudyRecord, StudyReport } from "../../api/types.js";
 import { BarChart } from "../../components/charts/BarChart.js";
 import { ErrorNote, Loaded } from "../../components/Status.js";
 import { TableHead } from "../../components/TableHead.js";
+import { ViewerNote } from "../../components/ViewerNote.js";
 import { colorScale } from "../../lib/colors.js";
 import { money } from "../../lib/format.js";
+import { mayEdit } from "../../lib/roles.js";
 import { link } from "../../lib/router.js";
 import { useAsync } from "../../lib/use-async.js";
 import { Histograms, Tornado } from "./charts.js";
@@ -27,6 +29,9 @@ interface Progress {
 export function StudyView({ studyId }: { studyId: string }) {
   const progress = useStudyEvents(studyId);
   const [cancelError, setCancelError] = useState<Error>();
+  // the caller's role in the study's project: a viewer follows it, only an editor may cancel it
+  const study = useAsync((signal) => api.study(studyId, signal), [studyId]);
+  const role = study.status === "ready" ? study.value.role : undefined;
   const finished = progress !== undefined && FINISHED.has(progress.status);
   return (
     <div>
@@ -57,13 +62,16 @@ export function StudyView({ studyId }: { studyId: string }) {
                   max={Math.max(1, progress.total)}
                   value={progress.done}
                 />{" "}
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => api.cancelStudy(studyId).catch(setCancelError)}
-                >
-                  Cancel study
-                </button>
+                {role && mayEdit(role) && (
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => api.cancelStudy(studyId).catch(setCancelError)}
+                  >
+                    Cancel study
+                  </button>
+                )}
+                {role && <ViewerNote role={role} />}
               </>
             )}
             {"failureReason" in progress && progress.failureReason ? (
