@@ -34,11 +34,19 @@ function headline(plan: Plan): string {
   const work = solver.decomposition;
   if (work) {
     const cuts = work.optimalityCuts + work.feasibilityCuts;
-    facts.push(`${work.lpIterations} LP rounds, ${work.iterations} master MILPs, ${cuts} cuts`);
+    facts.push(
+      [count(work.lpIterations, "LP round"), count(work.iterations, "master MILP"), count(cuts, "cut")].join(
+        ", ",
+      ),
+    );
   }
   const title = `${plan.scenario.name} (${plan.scenario.id}), ${plan.scenario.horizon.start}–${plan.scenario.horizon.end}`;
   if (plan.infeasibility) return `${title}\nNo feasible plan (${facts.join(", ")})`;
   return `${title}\nNPV ${money(plan, plan.npv)} (${facts.join(", ")})`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function infeasibilitySection(plan: Plan): string {
