@@ -47,6 +47,7 @@ export function chooseMethod(
  * Options left unset fall back to the scenario's own solver settings.
  */
 export async function solveScenario(scenario: Scenario, options: PlanOptions = {}): Promise<Plan> {
+  const started = performance.now();
   const built = buildModel(scenario);
   const econ = economicsOf(built.inputs);
   const solveOptions = effectiveOptions(scenario, options);
@@ -56,9 +57,8 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
   const solver = options.solver ?? new HighsSolver();
   const engine = method === "benders" ? await BendersEngine.create(built) : undefined;
   try {
-    const solution = engine
-      ? await engine.solve(solveOptions)
-      : await solver.solve(built.program, solveOptions);
+    const firstSolve = withinTimeLimit(solveOptions, (performance.now() - started) / 1000);
+    const solution = engine ? await engine.solve(firstSolve) : await solver.solve(built.program, firstSolve);
     const plan = interpretSolution(scenario, built, solution, econ);
 
     if (solution.status === "infeasible") {
@@ -79,6 +79,16 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
   } finally {
     engine?.dispose();
   }
+}
+
+/**
+ * The time limit covers the whole call: what building the model and setting up the solver took (minutes for
+ * the decomposition of a million columns) comes off the solver's own limit. Re-solves for explanations each
+ * get the full limit again.
+ */
+function withinTimeLimit(options: SolveOptions, elapsedSeconds: number): SolveOptions {
+  if (options.timeLimitSeconds === undefined) return options;
+  return { ...options, timeLimitSeconds: Math.max(options.timeLimitSeconds - elapsedSeconds, 0.01) };
 }
 
 function effectiveOptions(scenario: Scenario, options: PlanOptions): SolveOptions {

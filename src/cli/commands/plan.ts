@@ -35,7 +35,7 @@ export function registerPlanCommands(program: Command): void {
     .option("--out <file>", "also write the full plan as JSON to this file")
     .option("--xlsx <file>", "also write the plan as an Excel workbook (docs/excel.md)")
     .option("--force", "let --out and --xlsx overwrite existing files")
-    .option("--time-limit <seconds>", "stop the solver after this many seconds", positiveNumber)
+    .option("--time-limit <seconds>", "stop after this many seconds, model build included", positiveNumber)
     .option("--gap <relative>", "accept a plan within this relative gap of the optimum, e.g. 0.001", fraction)
     .addOption(new Option("--solver <name>", "solver to use").choices(["highs", "cbc"]).default("highs"))
     .addOption(
