@@ -60,12 +60,7 @@ export function createApp(options: AppOptions): Hono {
     "/api/*",
     bodyLimit({
       maxSize: maxBody,
-      // the rest of the body is not read: close the connection so that no client re-uses it for its next
-      // request while the server is still discarding (or timing out on) the unread bytes
-      onError: (c) =>
-        problemResponse(c, problem(413, `the request body is larger than ${maxBody} bytes`), {
-          connection: "close",
-        }),
+      onError: (c) => problemResponse(c, problem(413, `the request body is larger than ${maxBody} bytes`)),
     }),
   );
   app.use("/api/*", identify(store, options.auth ?? "loopback"));

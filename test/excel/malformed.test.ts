@@ -134,14 +134,14 @@ const cases: { name: string; change: Change; expected: string[] }[] = [
     change: (wb) => {
       sheet(wb, "Settings").addRow(["discount rte", 0.1]);
     },
-    expected: ["net.xlsx: Settings!A17: field: unknown field 'discount rte' — did you mean 'discountRate'?"],
+    expected: ["net.xlsx: Settings!A18: field: unknown field 'discount rte' — did you mean 'discountRate'?"],
   },
   {
     name: "a setting given twice",
     change: (wb) => {
       sheet(wb, "Settings").addRow(["horizon.end", 2040]);
     },
-    expected: ["net.xlsx: Settings!A17: horizon.end: 'horizon.end' is given twice (also row 8)"],
+    expected: ["net.xlsx: Settings!A18: horizon.end: 'horizon.end' is given twice (also row 8)"],
   },
   {
     name: "values in a column without a header",
