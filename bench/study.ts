@@ -5,7 +5,7 @@ import { loadStudySpec } from "../src/domain/study-spec.js";
 import { buildModel } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { highsRuntime } from "../src/solver/highs.js";
-import { runHighs, toModelData } from "../src/solver/highs-run.js";
+import { runHighs, searchOptions, toModelData } from "../src/solver/highs-run.js";
 import type { StudyTask } from "../src/study/contract.js";
 import { applyAssignments, createTaskExecutor } from "../src/study/execute.js";
 import { prepareStudy } from "../src/study/run.js";
@@ -65,7 +65,7 @@ interface Kept {
 
 function load(program: MathProgram): Model {
   const model = highs.createModel(toModelData(highs, program));
-  model.options.set({ output_flag: false, mip_rel_gap: gap });
+  model.options.set({ output_flag: false, mip_rel_gap: gap, ...searchOptions(program) });
   return model;
 }
 

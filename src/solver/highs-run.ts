@@ -52,10 +52,13 @@ const isMip = (program: MathProgram) => program.integrality.some((v) => v !== 0)
  */
 export const SUB_MIP_HEURISTICS_MIN_INTEGERS = 300;
 
-function integerColumns(program: MathProgram): number {
-  let count = 0;
-  for (const v of program.integrality) if (v !== 0) count++;
-  return count;
+/** HiGHS options for this program's search (besides the gap, the time limit and the log). */
+export function searchOptions(program: MathProgram): Record<string, boolean> {
+  let integers = 0;
+  for (const v of program.integrality) if (v !== 0) integers++;
+  return integers < SUB_MIP_HEURISTICS_MIN_INTEGERS
+    ? { mip_heuristic_run_rins: false, mip_heuristic_run_rens: false }
+    : {};
 }
 
 export function runHighs(highs: Highs, program: MathProgram, controls: RunControls = {}): Solution {
@@ -75,9 +78,11 @@ export function runHighs(highs: Highs, program: MathProgram, controls: RunContro
   }
   const model = highs.createModel(toModelData(highs, program));
   try {
-    model.options.set({ output_flag: false, mip_rel_gap: controls.mipRelGap ?? 1e-4 });
-    if (integerColumns(program) < SUB_MIP_HEURISTICS_MIN_INTEGERS)
-      model.options.set({ mip_heuristic_run_rins: false, mip_heuristic_run_rens: false });
+    model.options.set({
+      output_flag: false,
+      mip_rel_gap: controls.mipRelGap ?? 1e-4,
+      ...searchOptions(program),
+    });
     if (controls.timeLimitSeconds !== undefined) model.options.set("time_limit", controls.timeLimitSeconds);
     let status = model.run(callbacks(highs, controls, seconds)).modelStatus;
     if (status === highs.constants.modelStatus.unboundedOrInfeasible) {
