@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Store } from "../store/types.js";
 import { ProjectScope, authenticate, authorize } from "./access.js";
 import { type AuthMode, identify } from "./auth.js";
+import { EventStreams } from "./event-streams.js";
 import { problem, problemResponse, toProblem } from "./problem.js";
 import { type SignInLimits, SignInLimiter } from "./rate-limit.js";
 import { ApiRouter, type RouteGuard } from "./router.js";
@@ -35,6 +36,8 @@ export interface AppOptions {
   studies?: StudyManager;
   /** largest request body accepted, in bytes (default 5 MB) */
   maxBodyBytes?: number;
+  /** event streams (runs' and studies' together) open at once; more are refused with a 429 (default 256) */
+  maxEventStreams?: number;
   /** the built web app, served at / when the folder exists (default web/dist of the package) */
   webDir?: string;
   version?: string;
@@ -49,6 +52,7 @@ export function createApp(options: AppOptions): Hono {
   const runs = options.runs ?? new RunManager(store);
   const studies = options.studies ?? new StudyManager(store);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const streams = new EventStreams(options.maxEventStreams);
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -82,8 +86,8 @@ export function createApp(options: AppOptions): Hono {
   atlasRoutes(api);
   scenarioRoutes(api, store);
   workbookRoutes(api, store);
-  runRoutes(api, store, runs);
-  studyRoutes(api, store, studies);
+  runRoutes(api, store, runs, streams);
+  studyRoutes(api, store, studies, streams);
   planWorkbookRoutes(api, store);
   answerRoutes(api, store);
   memberRoutes(api, store);

@@ -29,6 +29,8 @@ export interface ServeOptions {
   webDir?: string;
   /** header and request timeouts (default DEFAULT_LIMITS) */
   limits?: Partial<ConnectionLimits>;
+  /** event streams (runs' and studies' together) open at once (default DEFAULT_MAX_EVENT_STREAMS, 256) */
+  maxEventStreams?: number;
   /** how long a run's lease holds without renewal (default 30 s): see runs.ts */
   leaseSeconds?: number;
   /**
@@ -109,6 +111,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runs,
     studies,
     auth,
+    ...(options.maxEventStreams !== undefined ? { maxEventStreams: options.maxEventStreams } : {}),
     ...(options.webDir ? { webDir: options.webDir } : {}),
   });
 

@@ -4,7 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileResolver, parseScenarioText } from "../../src/domain/load.js";
-import { MAX_EVENT_STREAMS } from "../../src/server/routes/runs.js";
+import { DEFAULT_MAX_EVENT_STREAMS as MAX_EVENT_STREAMS } from "../../src/server/event-streams.js";
 import { bigScenarioText } from "../fixtures/big-scenario.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 import { call, type ServerProcess, snapshot, startProber, startServer } from "./server.js";

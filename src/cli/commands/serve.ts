@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_LIMITS } from "../../server/connections.js";
+import { DEFAULT_MAX_EVENT_STREAMS } from "../../server/event-streams.js";
 import { DEFAULT_LEASE_SECONDS } from "../../server/runs.js";
 import { runQueueName } from "../../server/run-queue.js";
 import { DEFAULT_QUEUE } from "../../study/queue.js";
@@ -14,6 +15,7 @@ interface ServeFlags {
   data?: string;
   headersTimeout: string;
   requestTimeout: string;
+  maxEventStreams: string;
   lease: string;
   redis?: string;
   queue: string;
@@ -39,6 +41,11 @@ export function registerServeCommand(program: Command): void {
       "--request-timeout <seconds>",
       "drop a client that has not sent its complete request by then",
       String(DEFAULT_LIMITS.requestTimeoutSeconds),
+    )
+    .option(
+      "--max-event-streams <n>",
+      "event streams (of runs and studies together) open at once; more are refused with a 429",
+      String(DEFAULT_MAX_EVENT_STREAMS),
     )
     .option(
       "--lease <seconds>",
@@ -69,6 +76,7 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
   const server = await startServer({
     port,
     limits,
+    maxEventStreams: whole(flags.maxEventStreams, "--max-event-streams", 1, 100_000),
     leaseSeconds: seconds(flags.lease, "--lease"),
     queue: flags.queue,
     ...(flags.redis ? { redisUrl: flags.redis } : {}),
@@ -115,6 +123,16 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     process.on("SIGTERM", stop);
   });
   return ExitCode.ok;
+}
+
+function whole(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UserError(
+      `${flag} must be a whole number from ${min} to ${max}, not "${value}"`,
+      ExitCode.usage,
+    );
+  return n;
 }
 
 function seconds(value: string, flag: string): number {

@@ -1,12 +1,13 @@
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
+import type { SSEStreamingApi } from "hono/streaming";
 import { z } from "zod";
 import { comparePlans } from "../../analysis/compare.js";
 import type { ResolvedScenario } from "../../domain/load.js";
 import type { Plan } from "../../plan/types.js";
 import { FINISHED_STATUSES, type ProgressEntry, type Run, type Store } from "../../store/types.js";
-import { HttpProblem } from "../problem.js";
 import { inRun, inScenario, visibleProjects } from "../access.js";
+import type { EventStreams } from "../event-streams.js";
+import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { type RunEvent, type RunManager, withoutPlan } from "../runs.js";
 import { resolveRunScenario, resolveStoredVersion } from "../scenario-text.js";
@@ -23,22 +24,15 @@ import {
   ScenarioParams,
 } from "../schemas.js";
 
-/**
- * Each open stream holds a socket and a listener, and replays the run's log when it opens: beyond this many, new
- * ones are refused (429) rather than slowing the server for everyone (measured in docs/security.md).
- */
-export const MAX_EVENT_STREAMS = 256;
-
-/** SSE comments at this interval keep proxies from closing a quiet stream, and notice gone clients. */
-const KEEPALIVE_MS = 15_000;
-
 /** A quiet stream looks in the store this often (for runs that another server sharing the database executes). */
 const STORE_POLL_MS = 1000;
 
-/** Runs: start (validated version → worker), follow, cancel, read the plan; and compare finished runs. */
-export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void {
+/**
+ * Runs: start (validated version → worker), follow (an event stream, counted in the server's `streams`), cancel,
+ * read the plan; and compare finished runs.
+ */
+export function runRoutes(api: ApiRouter, store: Store, runs: RunManager, streams: EventStreams): void {
   const tag = "runs";
-  let openStreams = 0;
 
   api.add(
     {
@@ -160,13 +154,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager): void 
     },
     async (c, { params }) => {
       await store.getRun(params.runId); // 404 before the stream starts
-      if (openStreams >= MAX_EVENT_STREAMS)
-        throw new HttpProblem(
-          429,
-          `${MAX_EVENT_STREAMS} event streams are open on this server: try again shortly, or read /progress`,
-        );
-      openStreams++;
-      return followRun(c, store, runs, params.runId, () => openStreams--);
+      return streams.stream(c, "read /progress", (stream) => followRun(c, stream, store, runs, params.runId));
     },
   );
 
@@ -253,68 +241,69 @@ export async function planOf(store: Store, runId: string): Promise<unknown> {
  * Replays the stored log (after Last-Event-ID, for reconnecting clients), then forwards live entries, then
  * `end`. Subscribing before reading the log means no entry falls between the two; seq numbers drop repeats.
  */
-function followRun(c: Context, store: Store, runs: RunManager, runId: string, onClose: () => void): Response {
-  return streamSSE(c, async (stream) => {
-    let lastSeq = Number(c.req.header("last-event-id") ?? 0) || 0;
-    const pending: RunEvent[] = [];
-    let wake: (() => void) | undefined;
-    let closed = false;
-    const unsubscribe = runs.subscribe(runId, (event) => {
-      pending.push(event);
-      wake?.();
-    });
-    stream.onAbort(() => {
-      closed = true;
-      wake?.();
-    });
-    const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), KEEPALIVE_MS);
-    const sendEnd = (run: Run) => stream.writeSSE({ event: "end", data: JSON.stringify(run) });
-    const send = async (entry: ProgressEntry) => {
-      await stream.writeSSE({ id: String(entry.seq), event: entry.kind, data: JSON.stringify(entry) });
-      lastSeq = entry.seq;
-    };
-    const sendStored = async () => {
-      for (const entry of await store.getProgress(runId, lastSeq)) await send(entry);
-    };
-    try {
+async function followRun(
+  c: Context,
+  stream: SSEStreamingApi,
+  store: Store,
+  runs: RunManager,
+  runId: string,
+): Promise<void> {
+  let lastSeq = Number(c.req.header("last-event-id") ?? 0) || 0;
+  const pending: RunEvent[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  const unsubscribe = runs.subscribe(runId, (event) => {
+    pending.push(event);
+    wake?.();
+  });
+  stream.onAbort(() => {
+    closed = true;
+    wake?.();
+  });
+  const sendEnd = (run: Run) => stream.writeSSE({ event: "end", data: JSON.stringify(run) });
+  const send = async (entry: ProgressEntry) => {
+    await stream.writeSSE({ id: String(entry.seq), event: entry.kind, data: JSON.stringify(entry) });
+    lastSeq = entry.seq;
+  };
+  const sendStored = async () => {
+    for (const entry of await store.getProgress(runId, lastSeq)) await send(entry);
+  };
+  try {
+    await sendStored();
+    const run = withoutPlan(await store.getRun(runId));
+    if (FINISHED_STATUSES.includes(run.status)) {
       await sendStored();
-      const run = withoutPlan(await store.getRun(runId));
-      if (FINISHED_STATUSES.includes(run.status)) {
-        await sendStored();
-        await sendEnd(run);
+      await sendEnd(run);
+      return;
+    }
+    while (!closed) {
+      const event = pending.shift();
+      if (!event) {
+        const woken = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(true);
+          setTimeout(() => resolve(false), STORE_POLL_MS);
+        });
+        wake = undefined;
+        if (!woken) {
+          // a run executed by another server sharing the database: its news arrive through the store only
+          await sendStored();
+          const now = withoutPlan(await store.getRun(runId));
+          if (FINISHED_STATUSES.includes(now.status) && pending.length === 0) {
+            await sendStored();
+            await sendEnd(now);
+            return;
+          }
+        }
+        continue;
+      }
+      if (event.type === "end") {
+        await sendStored(); // anything stored after the last live event
+        await sendEnd(event.run);
         return;
       }
-      while (!closed) {
-        const event = pending.shift();
-        if (!event) {
-          const woken = await new Promise<boolean>((resolve) => {
-            wake = () => resolve(true);
-            setTimeout(() => resolve(false), STORE_POLL_MS);
-          });
-          wake = undefined;
-          if (!woken) {
-            // a run executed by another server sharing the database: its news arrive through the store only
-            await sendStored();
-            const now = withoutPlan(await store.getRun(runId));
-            if (FINISHED_STATUSES.includes(now.status) && pending.length === 0) {
-              await sendStored();
-              await sendEnd(now);
-              return;
-            }
-          }
-          continue;
-        }
-        if (event.type === "end") {
-          await sendStored(); // anything stored after the last live event
-          await sendEnd(event.run);
-          return;
-        }
-        if (event.entry.seq > lastSeq) await send(event.entry);
-      }
-    } finally {
-      clearInterval(keepAlive);
-      unsubscribe();
-      onClose();
+      if (event.entry.seq > lastSeq) await send(event.entry);
     }
-  });
+  } finally {
+    unsubscribe();
+  }
 }

@@ -1,25 +1,30 @@
-import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
+import type { SSEStreamingApi } from "hono/streaming";
 import { z } from "zod";
 import { TaskResult } from "../../study/contract.js";
 import { StudyReport } from "../../study/report.js";
 import { isFinished, type StudyRecord } from "../../store/studies.js";
 import type { Store } from "../../store/types.js";
 import { callerRole, inProject, inStudy } from "../access.js";
+import type { EventStreams } from "../event-streams.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { NewStudyBody, ProjectParams, StudyOut, StudyPageOut, StudyParams } from "../schemas.js";
 import type { StudyManager } from "../studies.js";
-import { MAX_EVENT_STREAMS } from "./runs.js";
 
 /** How often a study's event stream looks at the store (results arrive from workers anywhere). */
 const STREAM_POLL_MS = 500;
-const KEEPALIVE_MS = 15_000;
 
-/** Uncertainty studies: start one in a project, follow it, cancel it, read its report and its results. */
-export function studyRoutes(api: ApiRouter, store: Store, studies: StudyManager): void {
+/**
+ * Uncertainty studies: start one in a project, follow it (an event stream, counted in the server's `streams`),
+ * cancel it, read its report and its results.
+ */
+export function studyRoutes(
+  api: ApiRouter,
+  store: Store,
+  studies: StudyManager,
+  streams: EventStreams,
+): void {
   const tag = "studies";
-  let openStreams = 0;
 
   api.add(
     {
@@ -97,15 +102,8 @@ export function studyRoutes(api: ApiRouter, store: Store, studies: StudyManager)
         },
       },
     },
-    async (c, { params }) => {
-      if (openStreams >= MAX_EVENT_STREAMS)
-        throw new HttpProblem(
-          429,
-          `${MAX_EVENT_STREAMS} event streams are open on this server: try again shortly, or read the study`,
-        );
-      openStreams++;
-      return followStudy(c, store, studies, params.studyId, () => openStreams--);
-    },
+    async (c, { params }) =>
+      streams.stream(c, "read the study", (stream) => followStudy(stream, store, studies, params.studyId)),
   );
 
   api.add(
@@ -167,42 +165,33 @@ export function studyRoutes(api: ApiRouter, store: Store, studies: StudyManager)
 }
 
 /** Progress from the store (workers anywhere write there) and this server's phase, until the study ends. */
-function followStudy(
-  c: Context,
+async function followStudy(
+  stream: SSEStreamingApi,
   store: Store,
   studies: StudyManager,
   studyId: string,
-  onClose: () => void,
-): Response {
-  return streamSSE(c, async (stream) => {
-    let closed = false;
-    stream.onAbort(() => {
-      closed = true;
-    });
-    const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), KEEPALIVE_MS);
-    let last = "";
-    try {
-      while (!closed) {
-        const study: StudyRecord = await store.studies.get(studyId);
-        if (isFinished(study.status)) {
-          await stream.writeSSE({ event: "end", data: JSON.stringify(study) });
-          return;
-        }
-        const phase = studies.progress(studyId);
-        const progress = {
-          status: study.status,
-          done: study.done,
-          total: study.total,
-          ...(phase ? { phase } : {}),
-        };
-        const text = JSON.stringify(progress);
-        if (text !== last) await stream.writeSSE({ event: "progress", data: text });
-        last = text;
-        await new Promise((resolve) => setTimeout(resolve, STREAM_POLL_MS));
-      }
-    } finally {
-      clearInterval(keepAlive);
-      onClose();
-    }
+): Promise<void> {
+  let closed = false;
+  stream.onAbort(() => {
+    closed = true;
   });
+  let last = "";
+  while (!closed) {
+    const study: StudyRecord = await store.studies.get(studyId);
+    if (isFinished(study.status)) {
+      await stream.writeSSE({ event: "end", data: JSON.stringify(study) });
+      return;
+    }
+    const phase = studies.progress(studyId);
+    const progress = {
+      status: study.status,
+      done: study.done,
+      total: study.total,
+      ...(phase ? { phase } : {}),
+    };
+    const text = JSON.stringify(progress);
+    if (text !== last) await stream.writeSSE({ event: "progress", data: text });
+    last = text;
+    await new Promise((resolve) => setTimeout(resolve, STREAM_POLL_MS));
+  }
 }
