@@ -34,6 +34,7 @@ const ROW_PREFIX: Record<number, string> = {
   [RowKind.budgetCap]: "budget_cap",
   [RowKind.minVolume]: "min_volume",
   [RowKind.overtimeLimit]: "overtime_limit",
+  [RowKind.flowNeedsShift]: "flow_needs_shift",
 };
 
 function nameAt(inputs: ModelInputs, table: IndexTable, i: number, isRow: boolean): string {

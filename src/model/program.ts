@@ -43,6 +43,7 @@ export const RowKind = {
   budgetCap: 11,
   minVolume: 12,
   overtimeLimit: 13,
+  flowNeedsShift: 14,
 } as const;
 export type RowKind = (typeof RowKind)[keyof typeof RowKind];
 

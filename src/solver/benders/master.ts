@@ -105,14 +105,18 @@ export class Master {
       rowUpper.push(program.rowUpper[r]!);
     }
     // a row whose flows all enter with a non-negative sign, at a finite upper bound, must hold with no flow
+    // (not the per-flow bound rows: with no flow they say only 0 ≤ ub·a)
     for (const part of split.years) {
+      const boundRow = new Uint8Array(part.rows.length);
+      for (const i of part.linkRow) if (i >= 0) boundRow[i] = 1;
+      for (const i of part.shiftRow) if (i >= 0) boundRow[i] = 1;
       for (let i = 0; i < part.rows.length; i++) {
         const upper = part.rowUpper[i]!;
         if (!Number.isFinite(upper) || part.masterStart[i] === part.masterStart[i + 1]) continue;
         let allNonNegative = true;
         for (let k = part.start[i]!; k < part.start[i + 1]!; k++)
           if (part.value[k]! < 0) allNonNegative = false;
-        if (!allNonNegative || part.linkRow.includes(i)) continue;
+        if (!allNonNegative || boundRow[i]) continue;
         for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++) {
           indices.push(this.position[part.masterCol[k]!]!);
           values.push(part.masterValue[k]!);

@@ -6,8 +6,8 @@ import { ColKind } from "../../model/program.js";
  * The program split for Benders decomposition (docs/model.md, "Decomposition"): the flows x and unmet demand u
  * of each year form that year's subproblem, everything else (allocations, platforms, plant states, shifts,
  * overtime) the master. The split is read from the variable and constraint blocks: the rows that hold flows
- * are the demand, capacity, build-only-where-allocated and min-volume families, each with the year as its last
- * dimension.
+ * are the demand, capacity, build-only-where-allocated, flow-needs-shift and min-volume families, each with the
+ * year as its last dimension.
  */
 export interface Split {
   /** +1 when the program maximises, -1 when it minimises: every part works in "maximise sign × cost" */
@@ -44,6 +44,9 @@ export interface YearPart {
   /** per local column: the local row that bounds it alone by its allocation (per-flow linking), or -1 */
   linkRow: Int32Array;
   linkCoef: Float64Array;
+  /** per local column: the local row that bounds it alone by its plant's shifts (flow needs shift), or -1 */
+  shiftRow: Int32Array;
+  shiftCoef: Float64Array;
   /**
    * Σ coef·x ≤ upper over master columns: the year's capacity covers the demand that must be served (cells
    * without an unmet column). Every flow enters one demand row and one capacity row with coefficient 1, so
@@ -53,7 +56,17 @@ export interface YearPart {
 }
 
 /** The blocks whose rows hold flows; every one has the year as its last dimension. */
-const FLOW_ROW_BLOCKS = ["demand", "capacity", "buildOnlyWhereAllocated", "minVolume"] as const;
+const FLOW_ROW_BLOCKS = [
+  "demand",
+  "capacity",
+  "buildOnlyWhereAllocated",
+  "flowNeedsShift",
+  "minVolume",
+] as const;
+
+/** Per-flow bound rows: x ≤ coef·(a master column), one flow each; the subproblem takes them as bounds. */
+const ALLOCATION_LINK = 1;
+const SHIFT_LINK = 2;
 
 export function splitProgram(built: BuiltModel): Split {
   const { program } = built;
@@ -81,7 +94,10 @@ export function splitProgram(built: BuiltModel): Split {
       if (flows === 0) return; // e.g. a min-volume row without flows: it only restricts the allocation
       isSubRow[r] = 1;
       rowsOfYear[t]!.push(r);
-      if (name === "buildOnlyWhereAllocated" && block.dims.length === 4 && flows === 1) perFlowLink[r] = 1;
+      if (block.dims.length === 4 && flows === 1) {
+        if (name === "buildOnlyWhereAllocated") perFlowLink[r] = ALLOCATION_LINK;
+        else if (name === "flowNeedsShift") perFlowLink[r] = SHIFT_LINK;
+      }
     });
   }
   const masterRows: number[] = [];
@@ -132,6 +148,8 @@ function yearPart(
   const masterValue: number[] = [];
   const linkRow = new Int32Array(cols.length).fill(-1);
   const linkCoef = new Float64Array(cols.length);
+  const shiftRow = new Int32Array(cols.length).fill(-1);
+  const shiftCoef = new Float64Array(cols.length);
   rows.forEach((r, i) => {
     for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
       const j = program.colIndex[k]!;
@@ -140,8 +158,9 @@ function yearPart(
         local.push(localOf[j]!);
         value.push(a);
         if (perFlowLink[r] && a > 0 && Number.isFinite(program.rowUpper[r]!)) {
-          linkRow[localOf[j]!] = i;
-          linkCoef[localOf[j]!] = a;
+          const [row, coef] = perFlowLink[r] === SHIFT_LINK ? [shiftRow, shiftCoef] : [linkRow, linkCoef];
+          row[localOf[j]!] = i;
+          coef[localOf[j]!] = a;
         }
       } else {
         masterCol.push(j);
@@ -171,6 +190,8 @@ function yearPart(
     masterValue: Float64Array.from(masterValue),
     linkRow,
     linkCoef,
+    shiftRow,
+    shiftCoef,
   };
 }
 

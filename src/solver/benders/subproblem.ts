@@ -28,9 +28,10 @@ type Model = ReturnType<Highs["createModel"]>;
 
 /**
  * One year's flow subproblem, kept as a persistent HiGHS LP so that each master point only changes its bounds
- * and the simplex restarts from the last basis. The per-flow linking rows x ≤ ub·a hold one flow each: the LP
- * takes them as that flow's column bound (a third of the rows it would otherwise carry), and the cut charges
- * the flow's reduced profit to them as if they were rows. An infeasible point is answered by a phase-1 LP
+ * and the simplex restarts from the last basis. The per-flow rows x ≤ ub·a (linking) and x ≤ U·n (flow needs
+ * shift) hold one flow each: the LP takes the tighter of them at the master point as that flow's column bound
+ * (a third of the rows it would otherwise carry), and the cut charges the flow's reduced profit to that row as
+ * if it were a row of the LP. An infeasible point is answered by a phase-1 LP
  * (every row elastic, violation minimised) whose duals give the feasibility cut.
  */
 export class YearSubproblem {
@@ -42,6 +43,9 @@ export class YearSubproblem {
   private readonly upper: Float64Array;
   private readonly colUpper: Float64Array;
   private readonly scratch: Float64Array;
+  /** per column: the per-flow row its reduced profit is charged to (the one binding at the last point), or -1 */
+  private readonly chargeRow: Int32Array;
+  private readonly chargeCoef: Float64Array;
 
   constructor(
     private readonly highs: Highs,
@@ -54,6 +58,9 @@ export class YearSubproblem {
     this.upper = new Float64Array(this.lpRows.length);
     this.colUpper = new Float64Array(part.cols.length);
     this.scratch = new Float64Array(numProgramCols);
+    // until a point is solved: the allocation's row where there is one, as before there were shift rows
+    this.chargeRow = Int32Array.from(part.linkRow);
+    this.chargeCoef = Float64Array.from(part.linkCoef);
   }
 
   /** Solves the year at the master point `x` (program positions) and returns the cut of its dual. */
@@ -71,10 +78,27 @@ export class YearSubproblem {
       this.upper[r] = part.rowUpper[i]! - shift;
     });
     for (let c = 0; c < part.cols.length; c++) {
+      // the tightest of the column's own bound and its per-flow rows, and the row to charge (-1: the bound)
+      let bound = part.upper[c]!;
+      this.chargeRow[c] = -1;
       const link = part.linkRow[c]!;
-      const bound = link >= 0 ? (part.rowUpper[link]! - shiftOf(link)) / part.linkCoef[c]! : part.upper[c]!;
-      // a tiny negative bound is an allocation at 0 read with rounding noise
-      this.colUpper[c] = Math.max(0, Math.min(part.upper[c]!, bound));
+      if (link >= 0) {
+        // ub·a ≤ ub: the allocation's row is charged even at a = 1, as before there were shift rows
+        bound = Math.min(bound, (part.rowUpper[link]! - shiftOf(link)) / part.linkCoef[c]!);
+        this.chargeRow[c] = link;
+        this.chargeCoef[c] = part.linkCoef[c]!;
+      }
+      const shift = part.shiftRow[c]!;
+      if (shift >= 0) {
+        const byShifts = (part.rowUpper[shift]! - shiftOf(shift)) / part.shiftCoef[c]!;
+        if (byShifts < bound) {
+          bound = byShifts;
+          this.chargeRow[c] = shift;
+          this.chargeCoef[c] = part.shiftCoef[c]!;
+        }
+      }
+      // a tiny negative bound is an allocation or a shift at 0 read with rounding noise
+      this.colUpper[c] = Math.max(0, bound);
     }
     const status = solveLp(this.highs, this.model, this.lower, this.upper, this.colUpper);
     if (status === "optimal") {
@@ -106,9 +130,9 @@ export class YearSubproblem {
 
   /**
    * The cut of row duals `pi` for the objective `cost`: duals of the wrong sign for a row's finite bounds are
-   * dropped, then every column's remaining reduced profit goes to its per-flow linking row (so it is charged to
-   * the allocation, the tightest choice) or else to its upper bound. The result is dual feasible by
-   * construction, which is all validity needs.
+   * dropped, then every column's remaining reduced profit goes to the per-flow row that bounded it at the last
+   * master point (its allocation or its plant's shifts: the tight choice there) or else to its upper bound. The
+   * result is dual feasible by construction, which is all validity needs.
    */
   cutOf(pi: Float64Array, cost: Float64Array, feasibility: boolean): Cut {
     const part = this.part;
@@ -129,8 +153,8 @@ export class YearSubproblem {
     for (let c = 0; c < reduced.length; c++) {
       const excess = reduced[c]!;
       if (excess <= 0) continue;
-      const link = part.linkRow[c]!;
-      if (link >= 0) pi[link]! += excess / part.linkCoef[c]!;
+      const row = this.chargeRow[c]!;
+      if (row >= 0) pi[row]! += excess / this.chargeCoef[c]!;
       else constant += excess * part.upper[c]!;
     }
     const touched: number[] = [];
@@ -171,15 +195,17 @@ export function cutValue(cut: Cut, x: Float64Array): number {
   return value;
 }
 
-/** The rows of a part the LP keeps: all but the linking rows that bound a single flow (those become bounds). */
+/** The rows of a part the LP keeps: all but the per-flow rows that bound a single flow (those become bounds). */
 function rowsKeptInLp(part: YearPart): Int32Array {
   const asBound = new Uint8Array(part.rows.length);
-  part.linkRow.forEach((i, c) => {
+  const mark = (i: number, c: number) => {
     if (i < 0) return;
     const single = part.start[i + 1]! - part.start[i]! === 1 && part.local[part.start[i]!] === c;
     if (single && !Number.isFinite(part.rowLower[i]!)) asBound[i] = 1;
-    else throw new Error(`linking row ${part.rows[i]} does not bound one flow from above`);
-  });
+    else throw new Error(`per-flow row ${part.rows[i]} does not bound one flow from above`);
+  };
+  part.linkRow.forEach(mark);
+  part.shiftRow.forEach(mark);
   const kept: number[] = [];
   for (let i = 0; i < part.rows.length; i++) if (!asBound[i]) kept.push(i);
   return Int32Array.from(kept);

@@ -1,0 +1,147 @@
+import { parseArgs } from "node:util";
+import { loadScenario } from "../src/domain/load.js";
+import { loadStudySpec } from "../src/domain/study-spec.js";
+import type { Scenario } from "../src/domain/scenario.js";
+import { buildModel } from "../src/model/build.js";
+import type { MathProgram } from "../src/model/program.js";
+import { highsRuntime } from "../src/solver/highs.js";
+import { searchOptions, toModelData } from "../src/solver/highs-run.js";
+import { applyAssignments } from "../src/study/execute.js";
+import { prepareStudy } from "../src/study/run.js";
+import { monteCarloSampler } from "../src/study/sampling.js";
+
+/**
+ * What the flow-needs-shift rows (docs/model.md, constraint 3c) bring, side by side in one run: the same
+ * programs built with and without them, solved by HiGHS-WASM one after the other so that machine load hits
+ * both alike, the optima checked equal.
+ *
+ * 1. the built-in seed-question study's sampled options (Latin-hypercube draws, five Alfa options each):
+ *    ms per solve, branch-and-bound nodes, the LP relaxation's gap to the optimum;
+ * 2. optionally scenario files (e.g. a benchmark instance): LP relaxation, then the MIP to a time limit.
+ *
+ * Usage: node --import tsx bench/formulation.ts [--samples 30] [--instance check.yaml ...] [--time-limit 60]
+ * (docs/benchmarks.md, "Formulation")
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    samples: { type: "string", default: "30" },
+    instance: { type: "string", multiple: true, default: [] },
+    "time-limit": { type: "string", default: "60" },
+  },
+});
+const samples = Number(args.samples);
+const timeLimit = Number(args["time-limit"]);
+const highs = await highsRuntime();
+const VARIANTS = [
+  { name: "without", flowNeedsShift: false },
+  { name: "with", flowNeedsShift: true },
+] as const;
+
+interface Run {
+  objective: number;
+  bound: number;
+  gap: number;
+  seconds: number;
+  nodes: number;
+}
+
+function solve(program: MathProgram, relax: boolean, limit: number, mipRelGap: number): Run {
+  const data = toModelData(highs, program);
+  const model = highs.createModel(relax ? { ...data, integrality: new Int32Array(program.numCols) } : data);
+  try {
+    model.options.set({
+      output_flag: false,
+      mip_rel_gap: mipRelGap,
+      time_limit: limit,
+      ...searchOptions(program),
+    });
+    const started = performance.now();
+    model.run();
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      objective: model.getObjectiveValue(),
+      bound: relax ? Number.NaN : Number(model.info.get("mip_dual_bound")),
+      gap: relax ? 0 : Number(model.info.get("mip_gap")),
+      seconds,
+      nodes: relax ? 0 : Number(model.info.get("mip_node_count")),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+// ---- 1. the seed-question study's options ----
+const loaded = await loadStudySpec("builtin:alfa-belvidere");
+const prepared = prepareStudy(loaded);
+const gap = loaded.spec.solver.mipRelGap ?? 1e-4;
+const draw = monteCarloSampler(loaded.spec, samples, true);
+const byId = new Map(loaded.spec.parameters.map((p) => [p.id, p]));
+const stats = VARIANTS.map(() => ({
+  ms: [] as number[],
+  nodes: [] as number[],
+  lpGap: [] as number[],
+  rows: [] as number[],
+}));
+let worst = 0;
+for (let sample = 0; sample < samples; sample++) {
+  const assignments = Object.entries(draw(sample)).map(([id, value]) => ({
+    path: byId.get(id)!.path,
+    mode: byId.get(id)!.mode,
+    value,
+  }));
+  for (const option of prepared.options) {
+    const applied = applyAssignments(option.scenario, { assignments });
+    if ("error" in applied) throw new Error(applied.error);
+    const runs = VARIANTS.map((variant, v) => {
+      const program = buildModel(applied.scenario, { flowNeedsShift: variant.flowNeedsShift }).program;
+      const mip = solve(program, false, 600, gap);
+      const lp = solve(program, true, 600, gap);
+      // the first sample warms the runtime up: not counted
+      if (sample > 0) {
+        stats[v]!.ms.push(mip.seconds * 1000);
+        stats[v]!.nodes.push(mip.nodes);
+        stats[v]!.lpGap.push(relative(lp.objective, mip.objective));
+        stats[v]!.rows.push(program.numRows);
+      }
+      return mip;
+    });
+    worst = Math.max(worst, relative(runs[0]!.objective, runs[1]!.objective));
+  }
+}
+console.log(
+  `seed-question study: ${samples - 1} samples × ${prepared.options.length} options (first sample not counted), MIP gap ${gap}`,
+);
+console.log("| rows 3c | rows | ms per solve, median | mean | nodes, mean | LP relaxation gap, mean |");
+console.log("|---|--:|--:|--:|--:|--:|");
+VARIANTS.forEach((variant, v) => {
+  const s = stats[v]!;
+  console.log(
+    `| ${variant.name} | ${Math.round(mean(s.rows))} | ${median(s.ms).toFixed(1)} | ${mean(s.ms).toFixed(1)} | ${mean(s.nodes).toFixed(1)} | ${(mean(s.lpGap) * 100).toFixed(1)} % |`,
+  );
+});
+console.log(`largest relative difference of the optima: ${worst.toExponential(1)}`);
+
+// ---- 2. scenario files ----
+for (const file of args.instance!) {
+  const scenario: Scenario = await loadScenario(file);
+  console.log(`\n${file}: LP relaxation, then the MIP to ${timeLimit} s (gap 1e-4)`);
+  console.log("| rows 3c | rows | LP relaxation | LP s | MIP objective | bound | gap | s |");
+  console.log("|---|--:|--:|--:|--:|--:|--:|--:|");
+  for (const variant of VARIANTS) {
+    const program = buildModel(scenario, { flowNeedsShift: variant.flowNeedsShift }).program;
+    const lp = solve(program, true, 3600, 1e-4);
+    const mip = solve(program, false, timeLimit, 1e-4);
+    console.log(
+      `| ${variant.name} | ${program.numRows} | ${lp.objective.toExponential(5)} | ${lp.seconds.toFixed(1)} | ${mip.objective.toExponential(5)} | ${mip.bound.toExponential(5)} | ${(mip.gap * 100).toFixed(2)} % | ${mip.seconds.toFixed(1)} |`,
+    );
+  }
+}
