@@ -150,7 +150,8 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
   };
   addShiftRows(inputs, map, rows, constraints.shiftsNeedOpen);
   addOvertimeLimitRows(inputs, map, rows, constraints.overtimeLimit);
-  if (options.flowNeedsShift ?? true) addFlowShiftRows(inputs, columns, map, rows, constraints.flowNeedsShift);
+  if (options.flowNeedsShift ?? true)
+    addFlowShiftRows(inputs, columns, map, rows, constraints.flowNeedsShift);
   if (constraints.buildOnlyWhereAllocated.dims.length === 4)
     addFlowLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
   else addYearLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
