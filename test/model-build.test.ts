@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../src/domain/issues.js";
+import { loadScenario } from "../src/domain/load.js";
 import { type Block, cellOf, labelAt } from "../src/model/blocks.js";
 import { buildModel } from "../src/model/build.js";
 import { AllocationBlock, deriveInputs } from "../src/model/inputs.js";
@@ -245,4 +246,76 @@ describe("variable and constraint blocks", () => {
       expect(families.map(([name]) => name).sort()).toEqual(Object.keys(RowKind).sort());
     },
   );
+});
+
+describe("flow-needs-shift rows (3c)", () => {
+  /** The program with its integrality dropped: the LP relaxation. */
+  const relaxed = (program: ReturnType<typeof buildModel>["program"]) => ({
+    ...program,
+    integrality: new Uint8Array(program.numCols),
+  });
+
+  it("tie each flow to its plant's shifts where a market needs less than a shift and shifts cost money", () => {
+    // 60 cars a year for the market, a shift builds 100: each flow is one the rows tie to n
+    const demand = [
+      { program: "p1", market: "m", volume: { from: 2030, volume: 60, growth: 0 }, price: 100 },
+    ];
+    const scenario = twoPlants({ demand });
+    const built = buildModel(scenario);
+    const { program } = built;
+    const block = built.constraints.flowNeedsShift;
+    expect(block.dims).toEqual(["program", "plant", "market", "year"]);
+    let rows = 0;
+    for (let r = 0; r < program.numRows; r++) {
+      if (program.rows.kind[r] !== RowKind.flowNeedsShift) continue;
+      rows++;
+      const entries = [program.rowStart[r]!, program.rowStart[r]! + 1];
+      const [flow, shifts] = entries.map((k) => program.colIndex[k]!);
+      expect(program.cols.kind[flow!]).toBe(ColKind.flow);
+      expect(program.cols.kind[shifts!]).toBe(ColKind.shifts);
+      expect(program.value[entries[0]!]).toBe(1);
+      // the coefficient of n is the flow's demand (below one shift here)
+      expect(-program.value[entries[1]!]!).toBe(program.colUpper[flow!]);
+      expect(program.rowUpper[r]).toBe(0);
+      expect(rowName(built, r)).toMatch(/^flow_needs_shift\[/);
+      const at = [
+        program.cols.program[flow!]!,
+        program.cols.plant[flow!]!,
+        program.cols.market[flow!]!,
+        program.cols.year[flow!]! - scenario.horizon.start,
+      ];
+      expect(labelAt(block, ...at)).toBe(r);
+    }
+    expect(rows).toBe(3); // plant a in 2030 and 2031, plant b from 2031
+    // free shifts: no rows (a free n takes whatever the row asks, so it would tighten nothing)
+    // the demand of 150 in twoPlants needs more than a shift: the capacity row says it all
+    expect(Array.from(buildModel(twoPlants()).program.rows.kind)).not.toContain(RowKind.flowNeedsShift);
+    const free = twoPlants({ demand });
+    for (const plant of free.plants) plant.shiftCost = 0;
+    const none = buildModel(free).program;
+    expect(Array.from(none.rows.kind).filter((k) => k === RowKind.flowNeedsShift)).toEqual([]);
+  });
+
+  it("remove no integer plan and tighten the LP relaxation of the Alfa base case", async () => {
+    const scenario = await loadScenario("builtin:alfa/base");
+    const highs = new HighsSolver();
+    const withRows = buildModel(scenario).program;
+    const withoutRows = buildModel(scenario, { flowNeedsShift: false }).program;
+    expect(withRows.numRows).toBeGreaterThan(withoutRows.numRows);
+    const [mipWith, mipWithout, lpWith, lpWithout] = await Promise.all([
+      highs.solve(withRows, { mipRelGap: 1e-9 }),
+      highs.solve(withoutRows, { mipRelGap: 1e-9 }),
+      highs.solve(relaxed(withRows)),
+      highs.solve(relaxed(withoutRows)),
+    ]);
+    for (const s of [mipWith, mipWithout, lpWith, lpWithout]) expect(s.status).toBe("optimal");
+    expect(Math.abs(mipWith.objective - mipWithout.objective)).toBeLessThan(
+      1e-7 * Math.abs(mipWithout.objective),
+    );
+    // maximising NPV: the relaxation's bound comes down towards the optimum
+    expect(lpWith.objective).toBeLessThan(lpWithout.objective);
+    const gapWith = (lpWith.objective - mipWith.objective) / mipWith.objective;
+    const gapWithout = (lpWithout.objective - mipWithout.objective) / mipWithout.objective;
+    expect(gapWith).toBeLessThan(gapWithout / 2);
+  });
 });

@@ -521,7 +521,7 @@ function addOvertimeLimitRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuil
  * what one shift builds with its overtime. Valid for every integer plan: with n = 0 the plant builds nothing
  * (capacity and overtime rows), with n >= 1 the flow is at most its demand and at most C_s n. It removes no plan,
  * but the LP relaxation can no longer pay a fraction of a shift for a whole market's cars: on the Alfa options
- * the relaxation's gap falls from ~30 % to ~6 % (docs/model.md). Written only where it says more than the
+ * the relaxation's gap falls from ~31 % to ~7 % (docs/model.md). Written only where it says more than the
  * capacity row (D < C_s) and where shifts cost money (a free n would take any value the row asks for).
  */
 function addFlowShiftRows(
