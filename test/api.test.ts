@@ -112,6 +112,14 @@ describe("server basics", () => {
     expect(body.paths["/api/runs/{runId}/events"].get.responses["200"].content).toHaveProperty(
       "text/event-stream",
     );
+    // an event stream over the server's budget is refused with a 429 problem (and Retry-After)
+    for (const path of ["/api/runs/{runId}/events", "/api/studies/{studyId}/events"]) {
+      const refused = body.paths[path].get.responses["429"];
+      expect(refused?.description, path).toMatch(/event streams.*Retry-After/);
+      expect(refused.content["application/problem+json"].schema.required).toEqual(
+        expect.arrayContaining(["type", "title", "status", "detail"]),
+      );
+    }
     expect(body.components.schemas.Problem).toBeDefined();
     expect(Object.keys(body.paths).length).toBeGreaterThanOrEqual(17);
   });

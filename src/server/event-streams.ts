@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
-import { HttpProblem } from "./problem.js";
+import { Problem, tooManyRequests } from "./problem.js";
 
 /**
  * Each open event stream holds a socket and a listener or a poll of the store, and a run's stream replays the
@@ -8,6 +8,19 @@ import { HttpProblem } from "./problem.js";
  * (429) rather than slowing the server for everyone (measured in docs/security.md).
  */
 export const DEFAULT_MAX_EVENT_STREAMS = 256;
+
+/**
+ * The `Retry-After` (seconds) of a refused stream: places come back as streams end (a dropped one once the server
+ * notices, within about a second), so a client need not wait long before it tries again.
+ */
+export const EVENT_STREAM_RETRY_SECONDS = 5;
+
+/** The refusal, as the events routes declare it in the OpenAPI document. */
+export const REFUSED_STREAM_RESPONSE = {
+  description: "too many event streams are open on this server: problem details, with Retry-After (seconds)",
+  schema: Problem,
+  contentType: "application/problem+json",
+};
 
 /** SSE comments at this interval keep proxies from closing a quiet stream, and notice gone clients. */
 export const KEEPALIVE_MS = 15_000;
@@ -27,14 +40,15 @@ export class EventStreams {
   }
 
   /**
-   * Takes a place in the budget, or refuses with a 429 whose detail ends with `otherwise` (what to read instead).
+   * Takes a place in the budget, or refuses with a 429 (with `Retry-After`) whose detail ends with `otherwise`
+   * (what to read instead).
    * The returned function gives the place back; calling it again does nothing.
    */
   acquire(otherwise: string): () => void {
     if (this.#open >= this.limit)
-      throw new HttpProblem(
-        429,
+      throw tooManyRequests(
         `${this.limit} event streams are open on this server: try again shortly, or ${otherwise}`,
+        EVENT_STREAM_RETRY_SECONDS,
       );
     this.#open++;
     let held = true;

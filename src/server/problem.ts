@@ -84,6 +84,11 @@ export class HttpProblem extends Error {
   }
 }
 
+/** A 429 that tells the caller, in `Retry-After`, how many seconds to wait before trying again. */
+export function tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
+  return new HttpProblem(429, detail, undefined, undefined, { "retry-after": String(retryAfterSeconds) });
+}
+
 export function problem(status: number, detail: string, issues?: ValidationIssue[], title?: string): Problem {
   const body: Problem = {
     type: `https://portello.dev/problems/${TYPES[status] ?? "error"}`,

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, checked by the assertions
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENT_STREAM_RETRY_SECONDS } from "../../src/server/event-streams.js";
 import { api, type Child, killAll, requiredEnv, scopedDatabase, startServe } from "../fixtures/processes.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 import { tinyStudyText } from "../fixtures/tiny-study.js";
@@ -22,6 +23,7 @@ let studyPath: string;
 interface Opened {
   status: number;
   type: string;
+  retryAfter: string | undefined;
   /** the whole answer, once the server or `drop` closed it */
   text: () => Promise<string>;
   drop: () => void;
@@ -40,6 +42,7 @@ function open(path: string): Promise<Opened> {
       resolve({
         status: res.statusCode ?? 0,
         type: String(res.headers["content-type"] ?? ""),
+        retryAfter: res.headers["retry-after"],
         text: () => ended,
         drop: () => req.destroy(),
       });
@@ -55,7 +58,10 @@ async function accepted(path: string): Promise<Opened> {
   return stream;
 }
 
-/** The refusal of a stream over the budget, as before the budget was shared: a 429 that names only the limit. */
+/**
+ * The refusal of a stream over the budget, as before the budget was shared: a 429 that names only the limit,
+ * and says in Retry-After how many seconds to wait, like the sign-in 429s.
+ */
 async function refused(path: string, otherwise: string): Promise<void> {
   const stream = await open(path);
   if (stream.status === 200) {
@@ -65,6 +71,7 @@ async function refused(path: string, otherwise: string): Promise<void> {
   const text = await stream.text();
   expect(stream.status, text).toBe(429);
   expect(stream.type).toMatch(/^application\/problem\+json/);
+  expect(stream.retryAfter).toBe(String(EVENT_STREAM_RETRY_SECONDS));
   expect(JSON.parse(text)).toEqual({
     type: expect.any(String),
     title: "Too many requests",

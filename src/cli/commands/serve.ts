@@ -7,6 +7,7 @@ import { DEFAULT_QUEUE } from "../../study/queue.js";
 import { StartRefused, startServer } from "../../server/start.js";
 import { StoreError } from "../../store/types.js";
 import { ExitCode } from "../exit-codes.js";
+import { wholeNumber } from "../options.js";
 import { UserError, runCommand } from "../output.js";
 
 interface ServeFlags {
@@ -65,10 +66,7 @@ export function registerServeCommand(program: Command): void {
 }
 
 async function serve(flags: ServeFlags): Promise<ExitCode> {
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UserError(`--port must be a whole number from 0 to 65535, not "${flags.port}"`, ExitCode.usage);
-  }
+  const port = wholeNumber(flags.port, "--port", 0, 65535);
   const limits = {
     headersTimeoutSeconds: seconds(flags.headersTimeout, "--headers-timeout"),
     requestTimeoutSeconds: seconds(flags.requestTimeout, "--request-timeout"),
@@ -76,7 +74,7 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
   const server = await startServer({
     port,
     limits,
-    maxEventStreams: whole(flags.maxEventStreams, "--max-event-streams", 1, 100_000),
+    maxEventStreams: wholeNumber(flags.maxEventStreams, "--max-event-streams", 1, 100_000),
     leaseSeconds: seconds(flags.lease, "--lease"),
     queue: flags.queue,
     ...(flags.redis ? { redisUrl: flags.redis } : {}),
@@ -123,16 +121,6 @@ async function serve(flags: ServeFlags): Promise<ExitCode> {
     process.on("SIGTERM", stop);
   });
   return ExitCode.ok;
-}
-
-function whole(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UserError(
-      `${flag} must be a whole number from ${min} to ${max}, not "${value}"`,
-      ExitCode.usage,
-    );
-  return n;
 }
 
 function seconds(value: string, flag: string): number {

@@ -4,6 +4,7 @@ import { DEFAULT_LOCK, DEFAULT_QUEUE } from "../../study/queue.js";
 import { startQueueWorker } from "../../study/worker-process.js";
 import { startRunQueueWorker } from "../../server/run-queue-worker.js";
 import { ExitCode } from "../exit-codes.js";
+import { wholeNumber } from "../options.js";
 import { UserError, runCommand } from "../output.js";
 
 interface WorkerFlags {
@@ -56,10 +57,10 @@ async function work(flags: WorkerFlags): Promise<ExitCode> {
       "say where results go: --database postgres://user:password@host/db (or DATABASE_URL)",
       ExitCode.usage,
     );
-  const concurrency = whole(flags.concurrency, "--concurrency", 1, 256);
+  const concurrency = wholeNumber(flags.concurrency, "--concurrency", 1, 256);
   const lock = {
-    lockSeconds: whole(flags.lockSeconds, "--lock-seconds", 1, 3600),
-    stalledSeconds: whole(flags.stalledSeconds, "--stalled-seconds", 1, 3600),
+    lockSeconds: wholeNumber(flags.lockSeconds, "--lock-seconds", 1, 3600),
+    stalledSeconds: wholeNumber(flags.stalledSeconds, "--stalled-seconds", 1, 3600),
   };
   const store = await openPostgresStore(databaseUrl);
   const closeStore = async (error: unknown) => {
@@ -103,14 +104,4 @@ async function work(flags: WorkerFlags): Promise<ExitCode> {
     `portello worker ${worker.name}: stopped after storing ${worker.stored()} result(s) and ${runWorker.finished()} run(s)\n`,
   );
   return ExitCode.ok;
-}
-
-function whole(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UserError(
-      `${flag} must be a whole number from ${min} to ${max}, not "${value}"`,
-      ExitCode.usage,
-    );
-  return n;
 }

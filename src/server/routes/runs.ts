@@ -6,7 +6,7 @@ import type { ResolvedScenario } from "../../domain/load.js";
 import type { Plan } from "../../plan/types.js";
 import { FINISHED_STATUSES, type ProgressEntry, type Run, type Store } from "../../store/types.js";
 import { inRun, inScenario, visibleProjects } from "../access.js";
-import type { EventStreams } from "../event-streams.js";
+import { type EventStreams, REFUSED_STREAM_RESPONSE } from "../event-streams.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { type RunEvent, type RunManager, withoutPlan } from "../runs.js";
@@ -150,6 +150,7 @@ export function runRoutes(api: ApiRouter, store: Store, runs: RunManager, stream
           contentType: "text/event-stream",
           schema: z.string(),
         },
+        429: REFUSED_STREAM_RESPONSE,
       },
     },
     async (c, { params }) => {

@@ -6,7 +6,7 @@ import { hashPassword, newSessionId, secretHash, verifyPassword } from "../../st
 import type { Store } from "../../store/types.js";
 import { unauthorized } from "../access.js";
 import { SESSION_COOKIE } from "../auth.js";
-import { HttpProblem } from "../problem.js";
+import { tooManyRequests } from "../problem.js";
 import type { SignInLimiter } from "../rate-limit.js";
 import type { ApiRouter } from "../router.js";
 
@@ -26,10 +26,6 @@ const SessionOut = z.object({
 const WRONG = "wrong user name or password";
 /** scrypt checks at once (32 MiB each): a flood of sign-ins cannot take the memory or the crypto threads */
 const MAX_CONCURRENT_CHECKS = 8;
-
-function tooMany(detail: string, seconds: number): HttpProblem {
-  return new HttpProblem(429, detail, undefined, undefined, { "retry-after": String(seconds) });
-}
 
 /** Signing in and out of the web app: a server-side session behind an HttpOnly, SameSite=Strict cookie. */
 export function sessionRoutes(api: ApiRouter, store: Store, limiter: SignInLimiter): void {
@@ -87,10 +83,10 @@ export function sessionRoutes(api: ApiRouter, store: Store, limiter: SignInLimit
       const username = body.username.trim().toLowerCase();
       const address = clientAddress(c);
       if (verifying >= MAX_CONCURRENT_CHECKS)
-        throw tooMany("too many sign-ins at this moment: try again in 1 s", 1);
+        throw tooManyRequests("too many sign-ins at this moment: try again in 1 s", 1);
       const wait = limiter.begin(username, address);
       if (wait > 0) {
-        throw tooMany(
+        throw tooManyRequests(
           `too many failed sign-ins for this account or from this address: try again in ${wait} s`,
           wait,
         );

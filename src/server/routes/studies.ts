@@ -5,7 +5,7 @@ import { StudyReport } from "../../study/report.js";
 import { isFinished, type StudyRecord } from "../../store/studies.js";
 import type { Store } from "../../store/types.js";
 import { callerRole, inProject, inStudy } from "../access.js";
-import type { EventStreams } from "../event-streams.js";
+import { type EventStreams, REFUSED_STREAM_RESPONSE } from "../event-streams.js";
 import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { NewStudyBody, ProjectParams, StudyOut, StudyPageOut, StudyParams } from "../schemas.js";
@@ -100,6 +100,7 @@ export function studyRoutes(
           contentType: "text/event-stream",
           schema: z.string(),
         },
+        429: REFUSED_STREAM_RESPONSE,
       },
     },
     async (c, { params }) =>

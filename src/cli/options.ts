@@ -1,0 +1,13 @@
+import { ExitCode } from "./exit-codes.js";
+import { UserError } from "./output.js";
+
+/** An option's value as a whole number from `min` to `max`, or a usage error that names the flag and the value. */
+export function wholeNumber(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UserError(
+      `${flag} must be a whole number from ${min} to ${max}, not "${value}"`,
+      ExitCode.usage,
+    );
+  return n;
+}
