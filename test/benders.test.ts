@@ -9,7 +9,9 @@ import { buildModel } from "../src/model/build.js";
 import { solveScenario } from "../src/plan/solve.js";
 import type { Plan } from "../src/plan/types.js";
 import { type BendersOptions, BendersEngine } from "../src/solver/benders/benders.js";
+import { splitProgram } from "../src/solver/benders/split.js";
 import type { Cut } from "../src/solver/benders/subproblem.js";
+import { ThreadedYears } from "../src/solver/benders/year-pool.js";
 import { HighsSolver } from "../src/solver/highs.js";
 import { randomScenario } from "./oracle/random-scenario.js";
 import { smallNetwork, twoPlants } from "./model-fixtures.js";
@@ -196,7 +198,7 @@ describe("Benders cuts", () => {
       expect(optimalityCuts + feasibilityCuts).toBe(cuts.length);
       expect(feasibilityCuts).toBe(cuts.filter((cut) => cut.feasibility).length);
     } finally {
-      engine.dispose();
+      await engine.dispose();
     }
     return cuts;
   }
@@ -239,6 +241,52 @@ describe("Benders cuts", () => {
       if (plans.length > 0) expect(cuts.length).toBeGreaterThan(0);
     });
   }
+});
+
+describe("Benders with the year LPs in worker threads", () => {
+  it("gives the same plans and cuts as in one thread, and a thread's failure as an error", async () => {
+    const cutsOn = async (scenario: Scenario, yearThreads: number) => {
+      const cuts: string[] = [];
+      const engine = await BendersEngine.create(buildModel(scenario), { yearThreads });
+      try {
+        const solution = await engine.solve({
+          mipRelGap: 1e-9,
+          onCut: (cut) => cuts.push(JSON.stringify([cut.t, cut.constant, [...cut.cols], [...cut.coef]])),
+        });
+        return { solution, cuts };
+      } finally {
+        await engine.dispose();
+      }
+    };
+    let multiYear = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const scenario = randomScenario(seed, { mid: true });
+      let local: Awaited<ReturnType<typeof cutsOn>>;
+      try {
+        local = await cutsOn(scenario, 0);
+      } catch (error) {
+        if (error instanceof ValidationError) continue;
+        throw error;
+      }
+      const threaded = await cutsOn(scenario, 2);
+      expect(threaded.solution.status).toBe(local.solution.status);
+      expect(threaded.solution.objective).toBe(local.solution.objective);
+      expect([...threaded.solution.x]).toEqual([...local.solution.x]);
+      // each year's LP sees the same points in the same order: the same cuts, in the same order
+      expect(threaded.cuts).toEqual(local.cuts);
+      if (new Set(local.cuts.map((c) => JSON.parse(c)[0])).size > 1) multiYear++;
+    }
+    expect(multiYear).toBeGreaterThan(0);
+    // a year the thread cannot set up: the error comes back to the caller, the thread is stopped
+    const built = buildModel(smallNetwork());
+    const part = { ...splitProgram(built).years[0]! };
+    const wide = part.rows.findIndex((_, i) => part.start[i + 1]! - part.start[i]! > 1);
+    part.linkRow = Int32Array.from(part.linkRow);
+    part.linkRow[0] = wide;
+    await expect(ThreadedYears.start([part], built.program.numCols, 1)).rejects.toThrow(
+      /does not bound one flow/,
+    );
+  });
 });
 
 describe("Benders in the plan", () => {

@@ -77,7 +77,7 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
     }
     return plan;
   } finally {
-    engine?.dispose();
+    await engine?.dispose();
   }
 }
 

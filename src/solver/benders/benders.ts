@@ -1,13 +1,17 @@
+import { availableParallelism } from "node:os";
 import type { BuiltModel } from "../../model/build.js";
 import { highsRuntime } from "../highs.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
 import { Master, type MasterResult } from "./master.js";
 import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
-import { type Cut, type YearResult, YearSubproblem, cutValue } from "./subproblem.js";
+import { type Cut, type YearResult, cutValue } from "./subproblem.js";
+import { LocalYears, ThreadedYears, type YearPool } from "./year-pool.js";
 
 /** Options of the decomposition beyond the common ones. */
 export interface BendersOptions extends SolveOptions {
+  /** worker threads for the year LPs (BendersEngine.create; default by size) */
+  yearThreads?: number;
   /** called with every cut added to the master (tests check each against known feasible plans) */
   onCut?: (cut: Cut) => void;
 }
@@ -45,20 +49,36 @@ export class BendersEngine {
     private readonly built: BuiltModel,
     private readonly split: Split,
     private readonly master: Master,
-    private readonly years: YearSubproblem[],
+    private readonly years: YearPool,
   ) {}
 
-  static async create(built: BuiltModel): Promise<BendersEngine> {
+  /**
+   * `yearThreads`: worker threads for the year LPs; 0 solves them in the calling thread. Default: one per core
+   * when the model has at least YEAR_THREADS_MIN_FLOWS flows over two years or more, else 0 (a thread's
+   * start-up and the copies of each point outweigh small LPs).
+   */
+  static async create(built: BuiltModel, options: { yearThreads?: number } = {}): Promise<BendersEngine> {
     const highs = await highsRuntime();
     const split = splitProgram(built);
     const master = new Master(highs, built.program, split);
-    const years = split.years.map((part) => new YearSubproblem(highs, part, built.program.numCols));
+    const threads = options.yearThreads ?? defaultYearThreads(built, split);
+    const numCols = built.program.numCols;
+    let years: YearPool;
+    try {
+      years =
+        threads > 0
+          ? await ThreadedYears.start(split.years, numCols, threads)
+          : new LocalYears(highs, split.years, numCols);
+    } catch (error) {
+      master.dispose();
+      throw error;
+    }
     return new BendersEngine(built, split, master, years);
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.master.dispose();
-    for (const year of this.years) year.dispose();
+    await this.years.dispose();
   }
 
   /**
@@ -131,9 +151,9 @@ export class BendersEngine {
     };
 
     /** Evaluates every year at a master point: the cuts it gives and, when all are feasible, the plan. */
-    const evaluate = (x: Float64Array) => {
+    const evaluate = async (x: Float64Array) => {
       const clock = performance.now();
-      const results = this.years.map((year) => year.solve(x));
+      const results = await this.years.solveAll(x);
       trace(`subproblems ${((performance.now() - clock) / 1000).toFixed(2)}s`);
       return { results, feasible: results.every((r) => r.feasible) };
     };
@@ -167,7 +187,7 @@ export class BendersEngine {
         if (!this.split.isSub[j]) value += sign * program.colCost[j]! * x[j]!;
       results.forEach((r, k) => {
         value += r.value;
-        const cols = this.years[k]!.part.cols;
+        const cols = this.split.years[k]!.cols;
         cols.forEach((j, c) => {
           full[j] = r.y[c]!;
         });
@@ -179,18 +199,18 @@ export class BendersEngine {
       return false;
     };
     /** A master point checked by the subproblems: a candidate plan when every year is feasible, and cuts. */
-    const check = (x: Float64Array, theta: Float64Array | undefined): number => {
-      const { results, feasible } = evaluate(x);
+    const check = async (x: Float64Array, theta: Float64Array | undefined): Promise<number> => {
+      const { results, feasible } = await evaluate(x);
       if (feasible) consider(x, results);
       return addViolated(results, x, theta);
     };
     /** A master solve's point and the other improving points it found on its way (the primal heuristic). */
-    const checkAll = (result: MasterResult): number => {
+    const checkAll = async (result: MasterResult): Promise<number> => {
       let added = 0;
-      if (result.x && result.theta) added += check(result.x, result.theta);
+      if (result.x && result.theta) added += await check(result.x, result.theta);
       for (const point of result.found) {
         if (remaining() <= 0 || stopped()) break;
-        added += check(point.x, point.theta);
+        added += await check(point.x, point.theta);
       }
       return added;
     };
@@ -206,7 +226,7 @@ export class BendersEngine {
     let stalls = 0;
     let lpPoint: Float64Array | undefined;
     const lpDeadline = elapsed() + remaining() * LP_SHARE;
-    for (let round = 0; round < LP_MAX_ROUNDS && this.years.length > 0; round++) {
+    for (let round = 0; round < LP_MAX_ROUNDS && this.split.years.length > 0; round++) {
       if (stopped() || elapsed() >= lpDeadline) break;
       const lp = this.master.solve({
         timeLimitSeconds: lpDeadline - elapsed(),
@@ -221,8 +241,9 @@ export class BendersEngine {
       const point = lp.x;
       lpPoint = point;
       core = core ? mix(core, point, 0.5) : Float64Array.from(point);
-      let added = step < 1 ? addViolated(evaluate(mix(core, point, step)).results, point, lp.theta) : 0;
-      if (added === 0) added = addViolated(evaluate(point).results, point, lp.theta);
+      let added =
+        step < 1 ? addViolated((await evaluate(mix(core, point, step))).results, point, lp.theta) : 0;
+      if (added === 0) added = addViolated((await evaluate(point)).results, point, lp.theta);
       trace(`LP round ${round}: bound ${lp.objective}, ${added} cuts`);
       report();
       if (added === 0) break;
@@ -261,7 +282,7 @@ export class BendersEngine {
         }
         trace(`rounding heuristic: ${result.status}, ${result.found.length} points`);
         if (result.status === "infeasible") continue;
-        checkAll(result);
+        await checkAll(result);
         report();
         break;
       }
@@ -291,7 +312,7 @@ export class BendersEngine {
       }
       if (result.status === "error") return finish("error", "the Benders master stopped with an error");
       bound = Math.min(bound, result.bound);
-      const added = checkAll(result);
+      const added = await checkAll(result);
       report();
       if (proven()) return finish("optimal");
       if (stopped()) return finish("cancelled");
@@ -307,13 +328,23 @@ export class BendersEngine {
   }
 }
 
+/** Year LPs go to worker threads from this many flow columns (as `auto` picks the decomposition itself). */
+export const YEAR_THREADS_MIN_FLOWS = 50_000;
+
+function defaultYearThreads(built: BuiltModel, split: Split): number {
+  if (split.years.length < 2) return 0;
+  let flows = 0;
+  for (const label of built.variables.x.labels) if (label >= 0) flows++;
+  return flows >= YEAR_THREADS_MIN_FLOWS ? Math.min(availableParallelism(), split.years.length) : 0;
+}
+
 /** Solves a built model by Benders decomposition (one engine, disposed afterwards). */
 export async function solveByBenders(built: BuiltModel, options: BendersOptions = {}): Promise<Solution> {
-  const engine = await BendersEngine.create(built);
+  const engine = await BendersEngine.create(built, options);
   try {
     return await engine.solve(options);
   } finally {
-    engine.dispose();
+    await engine.dispose();
   }
 }
 
