@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, checked by the assertions
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_STREAM_RETRY_SECONDS } from "../../src/server/event-streams.js";
+import { type OpenedStream, openEventStream } from "../fixtures/event-stream.js";
 import { api, type Child, killAll, requiredEnv, scopedDatabase, startServe } from "../fixtures/processes.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 import { tinyStudyText } from "../fixtures/tiny-study.js";
@@ -20,39 +20,8 @@ let runPath: string;
 let otherRunPath: string;
 let studyPath: string;
 
-interface Opened {
-  status: number;
-  type: string;
-  retryAfter: string | undefined;
-  /** the whole answer, once the server or `drop` closed it */
-  text: () => Promise<string>;
-  drop: () => void;
-}
-
-/** Opens an event stream on a connection of its own; resolves once its headers arrived. */
-function open(path: string): Promise<Opened> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
-      let text = "";
-      res.on("data", (chunk) => {
-        text += String(chunk);
-      });
-      res.on("error", () => {});
-      const ended = new Promise<string>((done) => res.on("close", () => done(text)));
-      resolve({
-        status: res.statusCode ?? 0,
-        type: String(res.headers["content-type"] ?? ""),
-        retryAfter: res.headers["retry-after"],
-        text: () => ended,
-        drop: () => req.destroy(),
-      });
-    });
-    req.on("error", reject);
-  });
-}
-
-async function accepted(path: string): Promise<Opened> {
-  const stream = await open(path);
+async function accepted(path: string): Promise<OpenedStream> {
+  const stream = await openEventStream(port, path);
   expect(stream.status, `${path}: ${stream.status === 200 ? "" : await stream.text()}`).toBe(200);
   expect(stream.type).toMatch(/^text\/event-stream/);
   return stream;
@@ -63,7 +32,7 @@ async function accepted(path: string): Promise<Opened> {
  * and says in Retry-After how many seconds to wait, like the sign-in 429s.
  */
 async function refused(path: string, otherwise: string): Promise<void> {
-  const stream = await open(path);
+  const stream = await openEventStream(port, path);
   if (stream.status === 200) {
     stream.drop();
     expect.fail(`${path}: a stream over the budget of ${LIMIT} was accepted`);
@@ -87,9 +56,9 @@ const refusedStudy = () => refused(studyPath, "read the study");
  * A stream the client dropped gives its place back once the server notices (its next look at the store): a new
  * one is accepted within a few seconds.
  */
-async function acceptedOnceFreed(path: string): Promise<Opened> {
+async function acceptedOnceFreed(path: string): Promise<OpenedStream> {
   for (let tries = 0; tries < 50; tries++) {
-    const stream = await open(path);
+    const stream = await openEventStream(port, path);
     if (stream.status === 200) return stream;
     await stream.text();
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileResolver, parseScenarioText } from "../../src/domain/load.js";
 import { DEFAULT_MAX_EVENT_STREAMS as MAX_EVENT_STREAMS } from "../../src/server/event-streams.js";
 import { bigScenarioText } from "../fixtures/big-scenario.js";
+import { openEventStream } from "../fixtures/event-stream.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
 import { call, type ServerProcess, snapshot, startProber, startServer } from "./server.js";
 
@@ -174,29 +175,6 @@ function keptAlive(idleMs: number): Promise<number> {
         idleMs,
       );
     });
-  });
-}
-
-/** Opens an event stream and resolves once its headers arrived; `drop` closes it from the client side. */
-function openStream(
-  path: string,
-): Promise<{ status: number; type: string; text: () => Promise<string>; drop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
-      let text = "";
-      res.on("data", (chunk) => {
-        text += String(chunk);
-      });
-      res.on("error", () => {});
-      const ended = new Promise<string>((done) => res.on("close", () => done(text)));
-      resolve({
-        status: res.statusCode ?? 0,
-        type: String(res.headers["content-type"] ?? ""),
-        text: () => ended,
-        drop: () => req.destroy(),
-      });
-    });
-    req.on("error", reject);
   });
 }
 
@@ -489,7 +467,7 @@ describe("hostile input against a real server", () => {
         for (let batch = 0; batch < Math.ceil((MAX_EVENT_STREAMS * 4) / 100); batch++)
           streams.push(
             ...(await Promise.all(
-              Array.from({ length: 100 }, () => openStream(`/api/runs/${liveRunId}/events`)),
+              Array.from({ length: 100 }, () => openEventStream(port, `/api/runs/${liveRunId}/events`)),
             )),
           );
         const open = streams.filter((s) => s.status === 200);
@@ -500,11 +478,11 @@ describe("hostile input against a real server", () => {
           outcomes.push(outcome(refused.status, refused.type, await refused.text()));
         for (const s of streams) s.drop();
         // dropped streams are let go: a new subscriber is served again
-        let again = await openStream(`/api/runs/${liveRunId}/events`);
+        let again = await openEventStream(port, `/api/runs/${liveRunId}/events`);
         for (let tries = 0; again.status !== 200 && tries < 50; tries++) {
           again.drop();
           await new Promise((resolve) => setTimeout(resolve, 100));
-          again = await openStream(`/api/runs/${liveRunId}/events`);
+          again = await openEventStream(port, `/api/runs/${liveRunId}/events`);
         }
         expect(again.status).toBe(200);
         again.drop();
