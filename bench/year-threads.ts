@@ -29,7 +29,8 @@ for (const file of args.instance!) {
   console.log("|--:|---|--:|--:|--:|--:|--:|--:|--:|");
   for (const yearThreads of threadCounts) {
     const started = performance.now();
-    const built = buildModel(scenario);
+    // as solveScenario builds it for the decomposition
+    const built = buildModel(scenario, { flowNeedsShift: "all" });
     let firstPlan = Number.NaN;
     const solution = await solveByBenders(built, {
       timeLimitSeconds: timeLimit,

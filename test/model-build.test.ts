@@ -261,7 +261,7 @@ describe("flow-needs-shift rows (3c)", () => {
       { program: "p1", market: "m", volume: { from: 2030, volume: 60, growth: 0 }, price: 100 },
     ];
     const scenario = twoPlants({ demand });
-    const built = buildModel(scenario);
+    const built = buildModel(scenario, { flowNeedsShift: "all" });
     const { program } = built;
     const block = built.constraints.flowNeedsShift;
     expect(block.dims).toEqual(["program", "plant", "market", "year"]);
@@ -287,20 +287,30 @@ describe("flow-needs-shift rows (3c)", () => {
       expect(labelAt(block, ...at)).toBe(r);
     }
     expect(rows).toBe(3); // plant a in 2030 and 2031, plant b from 2031
+    const count = (s: Parameters<typeof buildModel>[0], options?: Parameters<typeof buildModel>[1]) =>
+      Array.from(buildModel(s, options).program.rows.kind).filter((k) => k === RowKind.flowNeedsShift).length;
+    // by default only flows whose allocation is fixed (they have no linking row): none while p1 may go anywhere,
+    // plant a's two years once p1 is fixed there
+    expect(count(scenario)).toBe(0);
+    const fixed = twoPlants({
+      demand,
+      policies: [{ id: "fix", kind: "fix-allocation", program: "p1", plant: "a" }],
+    });
+    expect(count(fixed)).toBe(2);
+    expect(count(fixed, { flowNeedsShift: "none" })).toBe(0);
     // free shifts: no rows (a free n takes whatever the row asks, so it would tighten nothing)
     // the demand of 150 in twoPlants needs more than a shift: the capacity row says it all
     expect(Array.from(buildModel(twoPlants()).program.rows.kind)).not.toContain(RowKind.flowNeedsShift);
     const free = twoPlants({ demand });
     for (const plant of free.plants) plant.shiftCost = 0;
-    const none = buildModel(free).program;
-    expect(Array.from(none.rows.kind).filter((k) => k === RowKind.flowNeedsShift)).toEqual([]);
+    expect(count(free, { flowNeedsShift: "all" })).toBe(0);
   });
 
   it("remove no integer plan and tighten the LP relaxation of the Alfa base case", async () => {
     const scenario = await loadScenario("builtin:alfa/base");
     const highs = new HighsSolver();
     const withRows = buildModel(scenario).program;
-    const withoutRows = buildModel(scenario, { flowNeedsShift: false }).program;
+    const withoutRows = buildModel(scenario, { flowNeedsShift: "none" }).program;
     expect(withRows.numRows).toBeGreaterThan(withoutRows.numRows);
     const [mipWith, mipWithout, lpWith, lpWithout] = await Promise.all([
       highs.solve(withRows, { mipRelGap: 1e-9 }),

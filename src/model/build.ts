@@ -81,10 +81,13 @@ export interface BuildOptions {
    */
   linking?: "per-flow" | "per-year";
   /**
-   * Write the flow-needs-shift rows (3c, default true): valid inequalities that tighten the LP relaxation;
-   * false only to measure what they bring (bench/formulation.ts).
+   * Which flows get a flow-needs-shift row (3c), valid inequalities that tighten the LP relaxation:
+   * - "unlinked" (default): flows whose allocation is fixed (existing or `fix-allocation`), which have no
+   *   linking row 4 — where the rows tighten most for their cost in a monolithic LP (docs/model.md);
+   * - "all": every flow; what the decomposition builds, whose year LPs take them as column bounds for free;
+   * - "none": no rows, to measure what they bring (bench/formulation.ts).
    */
-  flowNeedsShift?: boolean;
+  flowNeedsShift?: "unlinked" | "all" | "none";
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -150,8 +153,9 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
   };
   addShiftRows(inputs, map, rows, constraints.shiftsNeedOpen);
   addOvertimeLimitRows(inputs, map, rows, constraints.overtimeLimit);
-  if (options.flowNeedsShift ?? true)
-    addFlowShiftRows(inputs, columns, map, rows, constraints.flowNeedsShift);
+  const shiftRows = options.flowNeedsShift ?? "unlinked";
+  if (shiftRows !== "none")
+    addFlowShiftRows(inputs, columns, map, rows, constraints.flowNeedsShift, shiftRows === "all");
   if (constraints.buildOnlyWhereAllocated.dims.length === 4)
     addFlowLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
   else addYearLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
@@ -522,7 +526,8 @@ function addOvertimeLimitRows(inputs: ModelInputs, map: ColumnMap, rows: RowBuil
  * (capacity and overtime rows), with n >= 1 the flow is at most its demand and at most C_s n. It removes no plan,
  * but the LP relaxation can no longer pay a fraction of a shift for a whole market's cars: on the Alfa options
  * the relaxation's gap falls from ~31 % to ~7 % (docs/model.md). Written only where it says more than the
- * capacity row (D < C_s) and where shifts cost money (a free n would take any value the row asks for).
+ * capacity row (D < C_s) and where shifts cost money (a free n would take any value the row asks for); unless
+ * `everyFlow`, only for flows without a linking row (4), whose allocation is fixed.
  */
 function addFlowShiftRows(
   inputs: ModelInputs,
@@ -530,15 +535,17 @@ function addFlowShiftRows(
   map: ColumnMap,
   rows: RowBuilder,
   block: Block,
+  everyFlow: boolean,
 ): void {
   const { numPlants: S, numMarkets: M, numYears: T, plant: plants } = inputs;
   const { program, plant, market, year } = cols.index;
   for (let j = map.xFirst; j < map.xEnd; j++) {
     const s = plant[j]!;
     if (plants.shiftCost[s] === 0) continue;
+    const p = program[j]!;
+    if (!everyFlow && !(inputs.existing[p * S + s] || inputs.fixed[p * S + s])) continue;
     const t = yearIndex(inputs, year[j]!);
     const oneShift = plants.capacityPerShift[s]! * (1 + plants.overtimeShare[s]!);
-    const p = program[j]!;
     const demand = inputs.demand[(p * M + market[j]!) * T + t]!;
     if (!(demand < oneShift)) continue;
     block.labels[((p * S + s) * M + market[j]!) * T + t] = rows.begin(

@@ -48,10 +48,12 @@ export function chooseMethod(
  */
 export async function solveScenario(scenario: Scenario, options: PlanOptions = {}): Promise<Plan> {
   const started = performance.now();
-  const built = buildModel(scenario);
-  const econ = economicsOf(built.inputs);
+  let built = buildModel(scenario);
   const solveOptions = effectiveOptions(scenario, options);
   const method = chooseMethod(built, { ...options, method: options.method ?? scenario.solver.method });
+  // the decomposition takes every flow-needs-shift row, as a bound of its year LPs (docs/model.md, 3c)
+  if (method === "benders") built = buildModel(scenario, { flowNeedsShift: "all" });
+  const econ = economicsOf(built.inputs);
   if (method === "benders" && options.solver)
     throw new Error(`the benders method solves with HiGHS; it cannot use the ${options.solver.name} solver`);
   const solver = options.solver ?? new HighsSolver();
