@@ -48,11 +48,14 @@ export function chooseMethod(
  */
 export async function solveScenario(scenario: Scenario, options: PlanOptions = {}): Promise<Plan> {
   const started = performance.now();
-  let built = buildModel(scenario);
+  // the decomposition takes every flow-needs-shift row, as a bound of its year LPs (docs/model.md, 3c); when
+  // `auto` picks it, the size is known only from a first build
+  const requested = options.method ?? scenario.solver.method;
+  const forBenders = { flowNeedsShift: "all" } as const;
+  let built = buildModel(scenario, requested === "benders" ? forBenders : {});
   const solveOptions = effectiveOptions(scenario, options);
-  const method = chooseMethod(built, { ...options, method: options.method ?? scenario.solver.method });
-  // the decomposition takes every flow-needs-shift row, as a bound of its year LPs (docs/model.md, 3c)
-  if (method === "benders") built = buildModel(scenario, { flowNeedsShift: "all" });
+  const method = chooseMethod(built, { ...options, method: requested });
+  if (method === "benders" && requested !== "benders") built = buildModel(scenario, forBenders);
   const econ = economicsOf(built.inputs);
   if (method === "benders" && options.solver)
     throw new Error(`the benders method solves with HiGHS; it cannot use the ${options.solver.name} solver`);
