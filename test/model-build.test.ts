@@ -329,3 +329,85 @@ describe("flow-needs-shift rows (3c)", () => {
     expect(gapWith).toBeLessThan(gapWithout / 2);
   });
 });
+
+describe("capacity-rounding rows (3d)", () => {
+  const relaxed = (program: ReturnType<typeof buildModel>["program"]) => ({
+    ...program,
+    integrality: new Uint8Array(program.numCols),
+  });
+  const roundingRows = (built: ReturnType<typeof buildModel>) =>
+    [...built.program.rows.kind.keys()].filter(
+      (r) => built.program.rows.kind[r] === RowKind.capacityRounding,
+    );
+
+  it("round the capacity row against the most a plant can be asked to build", () => {
+    // p1's demand of 150 a year: plant a (100 a shift, 2 shifts) may be asked for 1.5 shifts' output;
+    // plant b (1 shift of 100) can build at most one shift's output: nothing to round there
+    const built = buildModel(twoPlants());
+    const { program } = built;
+    const block = built.constraints.capacityRounding;
+    expect(block.dims).toEqual(["plant", "year"]);
+    const rows = roundingRows(built);
+    expect(rows.map((r) => rowName(built, r))).toEqual([
+      "capacity_rounding[a,2030]",
+      "capacity_rounding[a,2031]",
+    ]);
+    for (const r of rows) {
+      const entries = [];
+      for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++)
+        entries.push({ kind: program.cols.kind[program.colIndex[k]!], value: program.value[k] });
+      // L − r·n ≤ D − r·(k + 1) with D = 150, one shift 100, k = 1, r = 50
+      expect(entries).toEqual([
+        { kind: ColKind.flow, value: 1 },
+        { kind: ColKind.shifts, value: -50 },
+      ]);
+      expect(program.rowUpper[r]).toBe(50);
+      expect(labelAt(block, program.rows.plant[r]!, program.rows.year[r]! - 2030)).toBe(r);
+    }
+    expect(roundingRows(buildModel(twoPlants(), { capacityRounding: false }))).toEqual([]);
+  });
+
+  it("hold for every whole number of shifts, whatever the demand", () => {
+    for (const volume of [30, 99, 100, 101, 150, 199, 200, 250]) {
+      const demand = [{ program: "p1", market: "m", volume: { from: 2030, volume, growth: 0 }, price: 100 }];
+      const built = buildModel(twoPlants({ demand }));
+      const { program } = built;
+      for (const r of roundingRows(built)) {
+        let shiftsCoef = 0;
+        let most = 0;
+        for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+          const j = program.colIndex[k]!;
+          if (program.cols.kind[j] === ColKind.shifts) shiftsCoef = program.value[k]!;
+          else most += program.colUpper[j]!;
+        }
+        // the most load n shifts allow (100 a shift, 2 shifts at plant a) must satisfy the row
+        for (let n = 0; n <= 2; n++) {
+          const load = Math.min(100 * n, most);
+          expect(load + shiftsCoef * n, `${volume} cars, ${n} shifts`).toBeLessThanOrEqual(
+            program.rowUpper[r]! + 1e-9,
+          );
+        }
+      }
+    }
+  });
+
+  it("remove no integer plan and tighten the LP relaxation (two plants, the Alfa base case)", async () => {
+    const highs = new HighsSolver();
+    for (const scenario of [twoPlants(), await loadScenario("builtin:alfa/base")]) {
+      const withRows = buildModel(scenario).program;
+      const withoutRows = buildModel(scenario, { capacityRounding: false }).program;
+      expect(withRows.numRows).toBeGreaterThan(withoutRows.numRows);
+      const [mipWith, mipWithout, lpWith, lpWithout] = await Promise.all([
+        highs.solve(withRows, { mipRelGap: 1e-9 }),
+        highs.solve(withoutRows, { mipRelGap: 1e-9 }),
+        highs.solve(relaxed(withRows)),
+        highs.solve(relaxed(withoutRows)),
+      ]);
+      for (const s of [mipWith, mipWithout, lpWith, lpWithout]) expect(s.status).toBe("optimal");
+      expect(Math.abs(mipWith.objective - mipWithout.objective)).toBeLessThan(
+        1e-7 * Math.abs(mipWithout.objective),
+      );
+      expect(lpWith.objective).toBeLessThan(lpWithout.objective - 1e-6 * Math.abs(lpWithout.objective));
+    }
+  });
+});

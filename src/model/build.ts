@@ -50,6 +50,8 @@ export interface Constraints {
   overtimeLimit: Block;
   /** 3c. flow_needs_shift[program, plant, market, year] (a valid inequality: see addFlowShiftRows) */
   flowNeedsShift: Block;
+  /** 3d. capacity_rounding[plant, year] (a valid inequality: see addCapacityRoundingRows) */
+  capacityRounding: Block;
   /**
    * 4. build_only_where_allocated: [program, plant, market, year] in the per-flow form,
    * [program, plant, year] in the per-year form (the block's dims say which)
@@ -88,6 +90,8 @@ export interface BuildOptions {
    * - "none": no rows, to measure what they bring (bench/formulation.ts).
    */
   flowNeedsShift?: "unlinked" | "all" | "none";
+  /** The capacity-rounding rows (3d), valid inequalities; false only to measure what they bring. Default true. */
+  capacityRounding?: boolean;
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -138,6 +142,7 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
     shiftsNeedOpen: plantYear(),
     overtimeLimit: plantYear(),
     flowNeedsShift: emptyBlock(["program", "plant", "market", "year"], [P, S, M, T]),
+    capacityRounding: plantYear(),
     buildOnlyWhereAllocated:
       (options.linking ?? "per-flow") === "per-flow"
         ? emptyBlock(["program", "plant", "market", "year"], [P, S, M, T])
@@ -156,6 +161,8 @@ export function buildFromInputs(inputs: ModelInputs, options: BuildOptions = {})
   const shiftRows = options.flowNeedsShift ?? "unlinked";
   if (shiftRows !== "none")
     addFlowShiftRows(inputs, columns, map, rows, constraints.flowNeedsShift, shiftRows === "all");
+  if (options.capacityRounding !== false)
+    addCapacityRoundingRows(inputs, columns, map, rows, constraints.capacityRounding);
   if (constraints.buildOnlyWhereAllocated.dims.length === 4)
     addFlowLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
   else addYearLinkingRows(inputs, columns, map, rows, constraints.buildOnlyWhereAllocated);
@@ -559,6 +566,61 @@ function addFlowShiftRows(
     );
     rows.push(j, 1);
     rows.push(map.n[s * T + t]!, -demand);
+  }
+}
+
+/**
+ * 3d. capacity_rounding[s,t], a valid inequality: the integer rounding (MIR) of the capacity row against the
+ * most the plant can be asked to build. With L = Σ_{p,m} x[p,s,m,t] + reserved·o its load, C = cap·(1 +
+ * overtime share) what one shift builds, D the most load there can be (its flows' upper bounds plus the
+ * reserved volume), k = ⌊D/C⌋ and r = D − k·C:  L − r·n[s,t] ≤ D − r·(k + 1).
+ * Valid for every integer n: at n ≥ k + 1 it reads L ≤ D + r·(n − k − 1), implied by L ≤ D; at n ≤ k,
+ * D − r·(k + 1 − n) − C·n = (C − r)·(k − n) ≥ 0, so it is implied by L ≤ C·n (rows 2 and 3b). It cuts off what
+ * the relaxation does with fractional shifts: D = 1.4 shifts' output, n = 1.4 serves all of it, while an
+ * integer plan runs 1 shift (at most C) or 2. Written where it says something: k below the plant's most shifts
+ * and r > 0 (usually plants with few possible programs; on the Alfa options it takes the LP gap from 12.8 to
+ * 8.1 % and the branch-and-bound nodes from 5.3 to 1.6, docs/model.md).
+ */
+function addCapacityRoundingRows(
+  inputs: ModelInputs,
+  cols: ColumnBuilder,
+  map: ColumnMap,
+  rows: RowBuilder,
+  block: Block,
+): void {
+  const { numPlants: S, numYears: T, plant: plants } = inputs;
+  const { plant, year } = cols.index;
+  const stOf = (j: number) => plant[j]! * T + yearIndex(inputs, year[j]!);
+  const most = new Float64Array(S * T);
+  for (let j = map.xFirst; j < map.xEnd; j++) most[stOf(j)]! += cols.upperBound(j);
+  const rowsAt = new Map<number, { upper: number; r: number; flows: number[] }>();
+  for (let st = 0; st < S * T; st++) {
+    const n = map.n[st]!;
+    if (n < 0 || map.o[st]! < 0) continue;
+    const s = Math.floor(st / T);
+    const load = most[st]! + inputs.reserved[st]!;
+    const oneShift = plants.capacityPerShift[s]! * (1 + plants.overtimeShare[s]!);
+    if (!(load > 0 && oneShift > 0)) continue;
+    const k = Math.floor(load / oneShift);
+    const r = load - k * oneShift;
+    if (k < cols.upperBound(n) && r > 1e-9 * load)
+      rowsAt.set(st, { upper: load - r * (k + 1), r, flows: [] });
+  }
+  if (rowsAt.size === 0) return;
+  for (let j = map.xFirst; j < map.xEnd; j++) rowsAt.get(stOf(j))?.flows.push(j);
+  for (const [st, { upper, r, flows }] of rowsAt) {
+    block.labels[st] = rows.begin(
+      RowKind.capacityRounding,
+      -1,
+      Math.floor(st / T),
+      -1,
+      inputs.years[st % T]!,
+      -INF,
+      upper,
+    );
+    for (const j of flows) rows.push(j, 1);
+    if (inputs.reserved[st]! > 0) rows.push(map.o[st]!, inputs.reserved[st]!);
+    rows.push(map.n[st]!, -r);
   }
 }
 

@@ -35,6 +35,7 @@ const ROW_PREFIX: Record<number, string> = {
   [RowKind.minVolume]: "min_volume",
   [RowKind.overtimeLimit]: "overtime_limit",
   [RowKind.flowNeedsShift]: "flow_needs_shift",
+  [RowKind.capacityRounding]: "capacity_rounding",
 };
 
 function nameAt(inputs: ModelInputs, table: IndexTable, i: number, isRow: boolean): string {

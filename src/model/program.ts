@@ -44,6 +44,7 @@ export const RowKind = {
   minVolume: 12,
   overtimeLimit: 13,
   flowNeedsShift: 14,
+  capacityRounding: 15,
 } as const;
 export type RowKind = (typeof RowKind)[keyof typeof RowKind];
 

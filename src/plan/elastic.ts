@@ -93,10 +93,14 @@ export function elasticCopy(mp: MathProgram): ElasticProgram {
   const rowUpper = new Float64Array(numRows);
   rowLower.set(mp.rowLower);
   rowUpper.set(mp.rowUpper);
-  // flow_needs_shift rows follow from the capacity rows and integrality: with capacity elastic they would still
-  // hold a flow to its shifts, so they are lifted with it (they never make a program infeasible on their own)
-  for (let i = 0; i < mp.numRows; i++)
-    if (mp.rows.kind[i] === RowKind.flowNeedsShift) rowUpper[i] = Number.POSITIVE_INFINITY;
+  // flow_needs_shift and capacity_rounding rows follow from the capacity rows and integrality: with capacity
+  // elastic they would still hold the flows to the shifts, so they are lifted with it (they never make a
+  // program infeasible on their own)
+  for (let i = 0; i < mp.numRows; i++) {
+    const kind = mp.rows.kind[i];
+    if (kind === RowKind.flowNeedsShift || kind === RowKind.capacityRounding)
+      rowUpper[i] = Number.POSITIVE_INFINITY;
+  }
   boundRows.forEach((b, r) => {
     const i = mp.numRows + r;
     rowStart[i] = k;

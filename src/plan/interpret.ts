@@ -175,7 +175,8 @@ function readColumns(
         if (v > VOLUME_NOISE) r.overtime.set(`${s}|${t}`, cleanVolume(v));
         break;
       case ColKind.shifts:
-        r.shifts.set(`${s}|${t}`, Math.round(v));
+        // `+ 0`: a solver may return -0 for a column at zero, which would print as "-0 shifts"
+        r.shifts.set(`${s}|${t}`, Math.round(v) + 0);
         break;
       case ColKind.open:
         if (v > 0.5) {

@@ -6,8 +6,8 @@ import { ColKind } from "../../model/program.js";
  * The program split for Benders decomposition (docs/model.md, "Decomposition"): the flows x and unmet demand u
  * of each year form that year's subproblem, everything else (allocations, platforms, plant states, shifts,
  * overtime) the master. The split is read from the variable and constraint blocks: the rows that hold flows
- * are the demand, capacity, build-only-where-allocated, flow-needs-shift and min-volume families, each with the
- * year as its last dimension.
+ * are the demand, capacity, build-only-where-allocated, flow-needs-shift, capacity-rounding and min-volume
+ * families, each with the year as its last dimension.
  */
 export interface Split {
   /** +1 when the program maximises, -1 when it minimises: every part works in "maximise sign × cost" */
@@ -61,6 +61,7 @@ const FLOW_ROW_BLOCKS = [
   "capacity",
   "buildOnlyWhereAllocated",
   "flowNeedsShift",
+  "capacityRounding",
   "minVolume",
 ] as const;
 
