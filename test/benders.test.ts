@@ -6,6 +6,7 @@ import { cflpToScenario, parseCflp } from "../src/domain/formats/cflp.js";
 import { ValidationError } from "../src/domain/issues.js";
 import type { Scenario } from "../src/domain/scenario.js";
 import { buildModel } from "../src/model/build.js";
+import { RowKind } from "../src/model/program.js";
 import { solveScenario } from "../src/plan/solve.js";
 import type { Plan } from "../src/plan/types.js";
 import { type BendersOptions, BendersEngine } from "../src/solver/benders/benders.js";
@@ -286,6 +287,45 @@ describe("Benders with the year LPs in worker threads", () => {
     await expect(ThreadedYears.start([part], built.program.numCols, 1)).rejects.toThrow(
       /does not bound one flow/,
     );
+  });
+});
+
+describe("the split's flow-needs-shift bounds", () => {
+  /** per year and flow: the shifts column and coefficient b of its bound x ≤ b·n, from a row or derived */
+  const shiftBounds = (built: ReturnType<typeof buildModel>) =>
+    splitProgram(built).years.map((part) => {
+      const bounds = new Map<number, string>();
+      part.shiftRow.forEach((i, c) => {
+        if (i < 0) return;
+        const k = part.masterStart[i]!;
+        expect(part.masterStart[i + 1]! - k).toBe(1);
+        bounds.set(part.cols[c]!, `${part.masterCol[k]} ${part.masterValue[k]! / part.shiftCoef[c]!}`);
+      });
+      return bounds;
+    });
+
+  it("are those of the rows on every flow, whatever the build", () => {
+    let derived = 0;
+    const scenarios = [
+      smallNetwork(),
+      ...Array.from({ length: 40 }, (_, i) => randomScenario(i + 1, { mid: true })),
+    ];
+    for (const scenario of scenarios) {
+      let built: ReturnType<typeof buildModel>;
+      try {
+        built = buildModel(scenario);
+      } catch (error) {
+        if (error instanceof ValidationError) continue; // a contradictory draw, rejected before any model
+        throw error;
+      }
+      const fromRows = shiftBounds(buildModel(scenario, { flowNeedsShift: "all" }));
+      const fromDefault = shiftBounds(built);
+      expect(fromDefault.map((m) => [...m].sort())).toEqual(fromRows.map((m) => [...m].sort()));
+      derived += fromDefault.reduce((n, m) => n + m.size, 0);
+      derived -= built.program.rows.kind.filter((k) => k === RowKind.flowNeedsShift).length;
+    }
+    // bounds the default build wrote no row for
+    expect(derived).toBeGreaterThan(0);
   });
 });
 

@@ -20,6 +20,13 @@ export function emptyBlock(dims: readonly Dim[], shape: readonly number[]): Bloc
   return { dims, shape, labels: new Int32Array(size).fill(-1) };
 }
 
+/** How many cells of the block have a column or row (e.g. the flow columns of a model). */
+export function presentCount(block: Block): number {
+  let count = 0;
+  for (const label of block.labels) if (label >= 0) count++;
+  return count;
+}
+
 /** The flat position of a cell (one index per dimension, in the block's order). */
 export function cellOf(block: Block, ...at: number[]): number {
   let cell = 0;

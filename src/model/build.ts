@@ -86,7 +86,7 @@ export interface BuildOptions {
    * Which flows get a flow-needs-shift row (3c), valid inequalities that tighten the LP relaxation:
    * - "unlinked" (default): flows whose allocation is fixed (existing or `fix-allocation`), which have no
    *   linking row 4 — where the rows tighten most for their cost in a monolithic LP (docs/model.md);
-   * - "all": every flow; what the decomposition builds, whose year LPs take them as column bounds for free;
+   * - "all": every flow (the decomposition derives these bounds on every flow itself, whatever the build);
    * - "none": no rows, to measure what they bring (bench/formulation.ts).
    */
   flowNeedsShift?: "unlinked" | "all" | "none";
@@ -544,17 +544,15 @@ function addFlowShiftRows(
   block: Block,
   everyFlow: boolean,
 ): void {
-  const { numPlants: S, numMarkets: M, numYears: T, plant: plants } = inputs;
+  const { numPlants: S, numMarkets: M, numYears: T } = inputs;
   const { program, plant, market, year } = cols.index;
   for (let j = map.xFirst; j < map.xEnd; j++) {
     const s = plant[j]!;
-    if (plants.shiftCost[s] === 0) continue;
     const p = program[j]!;
     if (!everyFlow && !(inputs.existing[p * S + s] || inputs.fixed[p * S + s])) continue;
     const t = yearIndex(inputs, year[j]!);
-    const oneShift = plants.capacityPerShift[s]! * (1 + plants.overtimeShare[s]!);
-    const demand = inputs.demand[(p * M + market[j]!) * T + t]!;
-    if (!(demand < oneShift)) continue;
+    const bound = flowShiftBound(inputs, p, s, market[j]!, t);
+    if (bound === 0) continue;
     block.labels[((p * S + s) * M + market[j]!) * T + t] = rows.begin(
       RowKind.flowNeedsShift,
       p,
@@ -565,8 +563,22 @@ function addFlowShiftRows(
       0,
     );
     rows.push(j, 1);
-    rows.push(map.n[s * T + t]!, -demand);
+    rows.push(map.n[s * T + t]!, -bound);
   }
+}
+
+/**
+ * The coefficient b of the flow-needs-shift row x[p,s,m,t] ≤ b·n[s,t] (3c), or 0 where the row would say nothing
+ * the capacity row does not: b = D, written where the market's demand D is below one shift's output with its
+ * overtime and shifts cost something (a free n takes whatever the row asks). The decomposition derives the
+ * same bound for every flow in its split, whatever the build.
+ */
+export function flowShiftBound(inputs: ModelInputs, p: number, s: number, m: number, t: number): number {
+  const { plant: plants } = inputs;
+  if (plants.shiftCost[s] === 0) return 0;
+  const oneShift = plants.capacityPerShift[s]! * (1 + plants.overtimeShare[s]!);
+  const demand = inputs.demand[(p * inputs.numMarkets + m) * inputs.numYears + t]!;
+  return demand < oneShift ? demand : 0;
 }
 
 /**

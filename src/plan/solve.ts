@@ -1,4 +1,5 @@
 import { SOLVE_METHODS, type Scenario, type SolveMethod } from "../domain/scenario.js";
+import { presentCount } from "../model/blocks.js";
 import { type BuiltModel, buildModel } from "../model/build.js";
 import { BendersEngine } from "../solver/benders/benders.js";
 import { HighsSolver } from "../solver/highs.js";
@@ -36,9 +37,8 @@ export function chooseMethod(
   const method = options.method ?? "auto";
   if (method !== "auto") return method;
   if (options.solver) return "monolithic";
-  const flows = built.variables.x.labels.reduce((n, j) => (j >= 0 ? n + 1 : n), 0);
-  const years = built.inputs.numYears;
-  return flows >= AUTO_BENDERS_MIN_FLOWS && years >= 2 ? "benders" : "monolithic";
+  const flows = presentCount(built.variables.x);
+  return flows >= AUTO_BENDERS_MIN_FLOWS && built.inputs.numYears >= 2 ? "benders" : "monolithic";
 }
 
 /**
@@ -48,14 +48,9 @@ export function chooseMethod(
  */
 export async function solveScenario(scenario: Scenario, options: PlanOptions = {}): Promise<Plan> {
   const started = performance.now();
-  // the decomposition takes every flow-needs-shift row, as a bound of its year LPs (docs/model.md, 3c); when
-  // `auto` picks it, the size is known only from a first build
-  const requested = options.method ?? scenario.solver.method;
-  const forBenders = { flowNeedsShift: "all" } as const;
-  let built = buildModel(scenario, requested === "benders" ? forBenders : {});
+  const built = buildModel(scenario);
   const solveOptions = effectiveOptions(scenario, options);
-  const method = chooseMethod(built, { ...options, method: requested });
-  if (method === "benders" && requested !== "benders") built = buildModel(scenario, forBenders);
+  const method = chooseMethod(built, { ...options, method: options.method ?? scenario.solver.method });
   const econ = economicsOf(built.inputs);
   if (method === "benders" && options.solver)
     throw new Error(`the benders method solves with HiGHS; it cannot use the ${options.solver.name} solver`);

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { presentCount } from "../../model/blocks.js";
 import type { BuiltModel } from "../../model/build.js";
 import { highsRuntime } from "../highs.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
@@ -333,9 +334,9 @@ export const YEAR_THREADS_MIN_FLOWS = 50_000;
 
 function defaultYearThreads(built: BuiltModel, split: Split): number {
   if (split.years.length < 2) return 0;
-  let flows = 0;
-  for (const label of built.variables.x.labels) if (label >= 0) flows++;
-  return flows >= YEAR_THREADS_MIN_FLOWS ? Math.min(availableParallelism(), split.years.length) : 0;
+  return presentCount(built.variables.x) >= YEAR_THREADS_MIN_FLOWS
+    ? Math.min(availableParallelism(), split.years.length)
+    : 0;
 }
 
 /** Solves a built model by Benders decomposition (one engine, disposed afterwards). */

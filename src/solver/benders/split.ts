@@ -1,5 +1,5 @@
 import type { Block } from "../../model/blocks.js";
-import type { BuiltModel } from "../../model/build.js";
+import { type BuiltModel, flowShiftBound } from "../../model/build.js";
 import { ColKind } from "../../model/program.js";
 
 /**
@@ -29,7 +29,10 @@ export interface YearPart {
   /** objective of each column times the split's sign */
   cost: Float64Array;
   upper: Float64Array;
-  /** program rows of the year and their bounds */
+  /**
+   * program rows of the year and their bounds; -1 for a flow-needs-shift bound the split derived where the
+   * build wrote no row (see derivedShiftRows)
+   */
   rows: Int32Array;
   rowLower: Float64Array;
   rowUpper: Float64Array;
@@ -140,7 +143,9 @@ function yearPart(
   cols.forEach((j, c) => {
     localOf[j] = c;
   });
-  const rows = Int32Array.from(rowList);
+  const rows = [...rowList];
+  const rowLower = rowList.map((r) => program.rowLower[r]!);
+  const rowUpper = rowList.map((r) => program.rowUpper[r]!);
   const start = [0];
   const local: number[] = [];
   const value: number[] = [];
@@ -151,7 +156,7 @@ function yearPart(
   const linkCoef = new Float64Array(cols.length);
   const shiftRow = new Int32Array(cols.length).fill(-1);
   const shiftCoef = new Float64Array(cols.length);
-  rows.forEach((r, i) => {
+  rowList.forEach((r, i) => {
     for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
       const j = program.colIndex[k]!;
       const a = program.value[k]!;
@@ -171,6 +176,21 @@ function yearPart(
     start.push(local.length);
     masterStart.push(masterCol.length);
   });
+  // the flow-needs-shift bound x ≤ b·n of every flow without its row (3c): valid whatever the build, and free
+  // here (a column bound of the year LP), so the decomposition takes it on every flow
+  for (const { c, n, bound } of derivedShiftRows(built, t, cols, shiftRow)) {
+    shiftRow[c] = rows.length;
+    shiftCoef[c] = 1;
+    rows.push(-1);
+    rowLower.push(Number.NEGATIVE_INFINITY);
+    rowUpper.push(0);
+    local.push(c);
+    value.push(1);
+    start.push(local.length);
+    masterCol.push(n);
+    masterValue.push(-bound);
+    masterStart.push(masterCol.length);
+  }
   for (const c of cols) {
     if (program.colLower[c] !== 0 || !Number.isFinite(program.colUpper[c]!))
       throw new Error(`flow or unmet column ${c} is not bounded to [0, finite]`);
@@ -180,9 +200,9 @@ function yearPart(
     cols,
     cost: Float64Array.from(cols, (j) => sign * program.colCost[j]!),
     upper: Float64Array.from(cols, (j) => program.colUpper[j]!),
-    rows,
-    rowLower: Float64Array.from(rows, (r) => program.rowLower[r]!),
-    rowUpper: Float64Array.from(rows, (r) => program.rowUpper[r]!),
+    rows: Int32Array.from(rows),
+    rowLower: Float64Array.from(rowLower),
+    rowUpper: Float64Array.from(rowUpper),
     start: Int32Array.from(start),
     local: Int32Array.from(local),
     value: Float64Array.from(value),
@@ -194,6 +214,27 @@ function yearPart(
     shiftRow,
     shiftCoef,
   };
+}
+
+/** The flows of year t (local positions `c`) that get a derived flow-needs-shift bound: no row, b > 0. */
+function derivedShiftRows(
+  built: BuiltModel,
+  t: number,
+  cols: Int32Array,
+  shiftRow: Int32Array,
+): { c: number; n: number; bound: number }[] {
+  const { program, inputs } = built;
+  const T = inputs.numYears;
+  const derived: { c: number; n: number; bound: number }[] = [];
+  cols.forEach((j, c) => {
+    if (shiftRow[c]! >= 0 || program.cols.kind[j] !== ColKind.flow) return;
+    const s = program.cols.plant[j]!;
+    const n = built.variables.n.labels[s * T + t]!;
+    if (n < 0) return;
+    const bound = flowShiftBound(inputs, program.cols.program[j]!, s, program.cols.market[j]!, t);
+    if (bound > 0) derived.push({ c, n, bound });
+  });
+  return derived;
 }
 
 /** Visits every label of a block with the index of its last dimension, which must be the year. */
