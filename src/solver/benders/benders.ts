@@ -229,14 +229,21 @@ export class BendersEngine {
     const lpDeadline = elapsed() + remaining() * LP_SHARE;
     for (let round = 0; round < LP_MAX_ROUNDS && this.split.years.length > 0; round++) {
       if (stopped() || elapsed() >= lpDeadline) break;
-      const lp = this.master.solve({
-        timeLimitSeconds: lpDeadline - elapsed(),
-        mipRelGap: targetGap,
-        shouldStop,
-      });
+      const lpControls = { timeLimitSeconds: lpDeadline - elapsed(), mipRelGap: targetGap, shouldStop };
+      let lp = this.master.solve(lpControls);
+      if (lp.status === "optimal" && !lp.x) {
+        // HiGHS can call the LP optimal with an infeasible point after many cuts (seen on `1m` at round 11,
+        // which ended the LP phase with the bound still falling fast): the same LP from the slack basis
+        trace("master LP optimal without a feasible point: again from the slack basis");
+        this.master.resetBasis();
+        lp = this.master.solve(lpControls);
+      }
       stats.lpIterations++;
       if (lp.status === "infeasible") return finish("infeasible");
-      if (lp.status !== "optimal" || !lp.x || !lp.theta) break;
+      if (lp.status !== "optimal" || !lp.x || !lp.theta) {
+        trace(`LP phase ends: master LP ${lp.status}${lp.x ? "" : " without a feasible point"}`);
+        break;
+      }
       // the master's LP relaxes the master, which relaxes the model: its optimum is a bound already
       bound = Math.min(bound, lp.objective);
       const point = lp.x;

@@ -182,6 +182,11 @@ export class Master {
     else this.numCuts.optimality++;
   }
 
+  /** Drops the simplex basis: the next solve starts from the slack basis. */
+  resetBasis(): void {
+    this.model.setLogicalBasis();
+  }
+
   /** LP relaxation (false) or the MIP (true). */
   setIntegrality(integer: boolean): void {
     this.integral = integer && this.integer.some((v) => v !== 0);
