@@ -590,8 +590,8 @@ export function flowShiftBound(inputs: ModelInputs, p: number, s: number, m: num
  * D − r·(k + 1 − n) − C·n = (C − r)·(k − n) ≥ 0, so it is implied by L ≤ C·n (rows 2 and 3b). It cuts off what
  * the relaxation does with fractional shifts: D = 1.4 shifts' output, n = 1.4 serves all of it, while an
  * integer plan runs 1 shift (at most C) or 2. Written where it says something: k below the plant's most shifts
- * and r > 0 (usually plants with few possible programs; on the Alfa options it takes the LP gap from 12.8 to
- * 8.1 % and the branch-and-bound nodes from 5.3 to 1.6, docs/model.md).
+ * and r > 0 (usually plants with few possible programs; on the Alfa study's options it takes the LP gap from
+ * 15.7 to 10.0 % and the branch-and-bound nodes from 7.3 to 2.1, docs/model.md).
  */
 function addCapacityRoundingRows(
   inputs: ModelInputs,
