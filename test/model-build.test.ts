@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../src/domain/issues.js";
 import { loadScenario } from "../src/domain/load.js";
 import { type Block, cellOf, labelAt } from "../src/model/blocks.js";
-import { buildModel } from "../src/model/build.js";
+import { type BuildOptions, buildModel } from "../src/model/build.js";
 import { AllocationBlock, deriveInputs } from "../src/model/inputs.js";
 import { columnName, rowName } from "../src/model/names.js";
 import { ColKind, RowKind } from "../src/model/program.js";
@@ -248,13 +248,35 @@ describe("variable and constraint blocks", () => {
   );
 });
 
-describe("flow-needs-shift rows (3c)", () => {
-  /** The program with its integrality dropped: the LP relaxation. */
-  const relaxed = (program: ReturnType<typeof buildModel>["program"]) => ({
-    ...program,
-    integrality: new Uint8Array(program.numCols),
-  });
+/** The program with its integrality dropped: the LP relaxation. */
+const relaxed = (program: ReturnType<typeof buildModel>["program"]) => ({
+  ...program,
+  integrality: new Uint8Array(program.numCols),
+});
 
+/**
+ * A scenario built with and without some valid rows, MIP and LP relaxation of each, all proven optimal, the two
+ * MIP optima equal (valid rows remove no integer plan): the four solutions for the caller's LP checks.
+ */
+async function withAndWithoutRows(scenario: Parameters<typeof buildModel>[0], without: BuildOptions) {
+  const highs = new HighsSolver();
+  const withRows = buildModel(scenario).program;
+  const withoutRows = buildModel(scenario, without).program;
+  expect(withRows.numRows).toBeGreaterThan(withoutRows.numRows);
+  const [mipWith, mipWithout, lpWith, lpWithout] = await Promise.all([
+    highs.solve(withRows, { mipRelGap: 1e-9 }),
+    highs.solve(withoutRows, { mipRelGap: 1e-9 }),
+    highs.solve(relaxed(withRows)),
+    highs.solve(relaxed(withoutRows)),
+  ]);
+  for (const s of [mipWith, mipWithout, lpWith, lpWithout]) expect(s.status).toBe("optimal");
+  expect(Math.abs(mipWith.objective - mipWithout.objective)).toBeLessThan(
+    1e-7 * Math.abs(mipWithout.objective),
+  );
+  return { mipWith, mipWithout, lpWith, lpWithout };
+}
+
+describe("flow-needs-shift rows (3c)", () => {
   it("tie each flow to its plant's shifts where a market needs less than a shift and shifts cost money", () => {
     // 60 cars a year for the market, a shift builds 100: each flow is one the rows tie to n
     const demand = [
@@ -308,20 +330,9 @@ describe("flow-needs-shift rows (3c)", () => {
 
   it("remove no integer plan and tighten the LP relaxation of the Alfa base case", async () => {
     const scenario = await loadScenario("builtin:alfa/base");
-    const highs = new HighsSolver();
-    const withRows = buildModel(scenario).program;
-    const withoutRows = buildModel(scenario, { flowNeedsShift: "none" }).program;
-    expect(withRows.numRows).toBeGreaterThan(withoutRows.numRows);
-    const [mipWith, mipWithout, lpWith, lpWithout] = await Promise.all([
-      highs.solve(withRows, { mipRelGap: 1e-9 }),
-      highs.solve(withoutRows, { mipRelGap: 1e-9 }),
-      highs.solve(relaxed(withRows)),
-      highs.solve(relaxed(withoutRows)),
-    ]);
-    for (const s of [mipWith, mipWithout, lpWith, lpWithout]) expect(s.status).toBe("optimal");
-    expect(Math.abs(mipWith.objective - mipWithout.objective)).toBeLessThan(
-      1e-7 * Math.abs(mipWithout.objective),
-    );
+    const { mipWith, mipWithout, lpWith, lpWithout } = await withAndWithoutRows(scenario, {
+      flowNeedsShift: "none",
+    });
     // maximising NPV: the relaxation's bound comes down towards the optimum
     expect(lpWith.objective).toBeLessThan(lpWithout.objective);
     const gapWith = (lpWith.objective - mipWith.objective) / mipWith.objective;
@@ -331,10 +342,6 @@ describe("flow-needs-shift rows (3c)", () => {
 });
 
 describe("capacity-rounding rows (3d)", () => {
-  const relaxed = (program: ReturnType<typeof buildModel>["program"]) => ({
-    ...program,
-    integrality: new Uint8Array(program.numCols),
-  });
   const roundingRows = (built: ReturnType<typeof buildModel>) =>
     [...built.program.rows.kind.keys()].filter(
       (r) => built.program.rows.kind[r] === RowKind.capacityRounding,
@@ -392,21 +399,8 @@ describe("capacity-rounding rows (3d)", () => {
   });
 
   it("remove no integer plan and tighten the LP relaxation (two plants, the Alfa base case)", async () => {
-    const highs = new HighsSolver();
     for (const scenario of [twoPlants(), await loadScenario("builtin:alfa/base")]) {
-      const withRows = buildModel(scenario).program;
-      const withoutRows = buildModel(scenario, { capacityRounding: false }).program;
-      expect(withRows.numRows).toBeGreaterThan(withoutRows.numRows);
-      const [mipWith, mipWithout, lpWith, lpWithout] = await Promise.all([
-        highs.solve(withRows, { mipRelGap: 1e-9 }),
-        highs.solve(withoutRows, { mipRelGap: 1e-9 }),
-        highs.solve(relaxed(withRows)),
-        highs.solve(relaxed(withoutRows)),
-      ]);
-      for (const s of [mipWith, mipWithout, lpWith, lpWithout]) expect(s.status).toBe("optimal");
-      expect(Math.abs(mipWith.objective - mipWithout.objective)).toBeLessThan(
-        1e-7 * Math.abs(mipWithout.objective),
-      );
+      const { lpWith, lpWithout } = await withAndWithoutRows(scenario, { capacityRounding: false });
       expect(lpWith.objective).toBeLessThan(lpWithout.objective - 1e-6 * Math.abs(lpWithout.objective));
     }
   });

@@ -340,6 +340,11 @@ function someAllocationNeeds(inputs: ModelInputs, map: ColumnMap, s: number, l: 
 
 type CostOf = ColumnPricer["objectiveAt"];
 
+/** What one shift of a plant builds in a year, with its overtime. */
+function oneShiftOutput(inputs: ModelInputs, s: number): number {
+  return inputs.plant.capacityPerShift[s]! * (1 + inputs.plant.overtimeShare[s]!);
+}
+
 /** The most a plant can build in a year: every shift, each with its overtime. */
 function mostOutput(inputs: ModelInputs, s: number): number {
   const { capacityPerShift, maxShifts, overtimeShare } = inputs.plant;
@@ -574,9 +579,8 @@ function addFlowShiftRows(
  * same bound for every flow in its split, whatever the build.
  */
 export function flowShiftBound(inputs: ModelInputs, p: number, s: number, m: number, t: number): number {
-  const { plant: plants } = inputs;
-  if (plants.shiftCost[s] === 0) return 0;
-  const oneShift = plants.capacityPerShift[s]! * (1 + plants.overtimeShare[s]!);
+  if (inputs.plant.shiftCost[s] === 0) return 0;
+  const oneShift = oneShiftOutput(inputs, s);
   const demand = inputs.demand[(p * inputs.numMarkets + m) * inputs.numYears + t]!;
   return demand < oneShift ? demand : 0;
 }
@@ -600,7 +604,7 @@ function addCapacityRoundingRows(
   rows: RowBuilder,
   block: Block,
 ): void {
-  const { numPlants: S, numYears: T, plant: plants } = inputs;
+  const { numPlants: S, numYears: T } = inputs;
   const { plant, year } = cols.index;
   const stOf = (j: number) => plant[j]! * T + yearIndex(inputs, year[j]!);
   const most = new Float64Array(S * T);
@@ -611,7 +615,7 @@ function addCapacityRoundingRows(
     if (n < 0 || map.o[st]! < 0) continue;
     const s = Math.floor(st / T);
     const load = most[st]! + inputs.reserved[st]!;
-    const oneShift = plants.capacityPerShift[s]! * (1 + plants.overtimeShare[s]!);
+    const oneShift = oneShiftOutput(inputs, s);
     if (!(load > 0 && oneShift > 0)) continue;
     const k = Math.floor(load / oneShift);
     const r = load - k * oneShift;
