@@ -8,8 +8,8 @@ import { highsRuntime } from "../src/solver/highs.js";
 import { searchOptions, toModelData } from "../src/solver/highs-run.js";
 import { applyAssignments } from "../src/study/execute.js";
 import { prepareStudy } from "../src/study/run.js";
-import { monteCarloSampler } from "../src/study/sampling.js";
 import { DECOMPOSITION_HEADER, decompositionRow, runDecomposition } from "./decomposition-run.js";
+import { monteCarloTasks } from "./study-tasks.js";
 
 /**
  * What the valid inequalities of the model bring — the flow-needs-shift rows (docs/model.md, constraint 3c) and
@@ -105,8 +105,6 @@ const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.ab
 const loaded = await loadStudySpec("builtin:alfa-belvidere");
 const prepared = prepareStudy(loaded);
 const gap = loaded.spec.solver.mipRelGap ?? 1e-4;
-const draw = monteCarloSampler(loaded.spec, samples, true);
-const byId = new Map(loaded.spec.parameters.map((p) => [p.id, p]));
 const stats = VARIANTS.map(() => ({
   ms: [] as number[],
   nodes: [] as number[],
@@ -114,30 +112,24 @@ const stats = VARIANTS.map(() => ({
   rows: [] as number[],
 }));
 let worst = 0;
-for (let sample = 0; sample < samples; sample++) {
-  const assignments = Object.entries(draw(sample)).map(([id, value]) => ({
-    path: byId.get(id)!.path,
-    mode: byId.get(id)!.mode,
-    value,
-  }));
-  for (const option of prepared.options) {
-    const applied = applyAssignments(option.scenario, { assignments });
-    if ("error" in applied) throw new Error(applied.error);
-    const runs = VARIANTS.map(({ options }, v) => {
-      const program = buildModel(applied.scenario, options).program;
-      const mip = solve(program, false, 600, gap);
-      const lp = solve(program, true, 600, gap);
-      // the first sample warms the runtime up: not counted
-      if (sample > 0) {
-        stats[v]!.ms.push(mip.seconds * 1000);
-        stats[v]!.nodes.push(mip.nodes);
-        stats[v]!.lpGap.push(relative(lp.objective, mip.objective));
-        stats[v]!.rows.push(program.numRows);
-      }
-      return mip;
-    });
-    for (const run of runs) worst = Math.max(worst, relative(run.objective, runs[0]!.objective));
-  }
+for (const task of monteCarloTasks(loaded, samples)) {
+  const option = prepared.options.find((o) => o.id === task.option)!;
+  const applied = applyAssignments(option.scenario, task);
+  if ("error" in applied) throw new Error(applied.error);
+  const runs = VARIANTS.map(({ options }, v) => {
+    const program = buildModel(applied.scenario, options).program;
+    const mip = solve(program, false, 600, gap);
+    const lp = solve(program, true, 600, gap);
+    // the first sample warms the runtime up: not counted
+    if (task.sample > 0) {
+      stats[v]!.ms.push(mip.seconds * 1000);
+      stats[v]!.nodes.push(mip.nodes);
+      stats[v]!.lpGap.push(relative(lp.objective, mip.objective));
+      stats[v]!.rows.push(program.numRows);
+    }
+    return mip;
+  });
+  for (const run of runs) worst = Math.max(worst, relative(run.objective, runs[0]!.objective));
 }
 console.log(
   `seed-question study: ${samples - 1} samples × ${prepared.options.length} options (first sample not counted), MIP gap ${gap}`,

@@ -6,11 +6,10 @@ import { buildModel } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { runHighs, searchOptions, toModelData } from "../src/solver/highs-run.js";
-import type { StudyTask } from "../src/study/contract.js";
 import { applyAssignments, createTaskExecutor } from "../src/study/execute.js";
 import { prepareStudy } from "../src/study/run.js";
-import { monteCarloSampler } from "../src/study/sampling.js";
 import { ThreadEngine } from "../src/study/thread-engine.js";
+import { monteCarloTasks } from "./study-tasks.js";
 
 /**
  * Study throughput on the built-in seed-question study (five Alfa options, Latin-hypercube draws):
@@ -35,23 +34,12 @@ const threadCounts = args.threads!.split(",").map(Number);
 const loaded = await loadStudySpec("builtin:alfa-belvidere");
 const prepared = prepareStudy(loaded);
 const { spec } = loaded;
-const draw = monteCarloSampler(spec, samples, true);
-const byId = new Map(spec.parameters.map((p) => [p.id, p]));
-function tasksOf(draws: ReturnType<typeof monteCarloSampler>, count: number): StudyTask[] {
-  const tasks: StudyTask[] = [];
-  for (let sample = 0; sample < count; sample++) {
-    const assignments = Object.entries(draws(sample)).map(([id, value]) => ({
-      path: byId.get(id)!.path,
-      mode: byId.get(id)!.mode,
-      value,
-    }));
-    for (const option of prepared.options) tasks.push({ sample, option: option.id, assignments });
-  }
-  return tasks;
-}
-const tasks = tasksOf(draw, samples);
-/** other draws (a Latin hypercube of another size), so that the warm-up fills no cache the timed run uses */
-const warmUpTasks = tasksOf(monteCarloSampler(spec, 3, true), 3);
+const tasks = monteCarloTasks(loaded, samples);
+/**
+ * other draws (a Latin hypercube of another size than the timed run's), so that the warm-up fills no cache the
+ * timed run uses
+ */
+const warmUpTasks = monteCarloTasks(loaded, samples === 3 ? 2 : 3);
 const gap = spec.solver.mipRelGap ?? 1e-4;
 const highs = await highsRuntime();
 

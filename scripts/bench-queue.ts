@@ -5,15 +5,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { availableParallelism, cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { loadStudySpec, type LoadedStudy } from "../src/domain/study-spec.js";
+import { loadStudySpec } from "../src/domain/study-spec.js";
 import { openPostgresStore } from "../src/store/postgres-store.js";
 import { QueueEngine } from "../src/study/bullmq-engine.js";
 import type { PreparedStudy, StudyEngine, StudyTask, TaskResult } from "../src/study/contract.js";
 import { prepareStudy } from "../src/study/run.js";
-import { monteCarloSampler } from "../src/study/sampling.js";
 import { ThreadEngine } from "../src/study/thread-engine.js";
 import { builtinResolver, parseScenarioText } from "../src/domain/load.js";
 import { TINY_SCENARIO } from "../test/fixtures/tiny-scenario.js";
+import { monteCarloTasks } from "../bench/study-tasks.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,23 +28,6 @@ if (!databaseUrl || !redisUrl)
   throw new Error("set DATABASE_URL and REDIS_URL (scripts/bench-queue.sh does)");
 const queue = `bench-${process.pid}`;
 const store = await openPostgresStore(databaseUrl);
-
-/** The built-in seed-question study's Monte Carlo draws: every option at every sample. */
-function monteCarloTasks(loaded: LoadedStudy, samples: number): StudyTask[] {
-  const draw = monteCarloSampler(loaded.spec, samples, true);
-  const byId = new Map(loaded.spec.parameters.map((p) => [p.id, p]));
-  return Array.from({ length: samples }, (_, sample) =>
-    loaded.spec.options.map((o) => ({
-      sample,
-      option: o.id,
-      assignments: Object.entries(draw(sample)).map(([id, value]) => ({
-        path: byId.get(id)!.path,
-        mode: byId.get(id)!.mode,
-        value,
-      })),
-    })),
-  ).flat();
-}
 
 function startWorker(): Promise<ChildProcess> {
   const child = spawn(

@@ -450,7 +450,8 @@ export function decisionWords(scenario: Scenario) {
   };
 }
 
-function assignmentsOf(
+/** A point's drawn values as the assignments a task carries (path, mode, value per parameter). */
+export function assignmentsOf(
   values: Record<string, number>,
   parameters: Map<string, StudyParameter>,
 ): Assignment[] {
