@@ -54,17 +54,28 @@ const isMip = (program: MathProgram) => program.integrality.some((v) => v !== 0)
  */
 export const SUB_MIP_HEURISTICS_MIN_INTEGERS = 300;
 
+/**
+ * The root reduced-cost heuristic (a sub-MIP over the columns the root LP's reduced costs leave free) is off
+ * below this many integer columns: on the Alfa options (79) it took a fifth of each solve for incumbents the
+ * search finds in a few more nodes, on random mid-size scenarios (35 on average) a third; on `check` (119) it
+ * saves nodes (278 → 15) and time (docs/benchmarks.md, "Formulation").
+ */
+export const ROOT_REDUCED_COST_MIN_INTEGERS = 100;
+
 /** HiGHS options for this program's search (besides the gap, the time limit and the log). */
 export function searchOptions(program: MathProgram): Record<string, boolean> {
   let integers = 0;
   for (const v of program.integrality) if (v !== 0) integers++;
-  return integers < SUB_MIP_HEURISTICS_MIN_INTEGERS
-    ? {
-        mip_heuristic_run_rins: false,
-        mip_heuristic_run_rens: false,
-        mip_heuristic_run_feasibility_jump: false,
-      }
-    : {};
+  return {
+    ...(integers < SUB_MIP_HEURISTICS_MIN_INTEGERS
+      ? {
+          mip_heuristic_run_rins: false,
+          mip_heuristic_run_rens: false,
+          mip_heuristic_run_feasibility_jump: false,
+        }
+      : {}),
+    ...(integers < ROOT_REDUCED_COST_MIN_INTEGERS ? { mip_heuristic_run_root_reduced_cost: false } : {}),
+  };
 }
 
 export function runHighs(highs: Highs, program: MathProgram, controls: RunControls = {}): Solution {
