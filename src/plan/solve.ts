@@ -21,6 +21,8 @@ export type PlanOptions = SolveOptions & {
   method?: SolveMethod;
   /** explain each allocation and plant event by re-solving without it (default true; one solve each) */
   explain?: boolean;
+  /** check the plan against the scenario (src/plan/invariants.ts; default true — studies check a share of their tasks) */
+  invariants?: boolean;
 };
 
 /**
@@ -66,7 +68,7 @@ export async function solveScenario(scenario: Scenario, options: PlanOptions = {
       return plan;
     }
     if (solution.x.length !== built.program.numCols) return plan;
-    plan.invariants = checkInvariants(plan, scenario);
+    if (options.invariants !== false) plan.invariants = checkInvariants(plan, scenario);
     // an explanation compares two optima: without a proven optimum it would not be true
     if (options.explain !== false && solution.status === "optimal") {
       const { onProgress: _quiet, ...quiet } = solveOptions;
@@ -92,7 +94,13 @@ function withinTimeLimit(options: SolveOptions, elapsedSeconds: number): SolveOp
 }
 
 function effectiveOptions(scenario: Scenario, options: PlanOptions): SolveOptions {
-  const { solver: _solver, explain: _explain, method: _method, ...solveOptions } = options;
+  const {
+    solver: _solver,
+    explain: _explain,
+    method: _method,
+    invariants: _checks,
+    ...solveOptions
+  } = options;
   const timeLimitSeconds = options.timeLimitSeconds ?? scenario.solver.timeLimitSeconds;
   const mipRelGap = options.mipRelGap ?? scenario.solver.mipRelGap;
   return {

@@ -47,25 +47,26 @@ const isMip = (program: MathProgram) => program.integrality.some((v) => v !== 0)
 /**
  * RINS and RENS solve sub-MIPs at the root to find incumbents, and the feasibility jump looks for one before
  * the first LP. On small MIPs the search proves the optimum in a few nodes anyway and these heuristics cost more
- * than they save: off below this many integer columns (the Alfa case, 79 integer columns: RINS and RENS off
- * halved its solves, the feasibility jump off took another fifth off them, with the same optima; at 424, a
- * car-group network, the sub-MIPs find the better incumbents; docs/benchmarks.md). Search settings only: the
- * optimum and its proof do not change.
+ * than they save: off below this many free integer columns (integer columns whose bounds differ; the Alfa
+ * options, 39–59: RINS and RENS off halved their solves, the feasibility jump off took another fifth off them,
+ * with the same optima; at 365, the `10k` car-group network, the sub-MIPs find the better incumbents;
+ * docs/benchmarks.md). Search settings only: the optimum and its proof do not change.
  */
 export const SUB_MIP_HEURISTICS_MIN_INTEGERS = 300;
 
 /**
  * The root reduced-cost heuristic (a sub-MIP over the columns the root LP's reduced costs leave free) is off
- * below this many integer columns: on the Alfa options (79) it took a fifth of each solve for incumbents the
- * search finds in a few more nodes, on random mid-size scenarios (35 on average) a third; on `check` (119) it
- * saves nodes (278 → 15) and time (docs/benchmarks.md, "Formulation").
+ * below this many free integer columns: on the Alfa options (39–59) it took a fifth of each solve for
+ * incumbents the search finds in a node or two more, on random mid-size scenarios (up to 71) a third; on
+ * `check` (97) it saves nodes (278 → 15) and more than half the time (docs/benchmarks.md, "Search settings").
  */
-export const ROOT_REDUCED_COST_MIN_INTEGERS = 100;
+export const ROOT_REDUCED_COST_MIN_INTEGERS = 80;
 
 /** HiGHS options for this program's search (besides the gap, the time limit and the log). */
 export function searchOptions(program: MathProgram): Record<string, boolean> {
   let integers = 0;
-  for (const v of program.integrality) if (v !== 0) integers++;
+  for (let j = 0; j < program.numCols; j++)
+    if (program.integrality[j] !== 0 && program.colUpper[j]! > program.colLower[j]!) integers++;
   return {
     ...(integers < SUB_MIP_HEURISTICS_MIN_INTEGERS
       ? {

@@ -3,7 +3,9 @@ import { parseScenarioText } from "../../src/domain/load.js";
 import { builtinResolver } from "../../src/domain/load.js";
 import { assignAt, numbersAt, parseScenarioPath, ScenarioPathError } from "../../src/domain/scenario-path.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "../../src/study/contract.js";
-import { createTaskExecutor, MemoryResultCache } from "../../src/study/execute.js";
+import { HighsSolver } from "../../src/solver/highs.js";
+import type { SolverAdapter } from "../../src/solver/types.js";
+import { createTaskExecutor, INVARIANT_CHECK_EVERY, MemoryResultCache } from "../../src/study/execute.js";
 import { ThreadEngine } from "../../src/study/thread-engine.js";
 import { cpuSecondsDuring, slowStudy } from "../fixtures/slow-study.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
@@ -125,6 +127,27 @@ describe("executing a task", { timeout: 600_000 }, () => {
     const badPath = await execute(study, task(3, [{ path: "plants[id=west].cost", mode: "set", value: 1 }]));
     expect(badPath).toMatchObject({ status: "error", npv: null });
     expect(badPath.message).toContain("expected a field 'cost'");
+  });
+
+  it("checks the plans of every INVARIANT_CHECK_EVERY-th sample; a plan that breaks the scenario is an error", async () => {
+    const study = await studyOf();
+    // a solver whose plans claim €1m more than they earn: the NPV check must catch it where it runs
+    const highs = new HighsSolver();
+    const overstating: SolverAdapter = {
+      name: "overstating",
+      solve: async (program, options) => {
+        const solution = await highs.solve(program, options);
+        return { ...solution, objective: solution.objective + (program.sense === "maximize" ? 1e6 : -1e6) };
+      },
+    };
+    const execute = createTaskExecutor({ solver: overstating });
+    const checked = await execute(study, task(INVARIANT_CHECK_EVERY, []));
+    expect(checked).toMatchObject({ status: "error", npv: null });
+    expect(checked.message).toMatch(/^the plan fails its checks: NPV recomputed \(recomputed .* vs solver/);
+    // between spot checks the plan is taken as the solver gives it
+    expect((await execute(study, task(1, []))).status).toBe("optimal");
+    // the honest solver passes the same check
+    expect((await createTaskExecutor()(study, task(0, []))).status).toBe("optimal");
   });
 });
 
