@@ -68,15 +68,17 @@ export class ThreadEngine implements StudyEngine {
           settled = true;
           end(error);
         };
-        const onAbort = () => {
+        /** ends the run early: the solves under way are stopped first (their threads may have been fed already) */
+        const stopAndEnd = (reason: unknown) => {
           if (settled) return;
           settled = true;
           this.current = undefined; // a thread that answers or dies now is neither delivered nor retried
-          const reason = signal!.reason ?? new DOMException("the study was cancelled", "AbortError");
           // the run ends even if stopping went wrong: the threads are then left to close()
           const ended = () => end(reason);
           void this.stopSolves().then(ended, ended);
         };
+        const onAbort = () =>
+          stopAndEnd(signal!.reason ?? new DOMException("the study was cancelled", "AbortError"));
         signal?.addEventListener("abort", onAbort, { once: true });
         const run: Run = {
           id: ++this.runs,
@@ -87,13 +89,14 @@ export class ThreadEngine implements StudyEngine {
           retried: new Set(),
           deliver: (slot, result) => {
             if (settled) return;
+            // the thread's next task goes out first: a slow handler (a database write) must not idle the thread
+            this.feed(slot, run);
             Promise.resolve(handlers.onResult(result)).then(() => {
               if (settled) return;
               run.done++;
               handlers.onProgress?.({ done: run.done, total: tasks.length });
               if (run.done === tasks.length) finish();
-              else this.feed(slot, run);
-            }, finish);
+            }, stopAndEnd);
           },
         };
         this.current = run;
@@ -163,8 +166,12 @@ export class ThreadEngine implements StudyEngine {
       const run = this.current;
       const task = slot.task;
       if (!run || !task || slot.run !== run.id) return;
+      // the run goes on in a new thread (this one is gone: a task fed to it would never answer)
       if (run.retried.has(task))
-        run.deliver(slot, failedTask(task, "the worker thread died twice on this task (out of memory?)"));
+        run.deliver(
+          this.slot(index),
+          failedTask(task, "the worker thread died twice on this task (out of memory?)"),
+        );
       else {
         run.retried.add(task);
         this.feed(this.slot(index), run, task);

@@ -1,3 +1,4 @@
+import type { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { parseScenarioText } from "../../src/domain/load.js";
 import { builtinResolver } from "../../src/domain/load.js";
@@ -207,6 +208,38 @@ describe("the in-process engine", { timeout: 600_000 }, () => {
     });
     await expect(running).rejects.toMatchObject({ name: "AbortError" });
     expect(seen).toBe(2);
+    await engine.close();
+  });
+
+  it("retries a task whose thread dies, reports it after a second death, and runs the rest", async () => {
+    const { prepared } = await slowStudy("thread-deaths");
+    const study: PreparedStudy = {
+      ...prepared,
+      options: [...prepared.options, { id: "tiny", label: "Tiny", scenario: await tiny() }],
+    };
+    const tasks: StudyTask[] = [
+      { sample: 0, option: "big", assignments: [] },
+      { sample: 0, option: "tiny", assignments: [] },
+      { sample: 1, option: "tiny", assignments: [] },
+    ];
+    const engine = new ThreadEngine({ threads: 1 });
+    // the engine's one thread, as the test kills it (a thread dies so when it runs out of memory)
+    const thread = () => (engine as unknown as { slots: { worker: Worker }[] }).slots[0]!.worker;
+    const results: TaskResult[] = [];
+    const running = engine.run(study, tasks, { onResult: (r) => void results.push(r) });
+    for (let death = 0; death < 2; death++) {
+      // seconds into the big task's solve of minutes
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(results).toEqual([]);
+      await thread().terminate();
+    }
+    await running;
+    expect(results.map((r) => [r.option, r.status])).toEqual([
+      ["big", "error"],
+      ["tiny", "optimal"],
+      ["tiny", "optimal"],
+    ]);
+    expect(results[0]!.message).toContain("died twice");
     await engine.close();
   });
 
