@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
+import type { Highs } from "highs";
 import { presentCount } from "../../model/blocks.js";
 import type { BuiltModel } from "../../model/build.js";
-import type { Highs } from "highs";
 import { highsRuntime } from "../highs.js";
 import { type RunControls, runHighs } from "../highs-run.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
@@ -40,9 +40,10 @@ const LP_SHARE = 0.5;
 const IN_OUT_STEP = 0.2;
 /**
  * Polishing an incumbent: its allocations held, the whole model solved in one piece by HiGHS for this share of
- * the remaining time (at most POLISH_MAX_SECONDS), to this gap (its states, shifts and flows for those allocations; no proof needed — the
- * decomposition's bound is what proves). Only up to POLISH_MAX_COLS columns: the monolithic model must fit in
- * HiGHS-WASM's memory (300k-column networks do, 1M-column ones do not; docs/benchmarks.md).
+ * the remaining time (at most POLISH_MAX_SECONDS), to this gap — the best states, shifts and flows for those
+ * allocations; no proof needed, the decomposition's bound is what proves. Only up to POLISH_MAX_COLS columns:
+ * the monolithic model must fit in HiGHS-WASM's memory (300k-column networks do, 1M-column ones do not;
+ * docs/benchmarks.md).
  */
 const POLISH_SHARE = 0.25;
 const POLISH_MAX_SECONDS = 30;
@@ -363,6 +364,7 @@ export class BendersEngine {
       await yieldToEvents();
     }
   }
+
   /**
    * The whole model with the plan's allocations held (and every master column within its current bounds, e.g.
    * an explanation's held decisions), solved in one piece: a plan at least as good for those allocations, as an
