@@ -4,7 +4,7 @@ import type { Scenario } from "../src/domain/scenario.js";
 import { buildModel } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { highsRuntime } from "../src/solver/highs.js";
-import { searchOptions, toModelData } from "../src/solver/highs-run.js";
+import { freeIntegerColumns, searchOptions, toModelData } from "../src/solver/highs-run.js";
 import { applyAssignments } from "../src/study/execute.js";
 import { prepareStudy } from "../src/study/run.js";
 import { randomScenario } from "../test/oracle/random-scenario.js";
@@ -49,13 +49,6 @@ function settings(program: MathProgram, variant: number): Record<string, boolean
   for (const key of HEURISTICS[variant - 1]!.keys) flipped[key] = !(chosen[key] ?? true);
   return flipped;
 }
-
-const freeIntegers = (program: MathProgram) => {
-  let n = 0;
-  for (let j = 0; j < program.numCols; j++)
-    if (program.integrality[j] !== 0 && program.colUpper[j]! > program.colLower[j]!) n++;
-  return n;
-};
 
 interface Family {
   name: string;
@@ -134,7 +127,7 @@ for (const family of FAMILIES) {
   let first: MathProgram | undefined;
   for (const program of family.programs()) {
     first ??= program;
-    integers.push(freeIntegers(program));
+    integers.push(freeIntegerColumns(program));
     const runs = Array.from({ length: VARIANTS }, (_, v) => solve(program, v));
     runs.forEach((run, v) => {
       ms[v]!.push(run.ms);

@@ -62,11 +62,17 @@ export const SUB_MIP_HEURISTICS_MIN_INTEGERS = 300;
  */
 export const ROOT_REDUCED_COST_MIN_INTEGERS = 80;
 
-/** HiGHS options for this program's search (besides the gap, the time limit and the log). */
-export function searchOptions(program: MathProgram): Record<string, boolean> {
+/** Integer columns whose bounds differ: what the search has to decide (fixed ones presolve away). */
+export function freeIntegerColumns(program: MathProgram): number {
   let integers = 0;
   for (let j = 0; j < program.numCols; j++)
     if (program.integrality[j] !== 0 && program.colUpper[j]! > program.colLower[j]!) integers++;
+  return integers;
+}
+
+/** HiGHS options for this program's search (besides the gap, the time limit and the log). */
+export function searchOptions(program: MathProgram): Record<string, boolean> {
+  const integers = freeIntegerColumns(program);
   return {
     ...(integers < SUB_MIP_HEURISTICS_MIN_INTEGERS
       ? {
