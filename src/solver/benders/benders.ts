@@ -4,6 +4,7 @@ import { presentCount } from "../../model/blocks.js";
 import type { BuiltModel } from "../../model/build.js";
 import { highsRuntime } from "../highs.js";
 import { type RunControls, runHighs } from "../highs-run.js";
+import { dropForcedZeros, expandReduced } from "../../model/forced-zeros.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
 import { Master, type MasterResult } from "./master.js";
 import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
@@ -41,9 +42,9 @@ const IN_OUT_STEP = 0.2;
 /**
  * Polishing an incumbent: its allocations held, the whole model solved in one piece by HiGHS for this share of
  * the remaining time (at most POLISH_MAX_SECONDS), to this gap — the best states, shifts and flows for those
- * allocations; no proof needed, the decomposition's bound is what proves. Only up to POLISH_MAX_COLS columns:
- * the monolithic model must fit in HiGHS-WASM's memory (300k-column networks do, 1M-column ones do not;
- * docs/benchmarks.md).
+ * allocations; no proof needed, the decomposition's bound is what proves. HiGHS gets only the columns those
+ * allocations leave free (the flows of unallocated pairs dropped), and only up to POLISH_MAX_COLS of them: the
+ * model must fit in HiGHS-WASM's memory (300k-column networks do, 1M-column ones do not; docs/benchmarks.md).
  */
 const POLISH_SHARE = 0.25;
 const POLISH_MAX_SECONDS = 30;
@@ -313,12 +314,16 @@ export class BendersEngine {
 
     // The incumbent polished: on `oem` the rounding's plan gains ~1 % in the first 2 s of this solve (92.90bn →
     // 93.68bn), the states and shifts it chose for its allocations being far from the best ones for them
-    if (incumbent && !proven() && !stopped() && remaining() > 0 && program.numCols <= POLISH_MAX_COLS) {
-      const polished = this.polish(incumbent.x, {
-        timeLimitSeconds: Math.min(remaining() * POLISH_SHARE, POLISH_MAX_SECONDS),
-        mipRelGap: POLISH_GAP,
-        shouldStop,
-      });
+    if (incumbent && !proven() && !stopped() && remaining() > 0) {
+      const polished = this.polish(
+        incumbent.x,
+        {
+          timeLimitSeconds: Math.min(remaining() * POLISH_SHARE, POLISH_MAX_SECONDS),
+          mipRelGap: POLISH_GAP,
+          shouldStop,
+        },
+        trace,
+      );
       trace(`polish: ${polished ? polished.value : "no plan"}`);
       if (polished && polished.value > incumbent.value) {
         incumbent = polished;
@@ -373,6 +378,7 @@ export class BendersEngine {
   private polish(
     x: Float64Array,
     controls: RunControls,
+    trace: (what: string) => void,
   ): { value: number; x: Float64Array; theta: Float64Array } | undefined {
     const program = this.built.program;
     const { isSub, sign, years } = this.split;
@@ -384,8 +390,12 @@ export class BendersEngine {
       colUpper[j] = this.master.upperOf(j);
     }
     for (const j of this.built.variables.a.labels) if (j >= 0) colLower[j] = colUpper[j] = Math.round(x[j]!);
-    const solution = runHighs(this.highs, { ...program, colLower, colUpper }, controls);
-    if (solution.x.length !== program.numCols) return undefined;
+    const reduced = dropForcedZeros({ ...program, colLower, colUpper });
+    trace(`polish: ${reduced.program.numCols} of ${program.numCols} columns`);
+    if (reduced.program.numCols > POLISH_MAX_COLS) return undefined;
+    const run = runHighs(this.highs, reduced.program, controls);
+    if (run.x.length !== reduced.program.numCols) return undefined;
+    const solution = { x: expandReduced(reduced, program.numCols, run.x) };
     const theta = Float64Array.from(years, (part) => {
       let profit = 0;
       part.cols.forEach((j, c) => {

@@ -7,6 +7,8 @@ type Model = ReturnType<Highs["createModel"]>;
 
 /** improving points of one master solve that are checked by the subproblems too (the last ones found) */
 const MAX_FOUND = 8;
+/** for a solve without a time limit (HiGHS' option takes finite numbers only): more than any solve takes */
+const NO_TIME_LIMIT = 1e20;
 /** integer master columns within this of an integer are read as that integer */
 const INTEGRALITY_SNAP = 1e-5;
 
@@ -223,8 +225,13 @@ export class Master {
   ): MasterResult {
     const model = this.model;
     model.options.set({ mip_rel_gap: controls.mipRelGap, presolve: controls.presolve ? "on" : "off" });
-    if (Number.isFinite(controls.timeLimitSeconds))
-      model.options.set("time_limit", Math.max(controls.timeLimitSeconds, 0.01));
+    // HiGHS compares its time limit with the run time summed over every run of the model (until HiGHS 2.0):
+    // without the reset, later master solves stopped early (on `oem` the LP phase ended at 19 s of its 30)
+    model.zeroAllClocks();
+    model.options.set(
+      "time_limit",
+      Number.isFinite(controls.timeLimitSeconds) ? Math.max(controls.timeLimitSeconds, 0.01) : NO_TIME_LIMIT,
+    );
     if (start) {
       const colValue = new Float64Array(this.thetaFirst + start.theta.length);
       this.columns.forEach((j, c) => {
