@@ -10,10 +10,11 @@ import { RowKind } from "../src/model/program.js";
 import { solveScenario } from "../src/plan/solve.js";
 import type { Plan } from "../src/plan/types.js";
 import { type BendersOptions, BendersEngine } from "../src/solver/benders/benders.js";
+import { Master } from "../src/solver/benders/master.js";
 import { splitProgram } from "../src/solver/benders/split.js";
 import type { Cut } from "../src/solver/benders/subproblem.js";
 import { ThreadedYears } from "../src/solver/benders/year-pool.js";
-import { HighsSolver } from "../src/solver/highs.js";
+import { HighsSolver, highsRuntime } from "../src/solver/highs.js";
 import { randomScenario } from "./oracle/random-scenario.js";
 import { smallNetwork, twoPlants } from "./model-fixtures.js";
 
@@ -326,6 +327,44 @@ describe("the split's flow-needs-shift bounds", () => {
     }
     // bounds the default build wrote no row for
     expect(derived).toBeGreaterThan(0);
+  });
+});
+
+describe("the Benders master", () => {
+  it("removes the optimality cuts slack at a point, keeps the binding ones, and turns a crash into an error", async () => {
+    const built = buildModel(smallNetwork());
+    const split = splitProgram(built);
+    const master = new Master(await highsRuntime(), built.program, split);
+    try {
+      master.setIntegrality(false);
+      const lp = master.solve({ timeLimitSeconds: 60, mipRelGap: 1e-6 });
+      expect(lp.status).toBe("optimal");
+      const x = lp.x!;
+      const theta = lp.theta!;
+      // three cuts on year part 0: θ ≤ θ* (binds at the point), θ ≤ θ* + 1 % (slack), and a feasibility cut
+      const at = (constant: number, feasibility = false) => ({
+        t: split.years[0]!.t,
+        feasibility,
+        constant,
+        cols: new Int32Array(0),
+        coef: new Float64Array(0),
+      });
+      master.addCut(at(theta[0]!), 0, "binding");
+      master.addCut(at(theta[0]! + Math.max(10, 0.01 * Math.abs(theta[0]!))), 0, "slack");
+      master.addCut(at(5, true), 0, "feasibility");
+      expect(master.cutNonzeros()).toBe(2);
+      expect(master.removeSlackCuts(x, theta)).toEqual(["slack"]);
+      expect(master.cutNonzeros()).toBe(1);
+      // the point is still the optimum, with the same bound
+      const again = master.solve({ timeLimitSeconds: 60, mipRelGap: 1e-6 });
+      expect(again.objective).toBeCloseTo(lp.objective, 6);
+    } finally {
+      master.dispose();
+    }
+    // a disposed (or crashed) master answers with an error and its message, not an exception
+    const dead = master.solve({ timeLimitSeconds: 1, mipRelGap: 1e-6 });
+    expect(dead.status).toBe("error");
+    expect(dead.message).toBeTruthy();
   });
 });
 

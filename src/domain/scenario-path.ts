@@ -92,13 +92,32 @@ export interface NumberSlot {
   holder: Record<string, unknown> | unknown[];
   key: string | number;
   at: string;
+  /** where it is by keys and positions (e.g. "plants.3.openCost"): one slot, one text */
+  position: string;
 }
 
-/** Every number the path reaches in `data` (none where a selector matches nothing). */
-export function numbersAt(data: unknown, path: string): NumberSlot[] {
+/**
+ * Every number the path reaches in `data` (none where a selector matches nothing). With `copied`, the objects
+ * and lists on the way are shallow-copied into their holders first (copy on write: `data` must be a copy in
+ * `copied`, and every copy made goes in), so that setting the slots changes none of the objects `data` shares.
+ */
+export function numbersAt(data: unknown, path: string, copied?: WeakSet<object>): NumberSlot[] {
   const steps = parseScenarioPath(path);
-  type Node = { value: unknown; at: string; holder?: NumberSlot["holder"]; key?: string | number };
-  let nodes: Node[] = [{ value: data, at: "" }];
+  type Node = {
+    value: unknown;
+    at: string;
+    position: string;
+    holder?: NumberSlot["holder"];
+    key?: string | number;
+  };
+  const own = (holder: NumberSlot["holder"], key: string | number, value: unknown): unknown => {
+    if (!copied || typeof value !== "object" || value === null || copied.has(value)) return value;
+    const copy = Array.isArray(value) ? value.slice() : { ...(value as Record<string, unknown>) };
+    copied.add(copy);
+    (holder as Record<string | number, unknown>)[key] = copy;
+    return copy;
+  };
+  let nodes: Node[] = [{ value: data, at: "", position: "" }];
   const fail = (node: Node, expected: string, found: string): never => {
     const where = node.at || "the scenario";
     throw new ScenarioPathError(
@@ -121,8 +140,9 @@ export function numbersAt(data: unknown, path: string): NumberSlot[] {
             fail(node, `a field '${step.name}'`, `only ${fields || "no fields"}`);
           }
           next.push({
-            value: record[step.name],
+            value: own(record, step.name, record[step.name]),
             at: node.at ? `${node.at}.${step.name}` : step.name,
+            position: `${node.position}.${step.name}`,
             holder: record,
             key: step.name,
           });
@@ -131,10 +151,22 @@ export function numbersAt(data: unknown, path: string): NumberSlot[] {
         case "all":
           if (Array.isArray(value))
             for (const [i, v] of value.entries())
-              next.push({ value: v, at: `${node.at}[${i}]`, holder: value, key: i });
+              next.push({
+                value: own(value, i, v),
+                at: `${node.at}[${i}]`,
+                position: `${node.position}.${i}`,
+                holder: value,
+                key: i,
+              });
           else if (isRecord(value))
             for (const [k, v] of Object.entries(value))
-              next.push({ value: v, at: `${node.at}.${k}`, holder: value, key: k });
+              next.push({
+                value: own(value, k, v),
+                at: `${node.at}.${k}`,
+                position: `${node.position}.${k}`,
+                holder: value,
+                key: k,
+              });
           else fail(node, "a list or an object for '*'", describe(value));
           break;
         case "index": {
@@ -143,8 +175,9 @@ export function numbersAt(data: unknown, path: string): NumberSlot[] {
           if (step.index >= list.length)
             fail(node, `a list of more than ${step.index} entries`, `${list.length} entries`);
           next.push({
-            value: list[step.index],
+            value: own(list, step.index, list[step.index]),
             at: `${node.at}[${step.index}]`,
+            position: `${node.position}.${step.index}`,
             holder: list,
             key: step.index,
           });
@@ -157,7 +190,13 @@ export function numbersAt(data: unknown, path: string): NumberSlot[] {
             const matches = step.conditions.every((c) => c.values.includes(String(entry[c.field])));
             if (!matches) return;
             const label = step.conditions.map((c) => `${c.field}=${String(entry[c.field])}`).join(",");
-            next.push({ value: entry, at: `${node.at}[${label}]`, holder: value as unknown[], key: i });
+            next.push({
+              value: own(value as unknown[], i, entry),
+              at: `${node.at}[${label}]`,
+              position: `${node.position}.${i}`,
+              holder: value as unknown[],
+              key: i,
+            });
           });
           break;
         }
@@ -172,18 +211,34 @@ export function numbersAt(data: unknown, path: string): NumberSlot[] {
         : "";
       fail(node, `a number${hint}`, describe(node.value));
     }
-    return { holder: node.holder!, key: node.key!, at: node.at };
+    return { holder: node.holder!, key: node.key!, at: node.at, position: node.position };
   });
 }
 
-/** Sets or scales every number the path reaches; returns how many it changed. */
-export function assignAt(data: unknown, path: string, mode: "set" | "scale", value: number): number {
-  const slots = numbersAt(data, path);
-  for (const { holder, key } of slots) {
+/** A number an assignment changed: where (NumberSlot.position), its value before and after. */
+export interface NumberChange {
+  position: string;
+  before: number;
+  after: number;
+}
+
+/**
+ * Sets or scales every number the path reaches; returns the slots it reached, with their values before and
+ * after. With `copied`, copy on write (see numbersAt).
+ */
+export function assignAt(
+  data: unknown,
+  path: string,
+  mode: "set" | "scale",
+  value: number,
+  copied?: WeakSet<object>,
+): NumberChange[] {
+  return numbersAt(data, path, copied).map(({ holder, key, position }) => {
     const h = holder as Record<string | number, number>;
-    h[key] = mode === "set" ? value : h[key]! * value;
-  }
-  return slots.length;
+    const before = h[key]!;
+    h[key] = mode === "set" ? value : before * value;
+    return { position, before, after: h[key]! };
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,10 +3,20 @@ import { describe, expect, it } from "vitest";
 import { parseScenarioText } from "../../src/domain/load.js";
 import { builtinResolver } from "../../src/domain/load.js";
 import { assignAt, numbersAt, parseScenarioPath, ScenarioPathError } from "../../src/domain/scenario-path.js";
+import { Scenario } from "../../src/domain/scenario.js";
+import { loadStudySpec } from "../../src/domain/study-spec.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "../../src/study/contract.js";
+import { assignmentsOf, prepareStudy } from "../../src/study/run.js";
+import { monteCarloSampler } from "../../src/study/sampling.js";
 import { HighsSolver } from "../../src/solver/highs.js";
 import type { SolverAdapter } from "../../src/solver/types.js";
-import { createTaskExecutor, INVARIANT_CHECK_EVERY, MemoryResultCache } from "../../src/study/execute.js";
+import {
+  applyAssignments,
+  createTaskExecutor,
+  INVARIANT_CHECK_EVERY,
+  MemoryResultCache,
+  solveKeyOf,
+} from "../../src/study/execute.js";
 import { ThreadEngine } from "../../src/study/thread-engine.js";
 import { cpuSecondsDuring, slowStudy } from "../fixtures/slow-study.js";
 import { TINY_SCENARIO } from "../fixtures/tiny-scenario.js";
@@ -61,12 +71,12 @@ describe("scenario paths", { timeout: 600_000 }, () => {
       "plants[id=west].openCost",
     ]);
     expect(numbersAt(s, "plants[id=belvidere].openCost")).toEqual([]);
-    expect(assignAt(s, "plants[id=west|north].capacityPerShift", "scale", 2)).toBe(2);
+    expect(assignAt(s, "plants[id=west|north].capacityPerShift", "scale", 2)).toHaveLength(2);
     expect((s as { plants: { capacityPerShift: number }[] }).plants.map((p) => p.capacityPerShift)).toEqual([
       100000, 120000,
     ]);
     // a growth volume is an object: its `volume` is the number
-    expect(assignAt(s, "demand[program=sedan].volume.volume", "set", 1000)).toBe(2);
+    expect(assignAt(s, "demand[program=sedan].volume.volume", "set", 1000)).toHaveLength(2);
     expect(pathError(() => numbersAt(s, "plants[id=west].opencost")).message).toMatch(
       /^path 'plants\[id=west\]\.opencost': at plants\[id=west\] expected a field 'opencost', found only id, name/,
     );
@@ -74,6 +84,75 @@ describe("scenario paths", { timeout: 600_000 }, () => {
       "expected a number (for every value of a record such as per-year volumes, add '.*'), found an object",
     );
     expect(pathError(() => numbersAt(s, "horizon[0]")).expected).toBe("a list for [0]");
+  });
+
+  it("applies a draw by copying only what it changes: the option's scenario stays as it was", async () => {
+    const base = await tiny();
+    const before = structuredClone(base);
+    const applied = applyAssignments(base, {
+      assignments: [
+        { path: "plants[id=west|north].capacityPerShift", mode: "scale", value: 2 },
+        { path: "plants[id=west].capacityPerShift", mode: "scale", value: 0.5 },
+        { path: "discountRate", mode: "set", value: base.discountRate },
+        { path: "plants[id=west].openCost", mode: "set", value: 7 },
+      ],
+    });
+    if ("error" in applied) throw new Error(applied.error);
+    expect(base).toEqual(before);
+    const west = base.plants.findIndex((p) => p.id === "west");
+    const north = base.plants.findIndex((p) => p.id === "north");
+    expect(applied.scenario.plants[west]!.capacityPerShift).toBe(base.plants[west]!.capacityPerShift);
+    expect(applied.scenario.plants[north]!.capacityPerShift).toBe(2 * base.plants[north]!.capacityPerShift);
+    // west's capacity back where it was and the discount rate set to its own value: no change
+    expect(applied.changes.map((c) => [c.position, c.after])).toEqual([
+      [`.plants.${north}.capacityPerShift`, 2 * base.plants[north]!.capacityPerShift],
+      [`.plants.${west}.openCost`, 7],
+    ]);
+    const again = applyAssignments(base, {
+      assignments: [
+        { path: "plants[id=west].openCost", mode: "set", value: 7 },
+        { path: "plants[id=north].capacityPerShift", mode: "scale", value: 2 },
+      ],
+    });
+    if ("error" in again) throw new Error(again.error);
+    // the same scenario reached another way: the same solve key
+    expect(solveKeyOf(base, again.changes, {})).toBe(solveKeyOf(base, applied.changes, {}));
+    expect(solveKeyOf(base, [], {})).not.toBe(solveKeyOf(base, applied.changes, {}));
+    // the drawn scenario shares what the draw left alone with the option's: a solve must change neither
+    const frozen = deepFreeze(structuredClone(base));
+    const study: PreparedStudy = {
+      id: "t",
+      options: [{ id: "tiny", label: "Tiny", scenario: frozen }],
+      solver: {},
+    };
+    const result = await createTaskExecutor()(study, { sample: 0, option: "tiny", assignments: [] });
+    const drawn = await createTaskExecutor()(study, {
+      sample: 20,
+      option: "tiny",
+      assignments: [{ path: "plants[id=north].capacityPerShift", mode: "scale", value: 2 }],
+    });
+    expect([result.status, drawn.status]).toEqual(["optimal", "optimal"]);
+  });
+
+  it("parses a draw only where it changed the scenario, to what parsing it whole gives", async () => {
+    const loaded = await loadStudySpec("builtin:alfa-belvidere");
+    const prepared = prepareStudy(loaded);
+    const draw = monteCarloSampler(loaded.spec, 40, true);
+    const byId = new Map(loaded.spec.parameters.map((p) => [p.id, p]));
+    let compared = 0;
+    for (let sample = 0; sample < 40; sample++) {
+      const assignments = assignmentsOf(draw(sample), byId);
+      for (const option of prepared.options) {
+        const applied = applyAssignments(option.scenario, { assignments });
+        if ("error" in applied) throw new Error(applied.error);
+        // the same draw on a plain copy, parsed whole: the reference
+        const data = structuredClone(option.scenario) as unknown;
+        for (const a of assignments) assignAt(data, a.path, a.mode, a.value);
+        expect(applied.scenario).toEqual(Scenario.parse(data));
+        compared++;
+      }
+    }
+    expect(compared).toBe(40 * prepared.options.length);
   });
 });
 
@@ -275,3 +354,11 @@ describe("the in-process engine", { timeout: 600_000 }, () => {
     await engine.close();
   });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

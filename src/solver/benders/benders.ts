@@ -1,9 +1,7 @@
 import { availableParallelism } from "node:os";
-import type { Highs } from "highs";
 import { presentCount } from "../../model/blocks.js";
 import type { BuiltModel } from "../../model/build.js";
-import { highsRuntime } from "../highs.js";
-import { type RunControls, runHighs } from "../highs-run.js";
+import { HighsSolver, highsRuntime } from "../highs.js";
 import { dropForcedZeros, expandReduced } from "../../model/forced-zeros.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
 import { Master, type MasterResult } from "./master.js";
@@ -50,6 +48,8 @@ const POLISH_SHARE = 0.25;
 const POLISH_MAX_SECONDS = 30;
 const POLISH_GAP = 1e-3;
 const POLISH_MAX_COLS = 350_000;
+/** models above this many nonzeros are polished in a worker thread (`oem` has 472k, `10k` 40k) */
+const POLISH_THREAD_MAX_NONZEROS = 300_000;
 
 /**
  * Benders decomposition of a built model (docs/model.md, "Decomposition"): a master over the strategic columns
@@ -61,7 +61,6 @@ export class BendersEngine {
   /** the cuts in the master, by their text: a cut found twice (e.g. at two master points) is added once */
   private readonly seenCuts = new Set<string>();
   private constructor(
-    private readonly highs: Highs,
     private readonly built: BuiltModel,
     private readonly split: Split,
     private readonly master: Master,
@@ -89,7 +88,7 @@ export class BendersEngine {
       master.dispose();
       throw error;
     }
-    return new BendersEngine(highs, built, split, master, years);
+    return new BendersEngine(built, split, master, years);
   }
 
   async dispose(): Promise<void> {
@@ -186,9 +185,10 @@ export class BendersEngine {
         const violated = cut.feasibility
           ? value < -1e-9 * Math.max(1, Math.abs(cut.constant))
           : theta === undefined || theta[k]! > value + 1e-9 * Math.max(1, Math.abs(value));
-        if (!violated || seen.has(cutKey(cut))) return;
-        seen.add(cutKey(cut));
-        this.master.addCut(cut, k);
+        const key = cutKey(cut);
+        if (!violated || seen.has(key)) return;
+        seen.add(key);
+        this.master.addCut(cut, k, key);
         options.onCut?.(cut);
         if (cut.feasibility) stats.feasibilityCuts++;
         else stats.optimalityCuts++;
@@ -241,6 +241,7 @@ export class BendersEngine {
     let lastBound = Number.POSITIVE_INFINITY;
     let stalls = 0;
     let lpPoint: Float64Array | undefined;
+    let lpTheta: Float64Array | undefined;
     const lpDeadline = elapsed() + remaining() * LP_SHARE;
     for (let round = 0; round < LP_MAX_ROUNDS && this.split.years.length > 0; round++) {
       if (stopped() || elapsed() >= lpDeadline) break;
@@ -263,6 +264,7 @@ export class BendersEngine {
       bound = Math.min(bound, lp.objective);
       const point = lp.x;
       lpPoint = point;
+      lpTheta = lp.theta;
       core = core ? mix(core, point, 0.5) : Float64Array.from(point);
       let added =
         step < 1 ? addViolated((await evaluate(mix(core, point, step))).results, point, lp.theta) : 0;
@@ -281,6 +283,12 @@ export class BendersEngine {
       await yieldToEvents();
     }
 
+    if (lpPoint && lpTheta) {
+      trace(`${this.master.cutNonzeros()} cut nonzeros`);
+      const removed = this.master.removeSlackCuts(lpPoint, lpTheta);
+      for (const key of removed) seen.delete(key);
+      trace(`${removed.length} cuts slack at the last LP point removed`);
+    }
     this.master.setIntegrality(true);
     // An early incumbent: the LP point's allocations rounded, the master choosing states and shifts for them.
     if (lpPoint && !stopped() && remaining() > 0) {
@@ -315,7 +323,7 @@ export class BendersEngine {
     // The incumbent polished: on `oem` the rounding's plan gains ~1 % in the first 2 s of this solve (92.90bn →
     // 93.68bn), the states and shifts it chose for its allocations being far from the best ones for them
     if (incumbent && !proven() && !stopped() && remaining() > 0) {
-      const polished = this.polish(
+      const polished = await this.polish(
         incumbent.x,
         {
           timeLimitSeconds: Math.min(remaining() * POLISH_SHARE, POLISH_MAX_SECONDS),
@@ -353,7 +361,11 @@ export class BendersEngine {
           ? finish("error", "the Benders master lost its feasible plans")
           : finish("infeasible");
       }
-      if (result.status === "error") return finish("error", "the Benders master stopped with an error");
+      if (result.status === "error")
+        return finish(
+          "error",
+          `the Benders master stopped with an error${result.message ? `: ${result.message}` : ""}`,
+        );
       bound = Math.min(bound, result.bound);
       const added = await checkAll(result);
       report();
@@ -375,11 +387,11 @@ export class BendersEngine {
    * an explanation's held decisions), solved in one piece: a plan at least as good for those allocations, as an
    * incumbent (value, full vector, each year's flow profit); undefined when HiGHS returns no plan.
    */
-  private polish(
+  private async polish(
     x: Float64Array,
-    controls: RunControls,
+    controls: SolveOptions,
     trace: (what: string) => void,
-  ): { value: number; x: Float64Array; theta: Float64Array } | undefined {
+  ): Promise<{ value: number; x: Float64Array; theta: Float64Array } | undefined> {
     const program = this.built.program;
     const { isSub, sign, years } = this.split;
     const colLower = Float64Array.from(program.colLower);
@@ -393,7 +405,12 @@ export class BendersEngine {
     const reduced = dropForcedZeros({ ...program, colLower, colUpper });
     trace(`polish: ${reduced.program.numCols} of ${program.numCols} columns`);
     if (reduced.program.numCols > POLISH_MAX_COLS) return undefined;
-    const run = runHighs(this.highs, reduced.program, controls);
+    // a large network's polish runs in a worker thread of its own: the WebAssembly memory it grows never
+    // shrinks, and in the master's runtime it left too little for the master MILP (`1m` aborted)
+    const solver = new HighsSolver({
+      run: program.colIndex.length > POLISH_THREAD_MAX_NONZEROS ? "worker" : "thread",
+    });
+    const run = await solver.solve(reduced.program, controls);
     if (run.x.length !== reduced.program.numCols) return undefined;
     const solution = { x: expandReduced(reduced, program.numCols, run.x) };
     const theta = Float64Array.from(years, (part) => {

@@ -1,7 +1,7 @@
 import type { Highs, HighsCallbackMap } from "highs";
 import type { MathProgram } from "../../model/program.js";
 import type { Split } from "./split.js";
-import type { Cut } from "./subproblem.js";
+import { type Cut, cutValue } from "./subproblem.js";
 
 type Model = ReturnType<Highs["createModel"]>;
 
@@ -9,11 +9,22 @@ type Model = ReturnType<Highs["createModel"]>;
 const MAX_FOUND = 8;
 /** for a solve without a time limit (HiGHS' option takes finite numbers only): more than any solve takes */
 const NO_TIME_LIMIT = 1e20;
+/** an optimality cut this far (relative) above θ at the point is slack there */
+const CUT_SLACK = 1e-7;
 /** integer master columns within this of an integer are read as that integer */
 const INTEGRALITY_SNAP = 1e-5;
 
+export interface MasterControls {
+  timeLimitSeconds: number;
+  mipRelGap: number;
+  shouldStop?: () => boolean;
+  presolve?: boolean;
+}
+
 export interface MasterResult {
   status: "optimal" | "infeasible" | "stopped" | "error";
+  /** what went wrong, for "error" from a crash */
+  message?: string;
   /** master point in program positions (sub columns 0) and the θ of each year part, when there is one */
   x?: Float64Array;
   theta?: Float64Array;
@@ -46,6 +57,10 @@ export class Master {
   private readonly colUpper: Float64Array;
   /** θ of each part is stored divided by this power of ten */
   private readonly thetaScale: number[] = [];
+  /** rows before the first cut */
+  private readonly baseRows: number;
+  /** the cuts in the master, in row order after the base rows, with the key they were added under */
+  private cutRows: { cut: Cut; part: number; key: string }[] = [];
 
   constructor(
     private readonly highs: Highs,
@@ -139,6 +154,7 @@ export class Master {
       rowLower.push(Number.NEGATIVE_INFINITY);
       rowUpper.push(coverage.upper);
     }
+    this.baseRows = rowLower.length;
     this.model = highs.createModel({
       numCols,
       numRows: rowLower.length,
@@ -164,7 +180,8 @@ export class Master {
     this.model.options.set({ output_flag: false, presolve: "off" });
   }
 
-  addCut(cut: Cut, part: number): void {
+  addCut(cut: Cut, part: number, key: string): void {
+    this.cutRows.push({ cut, part, key });
     const indices: number[] = [];
     const values: number[] = [];
     let largest = 0;
@@ -182,6 +199,37 @@ export class Master {
     this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant / scale, { indices, values });
     if (cut.feasibility) this.numCuts.feasibility++;
     else this.numCuts.optimality++;
+  }
+
+  /**
+   * Removes the optimality cuts that are slack at a master point (the LP optimum that ends the LP phase) and
+   * returns their keys: a cut that does not bind there leaves that point optimal without it, so the LP bound
+   * stays, and the MILP gets a smaller master (on `1m` the ~1,500 cuts of a 300-s LP phase made the master MILP
+   * run out of HiGHS-WASM's 2 GiB). A removed cut is valid still; if a later point violates it, it is added again.
+   */
+  removeSlackCuts(x: Float64Array, theta: Float64Array): string[] {
+    const mask = new Uint8Array(this.baseRows + this.cutRows.length);
+    const kept: typeof this.cutRows = [];
+    const removed: string[] = [];
+    this.cutRows.forEach((row, i) => {
+      const value = row.cut.feasibility ? 0 : cutValue(row.cut, x);
+      if (!row.cut.feasibility && value - theta[row.part]! > CUT_SLACK * Math.max(1, Math.abs(value))) {
+        mask[this.baseRows + i] = 1;
+        removed.push(row.key);
+      } else kept.push(row);
+    });
+    if (removed.length > 0) {
+      this.model.deleteRows({ kind: "mask", mask });
+      this.cutRows = kept;
+    }
+    return removed;
+  }
+
+  /** Nonzeros of the cut rows (θ's included). */
+  cutNonzeros(): number {
+    let total = 0;
+    for (const { cut } of this.cutRows) total += cut.cols.length + (cut.feasibility ? 0 : 1);
+    return total;
   }
 
   /** Drops the simplex basis: the next solve starts from the slack basis. */
@@ -218,11 +266,21 @@ export class Master {
     return this.colUpper[this.position[j]!]!;
   }
 
-  /** Solves the master (LP or MIP as set) from an optional start point (program positions, θ per part). */
-  solve(
-    controls: { timeLimitSeconds: number; mipRelGap: number; shouldStop?: () => boolean; presolve?: boolean },
-    start?: { x: Float64Array; theta: Float64Array },
-  ): MasterResult {
+  /**
+   * Solves the master (LP or MIP as set) from an optional start point (program positions, θ per part). A crash
+   * of HiGHS — `Aborted()` when its WebAssembly memory runs out — is an "error" result with the message, not an
+   * exception: the solve that asked keeps its incumbent.
+   */
+  solve(controls: MasterControls, start?: { x: Float64Array; theta: Float64Array }): MasterResult {
+    try {
+      return this.run(controls, start);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { status: "error", message, objective: Number.NaN, bound: Number.POSITIVE_INFINITY, found: [] };
+    }
+  }
+
+  private run(controls: MasterControls, start?: { x: Float64Array; theta: Float64Array }): MasterResult {
     const model = this.model;
     model.options.set({ mip_rel_gap: controls.mipRelGap, presolve: controls.presolve ? "on" : "off" });
     // HiGHS compares its time limit with the run time summed over every run of the model (until HiGHS 2.0):
@@ -321,7 +379,11 @@ export class Master {
   }
 
   dispose(): void {
-    this.model.dispose();
+    try {
+      this.model.dispose();
+    } catch {
+      // a runtime that aborted has nothing left to free
+    }
   }
 }
 
