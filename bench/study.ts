@@ -1,12 +1,16 @@
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { Model } from "highs";
+import { Scenario } from "../src/domain/scenario.js";
+import { assignAt } from "../src/domain/scenario-path.js";
 import { loadStudySpec } from "../src/domain/study-spec.js";
 import { buildModel } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { runHighs, searchOptions, toModelData } from "../src/solver/highs-run.js";
-import { applyAssignments, createTaskExecutor } from "../src/study/execute.js";
+import { applyAssignments, createTaskExecutor, solveKeyOf } from "../src/study/execute.js";
+import type { StudyTask } from "../src/study/contract.js";
 import { prepareStudy } from "../src/study/run.js";
 import { ThreadEngine } from "../src/study/thread-engine.js";
 import { monteCarloTasks } from "./study-tasks.js";
@@ -149,6 +153,38 @@ for (const task of tasks) {
 }
 const taskMs = (performance.now() - t) / tasks.length;
 
+// ---- 2b. applying a draw and keying it: the product's way against copying, parsing and hashing it whole ----
+
+/** The way before 2026-12-02 (the reference): the whole scenario cloned, parsed again and hashed as JSON. */
+function applyWhole(task: StudyTask): string {
+  const option = prepared.options.find((o) => o.id === task.option)!;
+  const data = structuredClone(option.scenario) as unknown;
+  for (const a of task.assignments) assignAt(data, a.path, a.mode, a.value);
+  const parsed = Scenario.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw new Error(`sample ${task.sample}: the draw leaves the schema`);
+  const text = JSON.stringify({ scenario: parsed.data, solver: prepared.solver });
+  return createHash("sha256").update(text).digest("hex");
+}
+function applyProduct(task: StudyTask): string {
+  const option = prepared.options.find((o) => o.id === task.option)!;
+  const applied = applyAssignments(option.scenario, task);
+  if ("error" in applied) throw new Error(applied.error);
+  return solveKeyOf(option.scenario, applied.changes, prepared.solver);
+}
+const drawTimes = { whole: [] as number[], product: [] as number[] };
+for (let pass = 0; pass < 3; pass++)
+  tasks.forEach((task, i) => {
+    // interleaved, alternating which goes first: the machine's drift falls on both alike
+    const order = i % 2 === 0 ? (["whole", "product"] as const) : (["product", "whole"] as const);
+    for (const way of order) {
+      const started = performance.now();
+      if (way === "whole") applyWhole(task);
+      else applyProduct(task);
+      drawTimes[way].push(performance.now() - started);
+    }
+  });
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 // ---- 3. the in-process engine ----
 
 const pool: { threads: number; perSecond: number }[] = [];
@@ -173,6 +209,11 @@ const lines = [
   `| warm: kept HiGHS model, numbers changed in place, solved again | ${perSolve(time.warm + time.build, warmSolves).toFixed(1)} | ${rate(perSolve(time.warm + time.build, warmSolves))} |`,
   `| warm + previous solution as MIP start | ${perSolve(time.warmStart + time.build, warmSolves).toFixed(1)} | ${rate(perSolve(time.warmStart + time.build, warmSolves))} |`,
   `| whole task (draw applied and validated, built, solved, read back as a plan) | ${taskMs.toFixed(1)} | ${rate(taskMs)} |`,
+  "",
+  `Applying a draw and keying the solve (median of ${drawTimes.product.length}, interleaved): ` +
+    `${median(drawTimes.product).toFixed(2)} ms the product's way (copy on write, changed parts validated, ` +
+    `option hashed once) against ${median(drawTimes.whole).toFixed(2)} ms cloning, parsing and hashing the ` +
+    "whole scenario.",
   "",
   `Warm re-solves: ${warmSolves} (the first solve of each option loads its model); shape changes: ${shapeChanges}; ` +
     `largest objective difference to the rebuild: ${worstDifference.toExponential(1)} (relative).`,

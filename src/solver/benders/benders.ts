@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
 import { presentCount } from "../../model/blocks.js";
 import type { BuiltModel } from "../../model/build.js";
-import { HighsSolver, highsRuntime } from "../highs.js";
 import { dropForcedZeros, expandReduced } from "../../model/forced-zeros.js";
+import { HighsSolver, highsRuntime } from "../highs.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
 import { Master, type MasterResult } from "./master.js";
 import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
@@ -50,6 +50,12 @@ const POLISH_GAP = 1e-3;
 const POLISH_MAX_COLS = 350_000;
 /** models above this many nonzeros are polished in a worker thread (`oem` has 472k, `10k` 40k) */
 const POLISH_THREAD_MAX_NONZEROS = 300_000;
+/**
+ * The LP phase's cuts that are slack at its last optimum leave the master before the MIP phase once their
+ * nonzeros pass this: `1m`'s 2.9M (~1,500 cuts) made the master MILP abort on HiGHS-WASM's 2 GiB; `oem`'s 0.58M
+ * keep their cuts (with only the binding ones its master MILP's bound at 60 s was 97.12bn, with all 97.05bn).
+ */
+const CUT_REMOVAL_MIN_NONZEROS = 1_000_000;
 
 /**
  * Benders decomposition of a built model (docs/model.md, "Decomposition"): a master over the strategic columns
@@ -283,11 +289,11 @@ export class BendersEngine {
       await yieldToEvents();
     }
 
-    if (lpPoint && lpTheta) {
-      trace(`${this.master.cutNonzeros()} cut nonzeros`);
+    const cutNonzeros = this.master.cutNonzeros();
+    if (lpPoint && lpTheta && cutNonzeros > CUT_REMOVAL_MIN_NONZEROS) {
       const removed = this.master.removeSlackCuts(lpPoint, lpTheta);
       for (const key of removed) seen.delete(key);
-      trace(`${removed.length} cuts slack at the last LP point removed`);
+      trace(`${removed.length} cuts slack at the last LP point removed (${cutNonzeros} cut nonzeros)`);
     }
     this.master.setIntegrality(true);
     // An early incumbent: the LP point's allocations rounded, the master choosing states and shifts for them.
