@@ -74,7 +74,8 @@ describe("dropForcedZeros", () => {
       if (optimum.x.length === 0) continue;
       const colLower = Float64Array.from(program.colLower);
       const colUpper = Float64Array.from(program.colUpper);
-      for (const j of built.variables.a.labels) if (j >= 0) colLower[j] = colUpper[j] = Math.round(optimum.x[j]!);
+      for (const j of built.variables.a.labels)
+        if (j >= 0) colLower[j] = colUpper[j] = Math.round(optimum.x[j]!);
       const held = { ...program, colLower, colUpper };
       const reduced = dropForcedZeros(held);
       if (reduced.program.numCols < program.numCols) reducedSomewhere = true;
