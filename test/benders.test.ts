@@ -361,10 +361,29 @@ describe("the Benders master", () => {
     } finally {
       master.dispose();
     }
-    // a disposed (or crashed) master answers with an error and its message, not an exception
+    // a disposed (or crashed) master answers with an error and its message, not an exception; changes to it
+    // are skipped, and every later solve gives the first failure's message
     const dead = master.solve({ timeLimitSeconds: 1, mipRelGap: 1e-6 });
     expect(dead.status).toBe("error");
     expect(dead.message).toBeTruthy();
+    master.setIntegrality(true);
+    const a = built.variables.a.labels.find((j) => j >= 0)!;
+    master.setBounds([a], [0], [0]);
+    master.addCut(
+      {
+        t: split.years[0]!.t,
+        feasibility: false,
+        constant: 1,
+        cols: new Int32Array(0),
+        coef: new Float64Array(0),
+      },
+      0,
+      "after",
+    );
+    expect(master.solve({ timeLimitSeconds: 1, mipRelGap: 1e-6 })).toMatchObject({
+      status: "error",
+      message: dead.message,
+    });
   });
 });
 

@@ -61,6 +61,8 @@ export class Master {
   private readonly baseRows: number;
   /** the cuts in the master, in row order after the base rows, with the key they were added under */
   private cutRows: { cut: Cut; part: number; key: string }[] = [];
+  /** why the HiGHS model stopped working (e.g. `Aborted()`: its WebAssembly memory ran out), once it has */
+  private failure: string | undefined;
 
   constructor(
     private readonly highs: Highs,
@@ -196,7 +198,7 @@ export class Master {
       indices.push(this.position[j]!);
       values.push(-cut.coef[k]! / scale);
     });
-    this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant / scale, { indices, values });
+    this.edit(() => this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant / scale, { indices, values }));
     if (cut.feasibility) this.numCuts.feasibility++;
     else this.numCuts.optimality++;
   }
@@ -218,10 +220,8 @@ export class Master {
         removed.push(row.key);
       } else kept.push(row);
     });
-    if (removed.length > 0) {
-      this.model.deleteRows({ kind: "mask", mask });
-      this.cutRows = kept;
-    }
+    if (removed.length === 0 || !this.edit(() => this.model.deleteRows({ kind: "mask", mask }))) return [];
+    this.cutRows = kept;
     return removed;
   }
 
@@ -234,7 +234,7 @@ export class Master {
 
   /** Drops the simplex basis: the next solve starts from the slack basis. */
   resetBasis(): void {
-    this.model.setLogicalBasis();
+    this.edit(() => this.model.setLogicalBasis());
   }
 
   /** LP relaxation (false) or the MIP (true). */
@@ -242,8 +242,8 @@ export class Master {
     this.integral = integer && this.integer.some((v) => v !== 0);
     if (this.integral) {
       const all = { kind: "range", from: 0, to: this.integer.length - 1 } as const;
-      this.model.changeColsIntegrality(all, this.integer);
-    } else this.model.clearIntegrality();
+      this.edit(() => this.model.changeColsIntegrality(all, this.integer));
+    } else this.edit(() => this.model.clearIntegrality());
   }
 
   /** Holds program columns at the given bounds (e.g. a decision forbidden); returns the bounds to restore. */
@@ -253,7 +253,7 @@ export class Master {
       const c = this.position[j]!;
       this.colLower[c] = lower[k]!;
       this.colUpper[c] = upper[k]!;
-      this.model.changeColBounds(c, lower[k]!, upper[k]!);
+      this.edit(() => this.model.changeColBounds(c, lower[k]!, upper[k]!));
     });
     return previous;
   }
@@ -272,11 +272,35 @@ export class Master {
    * exception: the solve that asked keeps its incumbent.
    */
   solve(controls: MasterControls, start?: { x: Float64Array; theta: Float64Array }): MasterResult {
+    if (this.failure === undefined) {
+      try {
+        return this.run(controls, start);
+      } catch (error) {
+        this.failure = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return {
+      status: "error",
+      message: this.failure,
+      objective: Number.NaN,
+      bound: Number.POSITIVE_INFINITY,
+      found: [],
+    };
+  }
+
+  /**
+   * A change to the HiGHS model, unless it has failed (a runtime that aborted throws on every call): after a
+   * failure, changes are skipped and every solve answers "error" with the first failure's message, so the
+   * decomposition ends with its incumbent wherever the crash happened. False when the change did not happen.
+   */
+  private edit(change: () => unknown): boolean {
+    if (this.failure !== undefined) return false;
     try {
-      return this.run(controls, start);
+      change();
+      return true;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { status: "error", message, objective: Number.NaN, bound: Number.POSITIVE_INFINITY, found: [] };
+      this.failure = error instanceof Error ? error.message : String(error);
+      return false;
     }
   }
 
