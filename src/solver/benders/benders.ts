@@ -411,25 +411,24 @@ export class BendersEngine {
     const reduced = dropForcedZeros({ ...program, colLower, colUpper });
     trace(`polish: ${reduced.program.numCols} of ${program.numCols} columns`);
     if (reduced.program.numCols > POLISH_MAX_COLS) return undefined;
-    // a large network's polish runs in a worker thread of its own: the WebAssembly memory it grows never
-    // shrinks, and in the master's runtime it left too little for the master MILP (`1m` aborted)
+    // a large network's polish runs in a worker thread of its own, so that the WebAssembly memory it grows
+    // (which never shrinks) is returned afterwards instead of staying in the runtime the master solves in
     const solver = new HighsSolver({
       run: program.colIndex.length > POLISH_THREAD_MAX_NONZEROS ? "worker" : "thread",
     });
     const run = await solver.solve(reduced.program, controls);
     if (run.x.length !== reduced.program.numCols) return undefined;
-    const solution = { x: expandReduced(reduced, program.numCols, run.x) };
+    const plan = expandReduced(reduced, program.numCols, run.x);
     const theta = Float64Array.from(years, (part) => {
       let profit = 0;
       part.cols.forEach((j, c) => {
-        profit += part.cost[c]! * solution.x[j]!;
+        profit += part.cost[c]! * plan[j]!;
       });
       return profit;
     });
     let value = theta.reduce((sum, v) => sum + v, 0);
-    for (let j = 0; j < program.numCols; j++)
-      if (!isSub[j]) value += sign * program.colCost[j]! * solution.x[j]!;
-    return { value, x: solution.x, theta };
+    for (let j = 0; j < program.numCols; j++) if (!isSub[j]) value += sign * program.colCost[j]! * plan[j]!;
+    return { value, x: plan, theta };
   }
 }
 

@@ -198,7 +198,7 @@ export class Master {
       indices.push(this.position[j]!);
       values.push(-cut.coef[k]! / scale);
     });
-    this.edit(() => this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant / scale, { indices, values }));
+    this.call(() => this.model.addRow(Number.NEGATIVE_INFINITY, cut.constant / scale, { indices, values }));
     if (cut.feasibility) this.numCuts.feasibility++;
     else this.numCuts.optimality++;
   }
@@ -214,13 +214,13 @@ export class Master {
     const kept: typeof this.cutRows = [];
     const removed: string[] = [];
     this.cutRows.forEach((row, i) => {
-      const value = row.cut.feasibility ? 0 : cutValue(row.cut, x);
-      if (!row.cut.feasibility && value - theta[row.part]! > CUT_SLACK * Math.max(1, Math.abs(value))) {
+      const value = row.cut.feasibility ? undefined : cutValue(row.cut, x);
+      if (value !== undefined && value - theta[row.part]! > CUT_SLACK * Math.max(1, Math.abs(value))) {
         mask[this.baseRows + i] = 1;
         removed.push(row.key);
       } else kept.push(row);
     });
-    if (removed.length === 0 || !this.edit(() => this.model.deleteRows({ kind: "mask", mask }))) return [];
+    if (removed.length === 0 || !this.call(() => this.model.deleteRows({ kind: "mask", mask }))) return [];
     this.cutRows = kept;
     return removed;
   }
@@ -234,7 +234,7 @@ export class Master {
 
   /** Drops the simplex basis: the next solve starts from the slack basis. */
   resetBasis(): void {
-    this.edit(() => this.model.setLogicalBasis());
+    this.call(() => this.model.setLogicalBasis());
   }
 
   /** LP relaxation (false) or the MIP (true). */
@@ -242,8 +242,8 @@ export class Master {
     this.integral = integer && this.integer.some((v) => v !== 0);
     if (this.integral) {
       const all = { kind: "range", from: 0, to: this.integer.length - 1 } as const;
-      this.edit(() => this.model.changeColsIntegrality(all, this.integer));
-    } else this.edit(() => this.model.clearIntegrality());
+      this.call(() => this.model.changeColsIntegrality(all, this.integer));
+    } else this.call(() => this.model.clearIntegrality());
   }
 
   /** Holds program columns at the given bounds (e.g. a decision forbidden); returns the bounds to restore. */
@@ -253,7 +253,7 @@ export class Master {
       const c = this.position[j]!;
       this.colLower[c] = lower[k]!;
       this.colUpper[c] = upper[k]!;
-      this.edit(() => this.model.changeColBounds(c, lower[k]!, upper[k]!));
+      this.call(() => this.model.changeColBounds(c, lower[k]!, upper[k]!));
     });
     return previous;
   }
@@ -272,28 +272,28 @@ export class Master {
    * exception: the solve that asked keeps its incumbent.
    */
   solve(controls: MasterControls, start?: { x: Float64Array; theta: Float64Array }): MasterResult {
-    if (this.failure === undefined) {
-      try {
-        return this.run(controls, start);
-      } catch (error) {
-        this.failure = error instanceof Error ? error.message : String(error);
+    let result: MasterResult | undefined;
+    this.call(() => {
+      result = this.run(controls, start);
+    });
+    return (
+      result ?? {
+        status: "error",
+        message: this.failure,
+        objective: Number.NaN,
+        bound: Number.POSITIVE_INFINITY,
+        found: [],
       }
-    }
-    return {
-      status: "error",
-      message: this.failure,
-      objective: Number.NaN,
-      bound: Number.POSITIVE_INFINITY,
-      found: [],
-    };
+    );
   }
 
   /**
-   * A change to the HiGHS model, unless it has failed (a runtime that aborted throws on every call): after a
-   * failure, changes are skipped and every solve answers "error" with the first failure's message, so the
-   * decomposition ends with its incumbent wherever the crash happened. False when the change did not happen.
+   * A call into the HiGHS model (a change or a solve), unless it has failed (a runtime that aborted throws on
+   * every call): after a failure, calls are skipped and every solve answers "error" with the first failure's
+   * message, so the decomposition ends with its incumbent wherever the crash happened. False when the call did
+   * not complete.
    */
-  private edit(change: () => unknown): boolean {
+  private call(change: () => unknown): boolean {
     if (this.failure !== undefined) return false;
     try {
       change();
