@@ -204,11 +204,14 @@ export function solveKeyOf(
 
 const scenarioHashes = new WeakMap<Scenario, string>();
 
-/** The scenario's content hash, once per scenario object (an option's scenario is never changed in place). */
-function scenarioHash(scenario: Scenario): string {
+/**
+ * The scenario's content hash (of its canonical JSON, so equal content has equal hashes whichever process built
+ * it), once per scenario object: an option's scenario is never changed in place. Both result caches key on it.
+ */
+export function scenarioHash(scenario: Scenario): string {
   let hash = scenarioHashes.get(scenario);
   if (hash === undefined) {
-    hash = createHash("sha256").update(JSON.stringify(scenario)).digest("hex");
+    hash = createHash("sha256").update(canonicalJson(scenario)).digest("hex");
     scenarioHashes.set(scenario, hash);
   }
   return hash;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Studies } from "../store/studies.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "./contract.js";
-import { canonicalJson } from "./execute.js";
+import { canonicalJson, scenarioHash } from "./execute.js";
 
 /**
  * The result cache `portello worker` processes share through PostgreSQL: a task identical in content to one
@@ -12,9 +12,9 @@ import { canonicalJson } from "./execute.js";
  * the worker then stores as the task's result, keyed by (study, sample, option) as always.
  *
  * The key is a SHA-256 of (portello's version, the option's resolved scenario, the task's assignments in order,
- * the study's solver settings); each option's scenario is hashed once per prepared study. The version is in the
- * key because a result is the model's answer: another release may answer differently. A result with status
- * error or cancelled is never kept (the machine's trouble, not the task's).
+ * the study's solver settings); each option's scenario is hashed once (`scenarioHash`, src/study/execute.ts).
+ * The version is in the key because a result is the model's answer: another release may answer differently. A
+ * result with status error or cancelled is never kept (the machine's trouble, not the task's).
  */
 
 const VERSION = (
@@ -22,8 +22,6 @@ const VERSION = (
 ).version;
 
 export class SharedResultCache {
-  private readonly scenarioHashes = new WeakMap<PreparedStudy, Map<string, string>>();
-
   constructor(private readonly studies: Studies) {}
 
   /** The task's result as solved before (with this task's sample and option), or undefined. */
@@ -49,26 +47,16 @@ export class SharedResultCache {
       .update(
         canonicalJson({
           version: VERSION,
-          scenario: this.scenarioHash(study, task.option),
+          scenario: optionHash(study, task.option),
           assignments: task.assignments,
           solver: study.solver,
         }),
       )
       .digest("hex");
   }
+}
 
-  private scenarioHash(study: PreparedStudy, option: string): string {
-    let hashes = this.scenarioHashes.get(study);
-    if (!hashes) {
-      hashes = new Map();
-      this.scenarioHashes.set(study, hashes);
-    }
-    let hash = hashes.get(option);
-    if (hash === undefined) {
-      const scenario = study.options.find((o) => o.id === option)?.scenario ?? null;
-      hash = createHash("sha256").update(canonicalJson(scenario)).digest("hex");
-      hashes.set(option, hash);
-    }
-    return hash;
-  }
+function optionHash(study: PreparedStudy, option: string): string | null {
+  const scenario = study.options.find((o) => o.id === option)?.scenario;
+  return scenario ? scenarioHash(scenario) : null;
 }

@@ -15,6 +15,7 @@ import {
   createTaskExecutor,
   INVARIANT_CHECK_EVERY,
   MemoryResultCache,
+  scenarioHash,
   solveKeyOf,
 } from "../../src/study/execute.js";
 import { ThreadEngine } from "../../src/study/thread-engine.js";
@@ -118,6 +119,11 @@ describe("scenario paths", { timeout: 600_000 }, () => {
     // the same scenario reached another way: the same solve key
     expect(solveKeyOf(base, again.changes, {})).toBe(solveKeyOf(base, applied.changes, {}));
     expect(solveKeyOf(base, [], {})).not.toBe(solveKeyOf(base, applied.changes, {}));
+    // equal content built in another key order (another process, another parser): the same key
+    const reordered = Object.fromEntries(Object.entries(structuredClone(base)).reverse()) as Scenario;
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(base));
+    expect(scenarioHash(reordered)).toBe(scenarioHash(base));
+    expect(solveKeyOf(reordered, applied.changes, {})).toBe(solveKeyOf(base, applied.changes, {}));
     // the drawn scenario shares what the draw left alone with the option's: a solve must change neither
     const frozen = deepFreeze(structuredClone(base));
     const study: PreparedStudy = {
