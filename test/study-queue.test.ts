@@ -107,8 +107,9 @@ async function runStudy(id: string, samples: number, workers: Child[]) {
     await engine.run(prepared, tasks, { onResult: (r) => void heard.push(r) });
   } finally {
     await engine.close();
+    // a failed run must not leave its workers on the queue for the tests that follow
+    await Promise.all(workers.map((w) => kill(w.child, "SIGTERM")));
   }
-  await Promise.all(workers.map((w) => kill(w.child, "SIGTERM")));
   return { heard, tasks };
 }
 

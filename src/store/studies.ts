@@ -52,6 +52,8 @@ export interface StoredResult {
 
 type Row = Record<string, unknown>;
 const ACTIVE = "status IN ('queued', 'running')";
+/** the first key of the advisory locks that put a study's result inserts in turn (saveResult); any constant */
+const RESULT_LOCK_CLASS = 0x5e9;
 /** rows per INSERT when storing a study's tasks */
 const TASK_BATCH = 5000;
 
@@ -194,18 +196,29 @@ export class Studies {
   /**
    * Stores a task's result unless the study has one for that task already, or is no longer queued or running
    * (cancelled: its late results are dropped). Returns whether it was stored.
+   *
+   * The study's results are stored one at a time (a transaction-scoped advisory lock on the study, taken before
+   * the row draws its sequence number and held until it commits), so that they become visible in the order of
+   * their numbers: what `resultsAfter` relies on. Without it a row numbered earlier by one worker could commit
+   * after a later one of another worker had been read, and a follower reading on from there would never see it.
    */
   async saveResult(id: string, result: TaskResult, worker = ""): Promise<boolean> {
     const rows = await this.db.query(
-      `INSERT INTO study_results (study_id, sample, option, result, worker)
-       SELECT $1, $2, $3, $4::jsonb, $5 WHERE EXISTS (SELECT 1 FROM studies WHERE id = $1 AND ${ACTIVE})
+      `WITH in_turn AS (SELECT pg_advisory_xact_lock(${RESULT_LOCK_CLASS}, hashtext($1)))
+       INSERT INTO study_results (study_id, sample, option, result, worker)
+       SELECT $1, $2, $3, $4::jsonb, $5 FROM in_turn
+       WHERE EXISTS (SELECT 1 FROM studies WHERE id = $1 AND ${ACTIVE})
        ON CONFLICT (study_id, sample, option) DO NOTHING RETURNING seq`,
       [id, result.sample, result.option, JSON.stringify(result), worker],
     );
     return rows.length > 0;
   }
 
-  /** Results stored after `afterSeq` (0: all), in order of arrival. */
+  /**
+   * Results stored after `afterSeq` (0: all), in order of arrival. Once a result numbered s has been returned,
+   * no result of the study numbered below s appears later (saveResult stores them in turn): reading on from the
+   * last number returned misses nothing.
+   */
   async resultsAfter(id: string, afterSeq = 0, limit = 10_000): Promise<StoredResult[]> {
     const rows = await this.db.query(
       "SELECT seq, result FROM study_results WHERE study_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",

@@ -3,6 +3,7 @@ import type { Worker as Thread } from "node:worker_threads";
 import { type Job, Worker } from "bullmq";
 import { startModuleWorker, stopWorker } from "../solver/worker-thread.js";
 import type { Studies } from "../store/studies.js";
+import { StoreError } from "../store/types.js";
 import type { PreparedStudy, StudyTask, TaskResult } from "./contract.js";
 import { failedTask } from "./execute.js";
 import {
@@ -81,7 +82,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const processJob = async (job: Job<StudyJob>): Promise<string> => {
     const { studyId, sample, option, assignments } = job.data;
-    const status = await options.studies.status(studyId).catch(() => undefined);
+    // a study that is gone is dropped; a read that failed is not an answer: the job is tried again
+    const status = await options.studies.status(studyId).catch((error: unknown) => {
+      if (error instanceof StoreError && error.kind === "not-found") return undefined;
+      throw error;
+    });
     if (status !== "queued" && status !== "running") return "dropped: the study is not running";
     if (await options.studies.hasResult(studyId, sample, option)) return "done before";
     const task: StudyTask = { sample, option, assignments };
@@ -128,7 +133,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (!final) return;
     const { studyId, ...task } = job.data;
     const message = `the task could not be executed: ${error.message}`;
-    void options.studies.saveResult(studyId, failedTask(task, message), name).catch(() => {});
+    void options.studies
+      .saveResult(studyId, failedTask(task, message), name)
+      .catch((saveError: Error) =>
+        console.error(`portello worker: could not store the failure of ${job.id}: ${saveError.message}`),
+      );
   });
   worker.on("error", (error) => console.error(`portello worker: ${error.message}`));
   void worker.run();
