@@ -295,6 +295,24 @@ describe("studies on BullMQ with portello worker processes", () => {
     expect(await exited(worker.child)).toMatchObject({ code: 0 });
   });
 
+  it("adds again the jobs Redis lost while the caller follows the study, and completes it", async () => {
+    const { prepared, tasks } = await study("jobs-lost", 6);
+    const engine = new QueueEngine(store.studies, { redisUrl, queue, reenqueueSeconds: 1 });
+    const heard: TaskResult[] = [];
+    const done = engine.run(prepared, tasks, { onResult: (r) => void heard.push(r) });
+    // every job waits (no worker yet), then Redis loses them all
+    await until(async () => (await engine.queue.getWaitingCount()) === tasks.length, 30);
+    await engine.queue.obliterate({ force: true });
+    expect(await engine.queue.getWaitingCount()).toBe(0);
+    const worker = await startWorker();
+    await done;
+    await engine.close();
+    expect(heard).toHaveLength(tasks.length);
+    expect(await storedRows("jobs-lost")).toHaveLength(tasks.length);
+    expect(byKey(heard)).toEqual(reference);
+    await kill(worker.child, "SIGTERM");
+  });
+
   it("portello study --redis runs a study on the queue with the same draws and NPVs as on threads", async () => {
     const dir = mkdtempSync(join(tmpdir(), "portello-cli-queue-"));
     writeFileSync(join(dir, "base.yaml"), TINY_SCENARIO);

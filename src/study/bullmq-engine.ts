@@ -25,6 +25,12 @@ export interface QueueEngineOptions {
   queue?: string;
   /** how often the store is asked for new results (default 100 ms) */
   pollMs?: number;
+  /**
+   * after this long without a new result, the jobs of the tasks still without one are added again (default 30 s):
+   * a job lost from Redis (its memory lost without persistence, the queue obliterated) comes back, while one that
+   * still waits or runs is left as it is (BullMQ keeps one job per id)
+   */
+  reenqueueSeconds?: number;
 }
 
 export class QueueEngine implements StudyEngine {
@@ -32,6 +38,7 @@ export class QueueEngine implements StudyEngine {
   private readonly connection: Redis;
   readonly queue: Queue<StudyJob>;
   private readonly pollMs: number;
+  private readonly reenqueueMs: number;
   /** closing the engine stops following its studies, without cancelling them: a later `run` resumes them */
   private readonly closing = new AbortController();
 
@@ -42,6 +49,7 @@ export class QueueEngine implements StudyEngine {
     this.connection = redisConnection(options.redisUrl);
     this.queue = new Queue<StudyJob>(options.queue ?? DEFAULT_QUEUE, { connection: this.connection });
     this.pollMs = options.pollMs ?? 100;
+    this.reenqueueMs = (options.reenqueueSeconds ?? 30) * 1000;
   }
 
   async run(study: PreparedStudy, tasks: readonly StudyTask[], handlers: StudyHandlers): Promise<void> {
@@ -109,6 +117,7 @@ export class QueueEngine implements StudyEngine {
     const { signal } = handlers;
     const delivered = new Set<string>();
     let seq = 0;
+    let lastArrival = performance.now();
     for (;;) {
       if (signal?.aborted) {
         await this.studies.finish(studyId, { status: "cancelled" });
@@ -125,13 +134,20 @@ export class QueueEngine implements StudyEngine {
         arrived++;
         await handlers.onResult(result);
       }
-      if (arrived > 0) handlers.onProgress?.({ done: delivered.size, total: wanted.size });
+      if (arrived > 0) {
+        lastArrival = performance.now();
+        handlers.onProgress?.({ done: delivered.size, total: wanted.size });
+      }
       if (delivered.size >= wanted.size) return;
       if (batch.length === READ_BATCH) continue;
       const status = await this.studies.status(studyId);
       if (status === "cancelled" || status === "failed") {
         await this.removeJobs(studyId);
         throw new DOMException(`the study was ${status} elsewhere`, "AbortError");
+      }
+      if (performance.now() - lastArrival >= this.reenqueueMs) {
+        await this.enqueueMissing(studyId);
+        lastArrival = performance.now();
       }
       await sleep(this.pollMs, AbortSignal.any([this.closing.signal, ...(signal ? [signal] : [])]));
       if (this.closing.signal.aborted) throw new Error("the engine was closed while following the study");
