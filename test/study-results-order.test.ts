@@ -70,9 +70,10 @@ it("never lets a result appear behind one already read, with many workers storin
     writers.flatMap((store) => Array.from({ length: IN_FLIGHT }, () => write(store))),
   );
   let finished = false;
-  void writing.finally(() => {
+  const done = () => {
     finished = true;
-  });
+  };
+  writing.then(done, done); // a failed write is reported by `await writing` below
 
   // the follower, as the engine reads: on from the last sequence number seen, as fast as it can
   const seen = new Set<number>();
