@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Block } from "../src/model/blocks.js";
-import { type BuiltModel, buildModel } from "../src/model/build.js";
+import { buildModel } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { benchScenario } from "./scenario-of.js";
@@ -102,20 +101,6 @@ function solve(
   }
 }
 
-/** Each column's plant (-1: unmet demand, in no plant), read from the variable blocks' plant dimension. */
-function plantsOf(model: BuiltModel): Int32Array {
-  const plantOf = new Int32Array(model.program.numCols).fill(-1);
-  for (const block of Object.values(model.variables) as Block[]) {
-    const d = block.dims.indexOf("plant");
-    if (d < 0) continue;
-    const stride = block.shape.slice(d + 1).reduce((a, b) => a * b, 1);
-    block.labels.forEach((j, cell) => {
-      if (j >= 0) plantOf[j] = Math.floor(cell / stride) % block.shape[d]!;
-    });
-  }
-  return plantOf;
-}
-
 /** Rows relaxed (demand, and rows across plants) and each plant's own rows. */
 function splitRows(p: MathProgram, plantOf: Int32Array, numPlants: number) {
   const relaxed: number[] = [];
@@ -144,7 +129,7 @@ const lp = solve(
 );
 console.log(`LP relaxation: ${money(lp.objective)} in ${secondsSince(clock)} s`);
 
-const plantOf = plantsOf(built);
+const plantOf = program.cols.plant;
 const numPlants = plantOf.reduce((most, s) => Math.max(most, s + 1), 0);
 const { relaxed, own } = splitRows(program, plantOf, numPlants);
 const colsOf: number[][] = Array.from({ length: numPlants }, () => []);

@@ -1,4 +1,4 @@
-import type { IndexTable, MathProgram } from "./program.js";
+import { type MathProgram, pickIndex } from "./program.js";
 
 /** slack below which a forcing row is read as binding */
 const FORCING_TOLERANCE = 1e-9;
@@ -106,16 +106,4 @@ export function expandReduced(reduced: Reduced, numCols: number, x: ArrayLike<nu
 
 function pick(values: Float64Array, at: Int32Array): Float64Array {
   return Float64Array.from(at, (i) => values[i]!);
-}
-
-function pickIndex(table: IndexTable, at: Int32Array): IndexTable {
-  return {
-    kind: Uint8Array.from(at, (i) => table.kind[i]!),
-    program: Int32Array.from(at, (i) => table.program[i]!),
-    plant: Int32Array.from(at, (i) => table.plant[i]!),
-    market: Int32Array.from(at, (i) => table.market[i]!),
-    platform: Int32Array.from(at, (i) => table.platform[i]!),
-    policy: Int32Array.from(at, (i) => table.policy[i]!),
-    year: Int32Array.from(at, (i) => table.year[i]!),
-  };
 }

@@ -84,3 +84,62 @@ export interface MathProgram {
   cols: IndexTable;
   rows: IndexTable;
 }
+
+/** The entries of an index table at the given positions (the table of a program's subset of columns or rows). */
+export function pickIndex(table: IndexTable, at: Int32Array): IndexTable {
+  return {
+    kind: Uint8Array.from(at, (i) => table.kind[i]!),
+    program: Int32Array.from(at, (i) => table.program[i]!),
+    plant: Int32Array.from(at, (i) => table.plant[i]!),
+    market: Int32Array.from(at, (i) => table.market[i]!),
+    platform: Int32Array.from(at, (i) => table.platform[i]!),
+    policy: Int32Array.from(at, (i) => table.policy[i]!),
+    year: Int32Array.from(at, (i) => table.year[i]!),
+  };
+}
+
+/**
+ * The program restricted to some columns and rows (every entry of those rows must be in those columns), with
+ * the given objective; the rest of the program left out.
+ */
+export function subProgram(
+  program: MathProgram,
+  cols: Int32Array,
+  rows: Int32Array,
+  colCost: Float64Array,
+  sense: MathProgram["sense"],
+): MathProgram {
+  const local = new Int32Array(program.numCols).fill(-1);
+  cols.forEach((j, c) => {
+    local[j] = c;
+  });
+  const rowStart = [0];
+  const colIndex: number[] = [];
+  const value: number[] = [];
+  for (const r of rows) {
+    for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+      const c = local[program.colIndex[k]!]!;
+      if (c < 0) throw new Error(`subProgram: row ${r} has a column outside the subset`);
+      colIndex.push(c);
+      value.push(program.value[k]!);
+    }
+    rowStart.push(colIndex.length);
+  }
+  return {
+    sense,
+    numCols: cols.length,
+    numRows: rows.length,
+    colLower: Float64Array.from(cols, (j) => program.colLower[j]!),
+    colUpper: Float64Array.from(cols, (j) => program.colUpper[j]!),
+    colCost,
+    integrality: Uint8Array.from(cols, (j) => program.integrality[j]!),
+    objectiveOffset: 0,
+    rowLower: Float64Array.from(rows, (r) => program.rowLower[r]!),
+    rowUpper: Float64Array.from(rows, (r) => program.rowUpper[r]!),
+    rowStart: Int32Array.from(rowStart),
+    colIndex: Int32Array.from(colIndex),
+    value: Float64Array.from(value),
+    cols: pickIndex(program.cols, cols),
+    rows: pickIndex(program.rows, rows),
+  };
+}

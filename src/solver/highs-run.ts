@@ -14,6 +14,8 @@ export interface RunControls {
   /** polled from HiGHS' interrupt callbacks; true stops the solve with the incumbent so far */
   shouldStop?: () => boolean;
   onProgress?: (p: SolveProgress) => void;
+  /** a point to start a MIP's search from (HiGHS checks it; an infeasible one is ignored) */
+  start?: Float64Array;
 }
 
 export function toModelData(highs: Highs, program: MathProgram): ModelData {
@@ -108,6 +110,7 @@ export function runHighs(highs: Highs, program: MathProgram, controls: RunContro
       ...searchOptions(program),
     });
     if (controls.timeLimitSeconds !== undefined) model.options.set("time_limit", controls.timeLimitSeconds);
+    if (controls.start && isMip(program)) model.setSolution({ colValue: controls.start });
     let status = model.run(callbacks(highs, controls, seconds)).modelStatus;
     if (status === highs.constants.modelStatus.unboundedOrInfeasible) {
       // presolve could not tell which; solving without it can

@@ -14,6 +14,7 @@ export interface WorkerRequest {
   program: MathProgram;
   timeLimitSeconds?: number;
   mipRelGap?: number;
+  start?: Float64Array;
   /** Int32Array over it: [0] = 1 asks the solve to stop */
   stopFlag: SharedArrayBuffer;
   reportProgress: boolean;
@@ -32,6 +33,7 @@ parentPort?.once("message", async (request: WorkerRequest) => {
     const solution = runHighs(highs, request.program, {
       ...(request.timeLimitSeconds !== undefined ? { timeLimitSeconds: request.timeLimitSeconds } : {}),
       ...(request.mipRelGap !== undefined ? { mipRelGap: request.mipRelGap } : {}),
+      ...(request.start ? { start: request.start } : {}),
       shouldStop: () => Atomics.load(stop, 0) === 1,
       ...(request.reportProgress
         ? { onProgress: (progress: SolveProgress) => port.postMessage({ type: "progress", progress }) }

@@ -31,6 +31,11 @@ export interface HighsSolverOptions {
   workerAboveNonzeros?: number;
 }
 
+/** HiGHS takes, besides the common options, a point to start its MIP search from. */
+export interface HighsSolveOptions extends SolveOptions {
+  start?: Float64Array;
+}
+
 /**
  * HiGHS (npm `highs`, WebAssembly): the embedded default solver. The program goes in as typed arrays.
  * Progress comes from HiGHS' MIP callbacks. `run()` blocks its thread, so in "thread" mode an AbortSignal is
@@ -41,7 +46,7 @@ export class HighsSolver implements SolverAdapter {
 
   constructor(private readonly settings: HighsSolverOptions = {}) {}
 
-  async solve(program: MathProgram, options: SolveOptions = {}): Promise<Solution> {
+  async solve(program: MathProgram, options: HighsSolveOptions = {}): Promise<Solution> {
     if (options.signal?.aborted) return cancelledBeforeStart(this.name);
     const mode = this.settings.run ?? "auto";
     const big = program.colIndex.length > (this.settings.workerAboveNonzeros ?? 300_000);
@@ -56,12 +61,13 @@ export class HighsSolver implements SolverAdapter {
   }
 }
 
-function solveInThread(highs: Highs, program: MathProgram, options: SolveOptions): Solution {
+function solveInThread(highs: Highs, program: MathProgram, options: HighsSolveOptions): Solution {
   const { signal, shouldStop } = options;
   return runHighs(highs, program, {
     ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
     ...(options.mipRelGap !== undefined ? { mipRelGap: options.mipRelGap } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.start ? { start: options.start } : {}),
     ...(signal || shouldStop
       ? { shouldStop: () => signal?.aborted === true || shouldStop?.() === true }
       : {}),
@@ -71,7 +77,7 @@ function solveInThread(highs: Highs, program: MathProgram, options: SolveOptions
 /** How often a solve in a worker thread asks `shouldStop` (this thread is free while it runs). */
 const SHOULD_STOP_POLL_MS = 200;
 
-function solveInWorker(program: MathProgram, options: SolveOptions): Promise<Solution> {
+function solveInWorker(program: MathProgram, options: HighsSolveOptions): Promise<Solution> {
   const worker = startModuleWorker(new URL("./highs-worker.js", import.meta.url));
   const stopFlag = new SharedArrayBuffer(4);
   const stop = () => Atomics.store(new Int32Array(stopFlag), 0, 1);
@@ -97,6 +103,7 @@ function solveInWorker(program: MathProgram, options: SolveOptions): Promise<Sol
     const request: WorkerRequest = { program, stopFlag, reportProgress: options.onProgress !== undefined };
     if (options.timeLimitSeconds !== undefined) request.timeLimitSeconds = options.timeLimitSeconds;
     if (options.mipRelGap !== undefined) request.mipRelGap = options.mipRelGap;
+    if (options.start) request.start = options.start;
     worker.postMessage(request);
   });
 }

@@ -4,7 +4,9 @@ import type { BuiltModel } from "../../model/build.js";
 import { dropForcedZeros, expandReduced } from "../../model/forced-zeros.js";
 import { HighsSolver, highsRuntime } from "../highs.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
+import { PlantLagrangian } from "./lagrangian.js";
 import { Master, type MasterResult } from "./master.js";
+import { type Neighbourhood, ProgramNeighbourhoods } from "./neighbourhood.js";
 import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
 import { type Cut, type YearResult, cutValue } from "./subproblem.js";
@@ -48,6 +50,24 @@ const POLISH_SHARE = 0.25;
 const POLISH_MAX_SECONDS = 30;
 const POLISH_GAP = 1e-3;
 const POLISH_MAX_COLS = 350_000;
+/** the bound by plant after the LP phase (its plant MILPs) gets at most this share of the time left */
+const LAGRANGIAN_SHARE = 0.45;
+const LAGRANGIAN_MAX_COLS = 400_000;
+/**
+ * Local search after the polish (docs/model.md, "Decomposition"): it gets this share of the time left, each step
+ * at most SEARCH_MAX_SECONDS of HiGHS on its neighbourhood, to SEARCH_GAP; a plan better by SEARCH_GAIN
+ * (relative) replaces the incumbent. A neighbourhood starts with SEARCH_START_PROGRAMS programs, grows while
+ * HiGHS settles them in a quarter of their time and shrinks when it cannot settle them.
+ */
+const SEARCH_SHARE = 0.5;
+const SEARCH_MAX_SECONDS = 5;
+const SEARCH_GAP = 1e-4;
+const SEARCH_GAIN = 1e-9;
+/** the search ends after this many steps in a row without a better plan (small models: the master proves) */
+const SEARCH_PATIENCE = 10;
+const SEARCH_START_PROGRAMS = 3;
+const SEARCH_MIN_PROGRAMS = 2;
+const SEARCH_MAX_PROGRAMS = 12;
 /** models above this many nonzeros are polished in a worker thread (`oem` has 472k, `10k` 40k) */
 const POLISH_THREAD_MAX_NONZEROS = 300_000;
 /**
@@ -71,6 +91,8 @@ export class BendersEngine {
     private readonly split: Split,
     private readonly master: Master,
     private readonly years: YearPool,
+    /** the bound by plant, for models with integer columns at two plants or more */
+    private readonly lagrangian: PlantLagrangian | undefined,
   ) {}
 
   /**
@@ -81,6 +103,7 @@ export class BendersEngine {
   static async create(built: BuiltModel, options: { yearThreads?: number } = {}): Promise<BendersEngine> {
     const highs = await highsRuntime();
     const split = splitProgram(built);
+    const lagrangian = boundByPlant(built, split);
     const master = new Master(highs, built.program, split);
     const threads = options.yearThreads ?? defaultYearThreads(built, split);
     const numCols = built.program.numCols;
@@ -94,7 +117,7 @@ export class BendersEngine {
       master.dispose();
       throw error;
     }
-    return new BendersEngine(built, split, master, years);
+    return new BendersEngine(built, split, master, years, lagrangian);
   }
 
   async dispose(): Promise<void> {
@@ -289,12 +312,31 @@ export class BendersEngine {
       await yieldToEvents();
     }
 
+    // the LP's multipliers for the bound by plant, before the cut removal below renumbers the master's rows
+    const lambda = this.lagrangian && this.master.multipliers(program.numRows);
     const cutNonzeros = this.master.cutNonzeros();
     if (lpPoint && lpTheta && cutNonzeros > CUT_REMOVAL_MIN_NONZEROS) {
       const removed = this.master.removeSlackCuts(lpPoint, lpTheta);
       for (const key of removed) seen.delete(key);
       trace(`${removed.length} cuts slack at the last LP point removed (${cutNonzeros} cut nonzeros)`);
     }
+    // A bound by plant: the rows across plants relaxed at the LP phase's duals, one MILP per plant (on the
+    // model's own column bounds: with an explanation's held decisions that is a weaker bound, still valid)
+    if (lpPoint && lambda && this.lagrangian && !stopped() && remaining() > 0) {
+      const clock = performance.now();
+      const value = await this.lagrangian.bound(lambda, {
+        seconds: remaining() * LAGRANGIAN_SHARE,
+        // threads as for the year LPs: on small models a thread's start-up outweighs their MILPs
+        threads: defaultYearThreads(this.built, this.split) > 0 ? availableParallelism() : 0,
+        shouldStop,
+      });
+      trace(`plant bound: ${value ?? "none"} in ${((performance.now() - clock) / 1000).toFixed(2)} s`);
+      if (value !== undefined && value < bound) {
+        bound = value;
+        report();
+      }
+    }
+
     this.master.setIntegrality(true);
     // An early incumbent: the LP point's allocations rounded, the master choosing states and shifts for them.
     if (lpPoint && !stopped() && remaining() > 0) {
@@ -338,11 +380,47 @@ export class BendersEngine {
         },
         trace,
       );
-      trace(`polish: ${polished ? polished.value : "no plan"}`);
-      if (polished && polished.value > incumbent.value) {
-        incumbent = polished;
+      trace(`polish: ${polished.plan?.value ?? "no plan"}`);
+      if (polished.plan && polished.plan.value > incumbent.value) {
+        incumbent = polished.plan;
         report();
         if (proven()) return finish("optimal");
+      }
+    }
+
+    // Local search on the allocations: a few programs that compete for the same plants are freed, everything
+    // else held as the incumbent has it, and the whole model solved from the incumbent (a polish with freedom)
+    if (incumbent && !proven() && !stopped() && remaining() > 0) {
+      const deadline = elapsed() + remaining() * SEARCH_SHARE;
+      const hoods = new ProgramNeighbourhoods(this.built.variables.a, this.master);
+      let size = SEARCH_START_PROGRAMS;
+      let fruitless = 0;
+      while (!hoods.empty && !stopped() && deadline - elapsed() > 0.5 && fruitless < SEARCH_PATIENCE) {
+        const seconds = Math.min(deadline - elapsed(), SEARCH_MAX_SECONDS);
+        const clock = performance.now();
+        const moved = await this.polish(
+          incumbent.x,
+          { timeLimitSeconds: seconds, mipRelGap: SEARCH_GAP, shouldStop },
+          trace,
+          hoods.next(size),
+        );
+        const took = (performance.now() - clock) / 1000;
+        const better =
+          moved.plan !== undefined &&
+          moved.plan.value > incumbent.value + SEARCH_GAIN * Math.max(1, Math.abs(incumbent.value));
+        trace(
+          `search (${size} programs): ${moved.status} in ${took.toFixed(2)} s${better ? `, ${moved.plan!.value}` : ""}`,
+        );
+        fruitless = better ? 0 : fruitless + 1;
+        if (better) {
+          incumbent = moved.plan!;
+          report();
+          if (proven()) return finish("optimal");
+        }
+        // neighbourhoods HiGHS settles quickly can grow; one it cannot settle in its time shrinks
+        if (moved.status === "optimal" && took < seconds / 4) size = Math.min(size + 1, SEARCH_MAX_PROGRAMS);
+        else if (moved.status !== "optimal") size = Math.max(SEARCH_MIN_PROGRAMS, size - 1);
+        await yieldToEvents();
       }
     }
 
@@ -390,14 +468,16 @@ export class BendersEngine {
 
   /**
    * The whole model with the plan's allocations held (and every master column within its current bounds, e.g.
-   * an explanation's held decisions), solved in one piece: a plan at least as good for those allocations, as an
-   * incumbent (value, full vector, each year's flow profit); undefined when HiGHS returns no plan.
+   * an explanation's held decisions), solved in one piece from the plan: a plan at least as good, with HiGHS'
+   * status (no plan when HiGHS returns none). With a neighbourhood (the local search), its allocations are free
+   * and every other plant's states, shifts and platforms held as the plan has them.
    */
   private async polish(
     x: Float64Array,
     controls: SolveOptions,
     trace: (what: string) => void,
-  ): Promise<{ value: number; x: Float64Array; theta: Float64Array } | undefined> {
+    around?: Neighbourhood,
+  ): Promise<Polished> {
     const program = this.built.program;
     const { isSub, sign, years } = this.split;
     const colLower = Float64Array.from(program.colLower);
@@ -408,16 +488,32 @@ export class BendersEngine {
       colUpper[j] = this.master.upperOf(j);
     }
     for (const j of this.built.variables.a.labels) if (j >= 0) colLower[j] = colUpper[j] = Math.round(x[j]!);
+    if (around) {
+      // the plants outside the neighbourhood keep the plan's states, shifts and platforms
+      const plantOf = program.cols.plant;
+      for (let j = 0; j < program.numCols; j++)
+        if (!isSub[j] && program.integrality[j] && plantOf[j]! >= 0 && !around.plants.has(plantOf[j]!))
+          colLower[j] = colUpper[j] = Math.round(x[j]!);
+      for (const j of around.allocations) {
+        colLower[j] = this.master.lowerOf(j);
+        colUpper[j] = this.master.upperOf(j);
+      }
+    }
     const reduced = dropForcedZeros({ ...program, colLower, colUpper });
-    trace(`polish: ${reduced.program.numCols} of ${program.numCols} columns`);
-    if (reduced.program.numCols > POLISH_MAX_COLS) return undefined;
+    trace(
+      `polish: ${reduced.program.numCols} of ${program.numCols} columns` +
+        (around ? `, ${around.plants.size} plants and ${around.allocations.length} allocations free` : ""),
+    );
+    if (reduced.program.numCols > POLISH_MAX_COLS) return { status: "error" };
     // a large network's polish runs in a worker thread of its own, so that the WebAssembly memory it grows
     // (which never shrinks) is returned afterwards instead of staying in the runtime the master solves in
     const solver = new HighsSolver({
       run: program.colIndex.length > POLISH_THREAD_MAX_NONZEROS ? "worker" : "thread",
     });
-    const run = await solver.solve(reduced.program, controls);
-    if (run.x.length !== reduced.program.numCols) return undefined;
+    // the plan itself as HiGHS' first incumbent: it is feasible here, so the search only looks for better
+    const start = Float64Array.from(reduced.kept, (j) => x[j]!);
+    const run = await solver.solve(reduced.program, { ...controls, start });
+    if (run.x.length !== reduced.program.numCols) return { status: run.status };
     const plan = expandReduced(reduced, program.numCols, run.x);
     const theta = Float64Array.from(years, (part) => {
       let profit = 0;
@@ -428,8 +524,36 @@ export class BendersEngine {
     });
     let value = theta.reduce((sum, v) => sum + v, 0);
     for (let j = 0; j < program.numCols; j++) if (!isSub[j]) value += sign * program.colCost[j]! * plan[j]!;
-    return { value, x: plan, theta };
+    return { status: run.status, plan: { value, x: plan, theta } };
   }
+}
+
+/** A polish's outcome: how HiGHS ended, and its plan as an incumbent (value, full vector, each year's flow profit). */
+interface Polished {
+  status: Solution["status"];
+  plan?: { value: number; x: Float64Array; theta: Float64Array };
+}
+
+/**
+ * The bound by plant, for models with integer columns at two plants or more and at most LAGRANGIAN_MAX_COLS
+ * columns (its cuts keep the duals of the rows across plants: ~20 MB on `oem`, too much on `1m`); it marks the
+ * year rows whose duals the cuts keep.
+ */
+function boundByPlant(built: BuiltModel, split: Split): PlantLagrangian | undefined {
+  const { program } = built;
+  if (program.numCols > LAGRANGIAN_MAX_COLS || !program.integrality.some((v) => v !== 0)) return undefined;
+  const lagrangian = new PlantLagrangian(program, program.cols.plant, split.sign);
+  if (lagrangian.numPlants < 2) return undefined;
+  const relaxed = new Uint8Array(program.numRows);
+  for (const r of lagrangian.relaxed) relaxed[r] = 1;
+  for (const part of split.years) {
+    const spanning: number[] = [];
+    part.rows.forEach((r, i) => {
+      if (r >= 0 && relaxed[r]) spanning.push(i);
+    });
+    part.spanning = Int32Array.from(spanning);
+  }
+  return lagrangian;
 }
 
 /** Year LPs go to worker threads from this many flow columns (as `auto` picks the decomposition itself). */

@@ -59,6 +59,10 @@ export class Master {
   private readonly thetaScale: number[] = [];
   /** rows before the first cut */
   private readonly baseRows: number;
+  /** the program's own rows, the first of the base rows */
+  private readonly programRows: Int32Array;
+  /** the row duals of the last solve when it was an optimal LP */
+  private lpDuals: Float64Array | undefined;
   /** the cuts in the master, in row order after the base rows, with the key they were added under */
   private cutRows: { cut: Cut; part: number; key: string }[] = [];
   /** why the HiGHS model stopped working (e.g. `Aborted()`: its WebAssembly memory ran out), once it has */
@@ -157,6 +161,7 @@ export class Master {
       rowUpper.push(coverage.upper);
     }
     this.baseRows = rowLower.length;
+    this.programRows = split.masterRows;
     this.model = highs.createModel({
       numCols,
       numRows: rowLower.length,
@@ -222,7 +227,32 @@ export class Master {
     });
     if (removed.length === 0 || !this.call(() => this.model.deleteRows({ kind: "mask", mask }))) return [];
     this.cutRows = kept;
+    this.lpDuals = undefined;
     return removed;
+  }
+
+  /**
+   * Multipliers for the program's rows from the last solve, when it was an optimal LP (else undefined): the
+   * master's own rows take their duals; a year's rows that span plants take the combination of its optimality
+   * cuts' duals of those rows, weighted by the cuts' duals (in θ's units, so that a year's weights add up to one
+   * where its θ is not at a bound) — the duals of the whole LP the master and the years make up.
+   */
+  multipliers(numRows: number): Float64Array | undefined {
+    const duals = this.lpDuals;
+    if (!duals) return undefined;
+    const lambda = new Float64Array(numRows);
+    this.programRows.forEach((r, i) => {
+      lambda[r] = duals[i]!;
+    });
+    // the cuts added after that solve (at its end: rows after the duals) have no dual yet
+    this.cutRows.slice(0, duals.length - this.baseRows).forEach(({ cut, part }, c) => {
+      const weight = duals[this.baseRows + c]! / this.thetaScale[part]!;
+      if (cut.feasibility || !cut.spanning || !(weight > 0)) return;
+      cut.spanning.rows.forEach((r, k) => {
+        lambda[r]! += weight * cut.spanning!.duals[k]!;
+      });
+    });
+    return lambda;
   }
 
   /** Nonzeros of the cut rows (θ's included). */
@@ -368,9 +398,13 @@ export class Master {
       })),
     };
     if (hasPrimal) {
-      const value = model.getSolution().colValue;
-      result.x = this.toProgram(value);
-      result.theta = this.thetaOf(value);
+      const solution = model.getSolution();
+      result.x = this.toProgram(solution.colValue);
+      result.theta = this.thetaOf(solution.colValue);
+      this.lpDuals =
+        !mip && status === codes.optimal && Number(model.info.get("dual_solution_status")) === 2
+          ? Float64Array.from(solution.rowDual)
+          : undefined;
     }
     return result;
   }

@@ -56,6 +56,11 @@ export interface YearPart {
    * Σ_must D ≤ Σ flows ≤ Σ_capacity rows (upper − master part). Absent where all demand may go unmet.
    */
   coverage?: { cols: Int32Array; coef: Float64Array; upper: number };
+  /**
+   * local rows that span plants (demand, min-volume across plants), whose duals each optimality cut keeps for
+   * the bound by plant (lagrangian.ts); set by the engine when it computes that bound
+   */
+  spanning?: Int32Array;
 }
 
 /** The blocks whose rows hold flows; every one has the year as its last dimension. */

@@ -13,6 +13,8 @@ export interface Cut {
   constant: number;
   cols: Int32Array;
   coef: Float64Array;
+  /** an optimality cut's duals of the year's rows that span plants (program rows, nonzero duals only) */
+  spanning?: { rows: Int32Array; duals: Float64Array };
 }
 
 export interface YearResult {
@@ -142,6 +144,7 @@ export class YearSubproblem {
       if ((d > 0 && !Number.isFinite(part.rowUpper[i]!)) || (d < 0 && !Number.isFinite(part.rowLower[i]!)))
         pi[i] = 0;
     }
+    const spanning = feasibility ? undefined : spanningDuals(part, pi);
     const reduced = Float64Array.from(cost);
     for (let i = 0; i < rowCount; i++) {
       const d = pi[i]!;
@@ -179,13 +182,34 @@ export class YearSubproblem {
       }
       coefOf[j] = 0;
     }
-    return { t: part.t, feasibility, constant, cols: Int32Array.from(cols), coef: Float64Array.from(coef) };
+    const cut: Cut = {
+      t: part.t,
+      feasibility,
+      constant,
+      cols: Int32Array.from(cols),
+      coef: Float64Array.from(coef),
+    };
+    if (spanning) cut.spanning = spanning;
+    return cut;
   }
 
   dispose(): void {
     this.model.dispose();
     this.phaseOne?.dispose();
   }
+}
+
+/** The nonzero duals of the part's rows that span plants, in program rows (none when the part marks none). */
+function spanningDuals(part: YearPart, pi: Float64Array): Cut["spanning"] {
+  if (!part.spanning || part.spanning.length === 0) return undefined;
+  const rows: number[] = [];
+  const duals: number[] = [];
+  for (const i of part.spanning) {
+    if (pi[i] === 0) continue;
+    rows.push(part.rows[i]!);
+    duals.push(pi[i]!);
+  }
+  return { rows: Int32Array.from(rows), duals: Float64Array.from(duals) };
 }
 
 /** The value of a cut at a master point. */

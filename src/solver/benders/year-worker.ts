@@ -30,7 +30,12 @@ port?.on("message", async (message: ToYearWorker) => {
     }
     const results = years.map((year) => year.solve(message.x));
     // the arrays are this thread's to give away: moved, not copied
-    const transfer = results.flatMap((r) => [r.y.buffer, r.cut.cols.buffer, r.cut.coef.buffer]);
+    const transfer = results.flatMap((r) => [
+      r.y.buffer,
+      r.cut.cols.buffer,
+      r.cut.coef.buffer,
+      ...(r.cut.spanning ? [r.cut.spanning.rows.buffer, r.cut.spanning.duals.buffer] : []),
+    ]);
     port.postMessage({ type: "results", results } satisfies FromYearWorker, transfer as ArrayBuffer[]);
   } catch (error) {
     port.postMessage({

@@ -1,0 +1,200 @@
+import type { Worker } from "node:worker_threads";
+import { type MathProgram, subProgram } from "../../model/program.js";
+import { highsRuntime } from "../highs.js";
+import { runHighs } from "../highs-run.js";
+import { startModuleWorker, stopWorker } from "../worker-thread.js";
+import type { PlantAnswer, PlantRequest } from "./plant-worker.js";
+
+/**
+ * A bound by plant (docs/model.md, "Decomposition"): the rows that span plants — demand, how many plants a
+ * program may go to, budgets — are relaxed with multipliers λ, which splits the model into one MILP per plant
+ * (its allocations, states, shifts and flows, integers kept). For maximisation with λ of the right signs,
+ * L(λ) = Σ_r λ_r·side_r + Σ_plants max (c − Aᵀλ)·x over the plant's own rows is at least the model's optimum
+ * whatever λ (weak duality), and at LP duals at most the LP bound: it keeps whole shifts per plant, which the LP
+ * relaxation and the Benders master's cuts do not. Every plant MILP contributes its proven bound, so a plant
+ * stopped by its time limit still gives a valid (weaker) L.
+ */
+export class PlantLagrangian {
+  /** the relaxed rows: they span plants or hold a column of no plant (unmet demand) */
+  readonly relaxed: Int32Array;
+  /** per plant, its columns and its own rows */
+  private readonly plants: { cols: Int32Array; rows: Int32Array }[];
+  /** columns of no plant: alone in relaxed rows, each a box of its own in L */
+  private readonly loose: Int32Array;
+
+  /** `sign`: +1 when the program maximises, −1 when it minimises (L is in maximisation terms). */
+  constructor(
+    private readonly program: MathProgram,
+    plantOf: Int32Array,
+    private readonly sign: 1 | -1,
+  ) {
+    const numPlants = plantOf.reduce((most, s) => Math.max(most, s + 1), 0);
+    const rows: number[][] = Array.from({ length: numPlants }, () => []);
+    const relaxed: number[] = [];
+    for (let r = 0; r < program.numRows; r++) {
+      if (program.rowStart[r + 1] === program.rowStart[r]) continue;
+      let only = -2;
+      for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++) {
+        const s = plantOf[program.colIndex[k]!]!;
+        only = only === -2 || only === s ? s : -1;
+        if (only === -1) break;
+      }
+      if (only >= 0) rows[only]!.push(r);
+      else relaxed.push(r);
+    }
+    const cols: number[][] = Array.from({ length: numPlants }, () => []);
+    const loose: number[] = [];
+    plantOf.forEach((s, j) => {
+      if (s >= 0) cols[s]!.push(j);
+      else loose.push(j);
+    });
+    this.relaxed = Int32Array.from(relaxed);
+    // smallest first: the time they do not use goes to the larger ones
+    this.plants = cols
+      .map((c, s) => ({ cols: Int32Array.from(c), rows: Int32Array.from(rows[s]!) }))
+      .sort((u, v) => u.cols.length - v.cols.length);
+    this.loose = Int32Array.from(loose);
+  }
+
+  get numPlants(): number {
+    return this.plants.length;
+  }
+
+  /**
+   * L(λ), in maximisation terms without the objective's offset (as the decomposition's bounds); `lambda` holds
+   * a multiplier per program row (only the relaxed ones are read; the reduced profit of a column is then
+   * sign·c − Aᵀλ). A multiplier of the wrong sign for its row's finite sides is taken as 0. The plant MILPs share
+   * `seconds` (what one leaves goes to the next) over `threads` worker threads (0: this thread). Undefined when a
+   * plant MILP gives no bound in its time, the solve is stopped, or a loose column's box is unbounded.
+   */
+  async bound(
+    lambda: Float64Array,
+    controls: { seconds: number; threads: number; shouldStop?: () => boolean },
+  ): Promise<number | undefined> {
+    const p = this.program;
+    const reduced = Float64Array.from(p.colCost, (c) => this.sign * c);
+    let value = 0;
+    for (const r of this.relaxed) {
+      let y = lambda[r]!;
+      if ((y > 0 && !Number.isFinite(p.rowUpper[r]!)) || (y < 0 && !Number.isFinite(p.rowLower[r]!))) y = 0;
+      if (y === 0) continue;
+      value += y * (y > 0 ? p.rowUpper[r]! : p.rowLower[r]!);
+      for (let k = p.rowStart[r]!; k < p.rowStart[r + 1]!; k++) reduced[p.colIndex[k]!]! -= y * p.value[k]!;
+    }
+    for (const j of this.loose) {
+      const c = reduced[j]!;
+      const at = c > 0 ? p.colUpper[j]! : c < 0 ? p.colLower[j]! : 0;
+      if (!Number.isFinite(at)) return undefined;
+      value += c * at;
+    }
+    const programs = this.plants.map((plant) =>
+      subProgram(
+        p,
+        plant.cols,
+        plant.rows,
+        Float64Array.from(plant.cols, (j) => reduced[j]!),
+        "maximize",
+      ),
+    );
+    const bounds = await solvePlants(programs, controls);
+    if (bounds === undefined || bounds.some((b) => Number.isNaN(b))) return undefined;
+    return bounds.reduce((sum, b) => sum + b, value);
+  }
+}
+
+/** A plant MILP's proven bound: HiGHS' dual bound, an LP's optimum, NaN when there is none. */
+export function plantBound(solved: { status: string; bound?: number; objective: number }): number {
+  const bound = solved.bound ?? (solved.status === "optimal" ? solved.objective : Number.NaN);
+  return Number.isFinite(bound) ? bound : Number.NaN;
+}
+
+/** the plant MILPs' gap: their bounds are what counts, the gap only says when one may stop */
+const PLANT_GAP = 1e-6;
+
+/**
+ * The plant MILPs' bounds, in order: a queue that each thread takes the next plant from, with a time limit of an
+ * even share of the time left per plant still waiting. Undefined when stopped.
+ */
+async function solvePlants(
+  programs: MathProgram[],
+  controls: { seconds: number; threads: number; shouldStop?: () => boolean },
+): Promise<number[] | undefined> {
+  const deadline = performance.now() + controls.seconds * 1000;
+  const lanes = Math.max(1, Math.min(controls.threads, programs.length));
+  let next = 0;
+  // no time limit (an infinite deadline): each plant MILP to its gap
+  const share = () =>
+    Number.isFinite(deadline)
+      ? Math.max(
+          ((deadline - performance.now()) / 1000) * (lanes / Math.max(1, programs.length - next)),
+          0.01,
+        )
+      : undefined;
+  const bounds = new Array<number>(programs.length).fill(Number.NaN);
+  if (controls.threads <= 0) {
+    const highs = await highsRuntime();
+    for (; next < programs.length; next++) {
+      if (controls.shouldStop?.()) return undefined;
+      const timeLimitSeconds = share();
+      const solved = runHighs(highs, programs[next]!, {
+        ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
+        mipRelGap: PLANT_GAP,
+        ...(controls.shouldStop ? { shouldStop: controls.shouldStop } : {}),
+      });
+      bounds[next] = plantBound(solved);
+    }
+    return bounds;
+  }
+  const stopFlag = new SharedArrayBuffer(4);
+  const poll = setInterval(() => {
+    if (controls.shouldStop?.()) Atomics.store(new Int32Array(stopFlag), 0, 1);
+  }, 200);
+  const workers = Array.from({ length: lanes }, () =>
+    startModuleWorker(new URL("./plant-worker.js", import.meta.url)),
+  );
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (next < programs.length) {
+          const i = next;
+          const timeLimitSeconds = share();
+          next++;
+          const request: PlantRequest = { program: programs[i]!, mipRelGap: PLANT_GAP, stopFlag };
+          if (timeLimitSeconds !== undefined) request.timeLimitSeconds = timeLimitSeconds;
+          bounds[i] = await ask(worker, request);
+        }
+      }),
+    );
+  } finally {
+    clearInterval(poll);
+    await Promise.all(workers.map((worker) => stopWorker(worker)));
+  }
+  return controls.shouldStop?.() ? undefined : bounds;
+}
+
+function ask(worker: Worker, request: PlantRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    const onMessage = (answer: PlantAnswer) => {
+      done();
+      if (answer.type === "failed") reject(new Error(answer.message));
+      else resolve(answer.bound);
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`a plant-MILP thread ended with code ${code}`));
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(request);
+  });
+}

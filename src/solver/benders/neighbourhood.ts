@@ -1,0 +1,80 @@
+import type { Block } from "../../model/blocks.js";
+import type { Bounds } from "./rounding.js";
+
+/** What a local-search step may change: these allocation columns, and the states and shifts of these plants. */
+export interface Neighbourhood {
+  allocations: number[];
+  plants: Set<number>;
+}
+
+/**
+ * Neighbourhoods of a plan for the decomposition's local search (docs/model.md, "Decomposition"): a few programs
+ * that compete for the same plants may move among their candidate plants, whose states, shifts and platforms
+ * may change with them, while every other allocation and every other plant stays as the plan has it. Programs
+ * that can go to the same plants are the ones whose moves interact — one leaves a plant's last shift half empty,
+ * another fills it — so a neighbourhood starts from a program drawn at random and adds the programs that share
+ * most of its candidate plants. Deterministic: the same seed gives the same sequence.
+ */
+export class ProgramNeighbourhoods {
+  /** per program, the plants and allocation columns a search may change (bounds that differ) */
+  private readonly candidates: { plant: number; col: number }[][];
+  /** programs with two candidate plants or more: the only ones a move can change */
+  private readonly movable: number[];
+  private readonly random: () => number;
+
+  constructor(a: Block, bounds: Bounds, seed = 1) {
+    const [programs, plants] = a.shape as [number, number];
+    this.candidates = Array.from({ length: programs }, (_, p) => {
+      const found: { plant: number; col: number }[] = [];
+      for (let s = 0; s < plants; s++) {
+        const j = a.labels[p * plants + s]!;
+        if (j >= 0 && bounds.upperOf(j) > bounds.lowerOf(j)) found.push({ plant: s, col: j });
+      }
+      return found;
+    });
+    this.movable = this.candidates.flatMap((found, p) => (found.length >= 2 ? [p] : []));
+    this.random = mulberry32(seed);
+  }
+
+  /** whether no neighbourhood can change a plan */
+  get empty(): boolean {
+    return this.movable.length === 0;
+  }
+
+  /** Up to `size` programs: a movable one drawn at random and those sharing most of its candidate plants. */
+  next(size: number): Neighbourhood {
+    const plants = new Set<number>();
+    if (this.movable.length === 0) return { allocations: [], plants };
+    const seed = this.movable[Math.floor(this.random() * this.movable.length)]!;
+    const own = new Set(this.candidates[seed]!.map((c) => c.plant));
+    const ranked = this.movable
+      .filter((p) => p !== seed)
+      .map((p) => ({
+        p,
+        shared: this.candidates[p]!.filter((c) => own.has(c.plant)).length,
+        tie: this.random(),
+      }))
+      .filter((r) => r.shared > 0)
+      .sort((u, v) => v.shared - u.shared || u.tie - v.tie);
+    const chosen = [seed, ...ranked.slice(0, Math.max(0, size - 1)).map((r) => r.p)];
+    const allocations: number[] = [];
+    for (const p of chosen)
+      for (const { plant, col } of this.candidates[p]!) {
+        plants.add(plant);
+        allocations.push(col);
+      }
+    return { allocations, plants };
+  }
+}
+
+/** Deterministic 32-bit PRNG (mulberry32). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
