@@ -1,3 +1,4 @@
+import { mulberry32 } from "../src/domain/random.js";
 import { Scenario, type ScenarioInput } from "../src/domain/scenario.js";
 
 /**
@@ -161,16 +162,7 @@ function density(laneDensity: number, marketReach: number) {
 }
 
 /** Deterministic 32-bit PRNG (mulberry32): same seed, same network, on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 type Bloc = "eu" | "nafta" | "mercosur" | "china" | "india" | "asia" | "mea" | "oceania";
 interface Country {

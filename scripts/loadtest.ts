@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { mulberry32 } from "../src/domain/random.js";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -307,18 +308,6 @@ async function prepare(ctx: Ctx): Promise<void> {
 
 // ── API clients ───────────────────────────────────────────────────────────
 
-/** mulberry32: a small seeded generator, so a seed replays the same mix of requests. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ATLAS_QUERIES = [
   "/api/atlas/where?q=Giulia&year=2020",
   "/api/atlas/where?q=Cassino&year=2024",
@@ -341,7 +330,7 @@ class Client {
     readonly index: number,
     readonly ctx: Ctx,
   ) {
-    this.random = seeded(ctx.config.seed * 1000 + index);
+    this.random = mulberry32(ctx.config.seed * 1000 + index);
   }
 
   pick<T>(items: readonly T[]): T {

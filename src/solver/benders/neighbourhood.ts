@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../domain/random.js";
 import type { Block } from "../../model/blocks.js";
 import type { Bounds } from "./rounding.js";
 
@@ -65,16 +66,4 @@ export class ProgramNeighbourhoods {
       }
     return { allocations, plants };
   }
-}
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
