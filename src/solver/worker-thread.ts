@@ -36,3 +36,39 @@ export async function stopWorker(worker: Worker | undefined): Promise<void> {
   await Promise.race([worker.terminate().then(() => undefined), abandoned]);
   clearTimeout(timer);
 }
+
+/**
+ * One request to a thread that answers each message with one message: the answer, or a rejection when the
+ * thread answers `{ type: "failed", message }`, throws, or ends (e.g. out of memory) before answering. `what`
+ * names the thread in that last error.
+ */
+export function askWorker<Answer extends { type: string }>(
+  worker: Worker,
+  request: unknown,
+  what: string,
+): Promise<Exclude<Answer, { type: "failed" }>> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    const onMessage = (answer: Answer | { type: "failed"; message: string }) => {
+      done();
+      if (answer.type === "failed") reject(new Error((answer as { message: string }).message));
+      else resolve(answer as Exclude<Answer, { type: "failed" }>);
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`${what} ended with code ${code} during a request`));
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(request);
+  });
+}

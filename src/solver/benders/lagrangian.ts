@@ -1,8 +1,7 @@
-import type { Worker } from "node:worker_threads";
 import { type MathProgram, subProgram } from "../../model/program.js";
 import { highsRuntime } from "../highs.js";
 import { runHighs } from "../highs-run.js";
-import { startModuleWorker, stopWorker } from "../worker-thread.js";
+import { askWorker, startModuleWorker, stopWorker } from "../worker-thread.js";
 import type { PlantAnswer, PlantRequest } from "./plant-worker.js";
 
 /**
@@ -161,7 +160,7 @@ async function solvePlants(
           next++;
           const request: PlantRequest = { program: programs[i]!, mipRelGap: PLANT_GAP, stopFlag };
           if (timeLimitSeconds !== undefined) request.timeLimitSeconds = timeLimitSeconds;
-          bounds[i] = await ask(worker, request);
+          bounds[i] = (await askWorker<PlantAnswer>(worker, request, "a plant-MILP thread")).bound;
         }
       }),
     );
@@ -170,31 +169,4 @@ async function solvePlants(
     await Promise.all(workers.map((worker) => stopWorker(worker)));
   }
   return controls.shouldStop?.() ? undefined : bounds;
-}
-
-function ask(worker: Worker, request: PlantRequest): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    const onMessage = (answer: PlantAnswer) => {
-      done();
-      if (answer.type === "failed") reject(new Error(answer.message));
-      else resolve(answer.bound);
-    };
-    const onError = (error: Error) => {
-      done();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      done();
-      reject(new Error(`a plant-MILP thread ended with code ${code}`));
-    };
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-    worker.postMessage(request);
-  });
 }

@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import type { Highs } from "highs";
-import { startModuleWorker, stopWorker } from "../worker-thread.js";
+import { askWorker, startModuleWorker, stopWorker } from "../worker-thread.js";
 import type { YearPart } from "./split.js";
 import { type YearResult, YearSubproblem } from "./subproblem.js";
 import type { FromYearWorker, ToYearWorker } from "./year-worker.js";
@@ -76,30 +76,6 @@ export class ThreadedYears implements YearPool {
 
   /** One request, one answer: a thread works on one request at a time. */
   private ask(worker: Worker, message: ToYearWorker): Promise<FromYearWorker> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      const onMessage = (answer: FromYearWorker) => {
-        done();
-        if (answer.type === "failed") reject(new Error(answer.message));
-        else resolve(answer);
-      };
-      const onError = (error: Error) => {
-        done();
-        reject(error);
-      };
-      // e.g. out of memory: the thread is gone without an answer
-      const onExit = (code: number) => {
-        done();
-        reject(new Error(`a year-LP thread ended with code ${code} during a solve`));
-      };
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      worker.postMessage(message);
-    });
+    return askWorker<FromYearWorker>(worker, message, "a year-LP thread");
   }
 }
