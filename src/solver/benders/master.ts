@@ -336,6 +336,7 @@ export class Master {
 
   private run(controls: MasterControls, start?: { x: Float64Array; theta: Float64Array }): MasterResult {
     const model = this.model;
+    this.lpDuals = undefined;
     model.options.set({ mip_rel_gap: controls.mipRelGap, presolve: controls.presolve ? "on" : "off" });
     // HiGHS compares its time limit with the run time summed over every run of the model (until HiGHS 2.0):
     // without the reset, later master solves stopped early (on `oem` the LP phase ended at 19 s of its 30)
