@@ -387,6 +387,74 @@ describe("the Benders master", () => {
   });
 });
 
+describe("the Benders master in a thread of its own", () => {
+  it("gives what a solve in this thread gives, from the same start, and an error when it cannot run", async () => {
+    const built = buildModel(randomScenario(3, { mid: true }));
+    const master = new Master(await highsRuntime(), built.program, splitProgram(built));
+    try {
+      for (const integer of [false, true]) {
+        master.setIntegrality(integer);
+        const here = master.solve({ timeLimitSeconds: 60, mipRelGap: 1e-9 });
+        const apart = await master.solveApart({ timeLimitSeconds: 60, mipRelGap: 1e-9 });
+        expect(here.status).toBe("optimal");
+        expect(apart.status).toBe(here.status);
+        expect(apart.objective).toBeCloseTo(here.objective, 6);
+        expect(apart.bound).toBeCloseTo(here.bound, 6);
+        // a start point reaches the thread: the master's own optimum is among the points it reports
+        const started = await master.solveApart(
+          { timeLimitSeconds: 60, mipRelGap: 1e-9 },
+          { x: here.x!, theta: here.theta! },
+        );
+        expect(started.objective).toBeCloseTo(here.objective, 6);
+        if (integer) expect(started.found.length).toBeGreaterThan(0);
+      }
+      // the LP's duals come back from the thread too (the bound by plant reads them)
+      master.setIntegrality(false);
+      await master.solveApart({ timeLimitSeconds: 60, mipRelGap: 1e-9 });
+      expect(master.multipliers(built.program.numRows)).toBeDefined();
+    } finally {
+      master.dispose();
+    }
+    // a disposed master cannot be copied to a thread: an error result, as from a solve here
+    const dead = await master.solveApart({ timeLimitSeconds: 1, mipRelGap: 1e-6 });
+    expect(dead.status).toBe("error");
+    expect(dead.message).toBeTruthy();
+  });
+
+  it("proves the monolithic optima with the local search running alongside", async () => {
+    const failures: string[] = [];
+    let solved = 0;
+    let masterMilps = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const scenario = randomScenario(seed, { mid: true });
+      let built: ReturnType<typeof buildModel>;
+      try {
+        built = buildModel(scenario);
+      } catch (error) {
+        if (error instanceof ValidationError) continue;
+        throw error;
+      }
+      const mono = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
+      const engine = await BendersEngine.create(built, { masterApart: true });
+      try {
+        const apart = await engine.solve({ mipRelGap: 1e-9 });
+        if (apart.status !== mono.status)
+          failures.push(`seed ${seed}: ${apart.status} against ${mono.status}`);
+        else if (mono.status === "optimal" && !agree(apart.objective, mono.objective))
+          failures.push(`seed ${seed}: ${apart.objective} against ${mono.objective}`);
+        if (mono.status === "optimal") solved++;
+        masterMilps += engine.stats.iterations;
+      } finally {
+        await engine.dispose();
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(solved).toBeGreaterThan(10);
+    // the master MILP ran in its thread (the LP phase and the rounding alone do not prove these)
+    expect(masterMilps).toBeGreaterThan(0);
+  });
+});
+
 describe("Benders in the plan", () => {
   it("explains decisions by re-solving with bounds changed and proves the same advantages as monolithic", async () => {
     const scenario = smallNetwork();

@@ -6,7 +6,7 @@ import { HighsSolver, highsRuntime } from "../highs.js";
 import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "../types.js";
 import { PlantLagrangian } from "./lagrangian.js";
 import { Master, type MasterResult } from "./master.js";
-import { type Neighbourhood, ProgramNeighbourhoods } from "./neighbourhood.js";
+import { LocalSearch, type Neighbourhood, ProgramNeighbourhoods } from "./neighbourhood.js";
 import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
 import { type Cut, type YearResult, cutValue } from "./subproblem.js";
@@ -16,6 +16,8 @@ import { LocalYears, ThreadedYears, type YearPool } from "./year-pool.js";
 export interface BendersOptions extends SolveOptions {
   /** worker threads for the year LPs (BendersEngine.create; default by size) */
   yearThreads?: number;
+  /** the master MILP in a thread of its own, the local search alongside (BendersEngine.create; default by size) */
+  masterApart?: boolean;
   /** called with every cut added to the master (tests check each against known feasible plans) */
   onCut?: (cut: Cut) => void;
 }
@@ -29,6 +31,12 @@ const HEURISTIC_SHARE = 0.15;
 const HEURISTIC_GAP = 1e-3;
 /** PORTELLO_BENDERS_TRACE=1: one line per step on stderr (where the time goes) */
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
+/**
+ * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart: steps left out, for measuring what each one brings side by
+ * side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master MILP
+ * in the calling thread, the search before it. Unknown names are an error.
+ */
+const OFF = stepsOff(process.env.PORTELLO_BENDERS_OFF);
 /** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
 const ABSOLUTE_GAP = 1e-6;
 /** LP phase: stop when the relaxation's bound improves by less than LP_STALL (relative) over some rounds */
@@ -54,10 +62,10 @@ const POLISH_MAX_COLS = 350_000;
 const LAGRANGIAN_SHARE = 0.45;
 const LAGRANGIAN_MAX_COLS = 400_000;
 /**
- * Local search after the polish (docs/model.md, "Decomposition"): it gets this share of the time left, each step
- * at most SEARCH_MAX_SECONDS of HiGHS on its neighbourhood, to SEARCH_GAP; a plan better by SEARCH_GAIN
- * (relative) replaces the incumbent. A neighbourhood starts with SEARCH_START_PROGRAMS programs, grows while
- * HiGHS settles them in a quarter of their time and shrinks when it cannot settle them.
+ * Local search after the polish (docs/model.md, "Decomposition"): each step at most SEARCH_MAX_SECONDS of HiGHS
+ * on its neighbourhood (neighbourhood.ts), to SEARCH_GAP; a plan better by SEARCH_GAIN (relative) replaces the
+ * incumbent. With the master MILP in the calling thread it gets this share of the time left before the master;
+ * with the master in a thread of its own, all the master's time, alongside it.
  */
 const SEARCH_SHARE = 0.5;
 const SEARCH_MAX_SECONDS = 5;
@@ -65,9 +73,14 @@ const SEARCH_GAP = 1e-4;
 const SEARCH_GAIN = 1e-9;
 /** the search ends after this many steps in a row without a better plan (small models: the master proves) */
 const SEARCH_PATIENCE = 10;
-const SEARCH_START_PROGRAMS = 3;
-const SEARCH_MIN_PROGRAMS = 2;
-const SEARCH_MAX_PROGRAMS = 12;
+/**
+ * The master MILP runs in a worker thread of its own, with the search alongside, for models from
+ * MASTER_APART_MIN_COLS columns (below, the master proves in a second or two and a thread's start-up per master
+ * solve would show) up to MASTER_APART_MAX_COLS (`1m`'s master beside its year LPs and polish would pass 4 GiB,
+ * and its master MILP does not finish its root in the time anyway).
+ */
+const MASTER_APART_MIN_COLS = 5_000;
+const MASTER_APART_MAX_COLS = 400_000;
 /** models above this many nonzeros are polished in a worker thread (`oem` has 472k, `10k` 40k) */
 const POLISH_THREAD_MAX_NONZEROS = 300_000;
 /**
@@ -93,14 +106,20 @@ export class BendersEngine {
     private readonly years: YearPool,
     /** the bound by plant, for models with integer columns at two plants or more */
     private readonly lagrangian: PlantLagrangian | undefined,
+    /** whether the master MILP runs in a thread of its own, the local search alongside it */
+    private readonly masterApart: boolean,
   ) {}
 
   /**
    * `yearThreads`: worker threads for the year LPs; 0 solves them in the calling thread. Default: one per core
    * when the model has at least YEAR_THREADS_MIN_FLOWS flows over two years or more, else 0 (a thread's
-   * start-up and the copies of each point outweigh small LPs).
+   * start-up and the copies of each point outweigh small LPs). `masterApart`: the master MILP in a thread of its
+   * own with the local search alongside; default: for models with year threads up to MASTER_APART_MAX_COLS.
    */
-  static async create(built: BuiltModel, options: { yearThreads?: number } = {}): Promise<BendersEngine> {
+  static async create(
+    built: BuiltModel,
+    options: { yearThreads?: number; masterApart?: boolean } = {},
+  ): Promise<BendersEngine> {
     const highs = await highsRuntime();
     const split = splitProgram(built);
     const lagrangian = boundByPlant(built, split);
@@ -117,7 +136,10 @@ export class BendersEngine {
       master.dispose();
       throw error;
     }
-    return new BendersEngine(built, split, master, years, lagrangian);
+    const masterApart =
+      options.masterApart ??
+      (!OFF.has("master-apart") && numCols >= MASTER_APART_MIN_COLS && numCols <= MASTER_APART_MAX_COLS);
+    return new BendersEngine(built, split, master, years, lagrangian, masterApart);
   }
 
   async dispose(): Promise<void> {
@@ -322,14 +344,20 @@ export class BendersEngine {
     }
     // A bound by plant: the rows across plants relaxed at the LP phase's duals, one MILP per plant (on the
     // model's own column bounds: with an explanation's held decisions that is a weaker bound, still valid)
-    if (lpPoint && lambda && this.lagrangian && !stopped() && remaining() > 0) {
+    if (lpPoint && lambda && this.lagrangian && !OFF.has("plant-bound") && !stopped() && remaining() > 0) {
       const clock = performance.now();
-      const value = await this.lagrangian.bound(lambda, {
-        seconds: remaining() * LAGRANGIAN_SHARE,
-        // threads as for the year LPs: on small models a thread's start-up outweighs their MILPs
-        threads: defaultYearThreads(this.built, this.split) > 0 ? availableParallelism() : 0,
-        shouldStop,
-      });
+      let value: number | undefined;
+      try {
+        value = await this.lagrangian.bound(lambda, {
+          seconds: remaining() * LAGRANGIAN_SHARE,
+          // threads as for the year LPs: on small models a thread's start-up outweighs their MILPs
+          threads: defaultYearThreads(this.built, this.split) > 0 ? availableParallelism() : 0,
+          shouldStop,
+        });
+      } catch (error) {
+        // a plant-MILP thread that died (e.g. out of memory): this bound is optional, the solve goes on without
+        trace(`plant bound failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
       trace(`plant bound: ${value ?? "none"} in ${((performance.now() - clock) / 1000).toFixed(2)} s`);
       if (value !== undefined && value < bound) {
         bound = value;
@@ -390,38 +418,44 @@ export class BendersEngine {
 
     // Local search on the allocations: a few programs that compete for the same plants are freed, everything
     // else held as the incumbent has it, and the whole model solved from the incumbent (a polish with freedom)
-    if (incumbent && !proven() && !stopped() && remaining() > 0) {
-      const deadline = elapsed() + remaining() * SEARCH_SHARE;
-      const hoods = new ProgramNeighbourhoods(this.built.variables.a, this.master);
-      let size = SEARCH_START_PROGRAMS;
-      let fruitless = 0;
-      while (!hoods.empty && !stopped() && deadline - elapsed() > 0.5 && fruitless < SEARCH_PATIENCE) {
-        const seconds = Math.min(deadline - elapsed(), SEARCH_MAX_SECONDS);
-        const clock = performance.now();
-        const moved = await this.polish(
-          incumbent.x,
-          { timeLimitSeconds: seconds, mipRelGap: SEARCH_GAP, shouldStop },
-          trace,
-          hoods.next(size),
-        );
-        const took = (performance.now() - clock) / 1000;
-        const better =
-          moved.plan !== undefined &&
-          moved.plan.value > incumbent.value + SEARCH_GAIN * Math.max(1, Math.abs(incumbent.value));
-        trace(
-          `search (${size} programs): ${moved.status} in ${took.toFixed(2)} s${better ? `, ${moved.plan!.value}` : ""}`,
-        );
-        fruitless = better ? 0 : fruitless + 1;
-        if (better) {
-          incumbent = moved.plan!;
-          report();
-          if (proven()) return finish("optimal");
-        }
-        // neighbourhoods HiGHS settles quickly can grow; one it cannot settle in its time shrinks
-        if (moved.status === "optimal" && took < seconds / 4) size = Math.min(size + 1, SEARCH_MAX_PROGRAMS);
-        else if (moved.status !== "optimal") size = Math.max(SEARCH_MIN_PROGRAMS, size - 1);
-        await yieldToEvents();
+    const search =
+      incumbent && !OFF.has("search")
+        ? new LocalSearch(new ProgramNeighbourhoods(this.built.variables.a, this.master))
+        : undefined;
+    /** One step of the search, of at most `seconds`; false when the search has nothing left to try. */
+    const searchStep = async (seconds: number, stepStop = shouldStop): Promise<boolean> => {
+      if (!search || !incumbent || search.empty) return false;
+      const clock = performance.now();
+      const size = search.size;
+      const moved = await this.polish(
+        incumbent.x,
+        { timeLimitSeconds: seconds, mipRelGap: SEARCH_GAP, shouldStop: stepStop },
+        trace,
+        search.next(),
+      );
+      const took = (performance.now() - clock) / 1000;
+      const better =
+        moved.plan !== undefined &&
+        moved.plan.value > incumbent.value + SEARCH_GAIN * Math.max(1, Math.abs(incumbent.value));
+      trace(
+        `search (${size} programs): ${moved.status} in ${took.toFixed(2)} s${better ? `, ${moved.plan!.value}` : ""}`,
+      );
+      search.settled(moved.status === "optimal", took / seconds, better);
+      if (better) {
+        incumbent = moved.plan!;
+        report();
       }
+      await yieldToEvents();
+      return true;
+    };
+    // With the master MILP in a thread of its own (large models), the search runs alongside it, below; else
+    // before it, for a share of the time, until it stops finding better plans
+    const apart = this.masterApart;
+    if (search && !apart && !proven() && !stopped() && remaining() > 0) {
+      const deadline = elapsed() + remaining() * SEARCH_SHARE;
+      while (!stopped() && !proven() && deadline - elapsed() > 0.5 && search.fruitless < SEARCH_PATIENCE)
+        if (!(await searchStep(Math.min(deadline - elapsed(), SEARCH_MAX_SECONDS)))) break;
+      if (proven()) return finish("optimal");
     }
 
     // Phase 2: the master MILP again and again, each point checked by the subproblems; the incumbent warm
@@ -432,10 +466,23 @@ export class BendersEngine {
     for (;;) {
       if (stopped()) return finish("cancelled");
       if (remaining() <= 0) return finish("time-limit");
-      const result = this.master.solve(
-        { timeLimitSeconds: remaining(), mipRelGap: masterGap, shouldStop },
-        incumbent ? { x: incumbent.x, theta: incumbent.theta } : undefined,
-      );
+      const controls = { timeLimitSeconds: remaining(), mipRelGap: masterGap, shouldStop };
+      const start = incumbent ? { x: incumbent.x, theta: incumbent.theta } : undefined;
+      let result: MasterResult;
+      if (apart) {
+        // the search steps while the master MILP runs; a plan the search proves optimal stops the master
+        let running = true;
+        const pending = this.master
+          .solveApart({ ...controls, shouldStop: () => stopped() || proven() }, start)
+          .finally(() => {
+            running = false;
+          });
+        const stepStop = () => stopped() || !running;
+        while (running && !stopped() && !proven() && remaining() > 0.5)
+          if (!(await searchStep(Math.min(remaining(), SEARCH_MAX_SECONDS), stepStop))) break;
+        result = await pending;
+        if (proven()) return finish("optimal");
+      } else result = this.master.solve(controls, start);
       stats.iterations++;
       trace(`master MILP: ${result.status}, bound ${result.bound}, ${result.found.length} points`);
       if (result.status === "infeasible") {
@@ -574,6 +621,21 @@ export async function solveByBenders(built: BuiltModel, options: BendersOptions 
   } finally {
     await engine.dispose();
   }
+}
+
+function stepsOff(list: string | undefined): Set<string> {
+  const names = new Set(
+    (list ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== ""),
+  );
+  for (const name of names)
+    if (!["plant-bound", "search", "master-apart"].includes(name))
+      throw new Error(
+        `PORTELLO_BENDERS_OFF: expected a comma-separated list of plant-bound, search, master-apart; got "${name}"`,
+      );
+  return names;
 }
 
 function cutKey(cut: Cut): string {

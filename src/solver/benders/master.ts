@@ -1,6 +1,7 @@
 import type { Highs, HighsCallbackMap } from "highs";
 import type { MathProgram } from "../../model/program.js";
 import type { Split } from "./split.js";
+import { askWorker, startModuleWorker, stopWorker } from "../worker-thread.js";
 import { type Cut, cutValue } from "./subproblem.js";
 
 type Model = ReturnType<Highs["createModel"]>;
@@ -306,15 +307,7 @@ export class Master {
     this.call(() => {
       result = this.run(controls, start);
     });
-    return (
-      result ?? {
-        status: "error",
-        message: this.failure,
-        objective: Number.NaN,
-        bound: Number.POSITIVE_INFINITY,
-        found: [],
-      }
-    );
+    return result ?? this.failed();
   }
 
   /**
@@ -335,16 +328,74 @@ export class Master {
   }
 
   private run(controls: MasterControls, start?: { x: Float64Array; theta: Float64Array }): MasterResult {
-    const model = this.model;
     this.lpDuals = undefined;
-    model.options.set({ mip_rel_gap: controls.mipRelGap, presolve: controls.presolve ? "on" : "off" });
-    // HiGHS compares its time limit with the run time summed over every run of the model (until HiGHS 2.0):
-    // without the reset, later master solves stopped early (on `oem` the LP phase ended at 19 s of its 30)
-    model.zeroAllClocks();
-    model.options.set(
-      "time_limit",
-      Number.isFinite(controls.timeLimitSeconds) ? Math.max(controls.timeLimitSeconds, 0.01) : NO_TIME_LIMIT,
-    );
+    const request = this.request(controls, start);
+    return this.interpret(runMasterModel(this.highs, this.model, request, controls.shouldStop));
+  }
+
+  /**
+   * Solves the master (LP or MIP as set) in a worker thread of its own, so that this thread can do other work
+   * meanwhile (the decomposition's local search runs alongside the master MILP). The thread gets a copy of the
+   * master as it is now; cuts added meanwhile are not in that solve. Same result as `solve`.
+   */
+  async solveApart(
+    controls: MasterControls,
+    start?: { x: Float64Array; theta: Float64Array },
+  ): Promise<MasterResult> {
+    let model: MasterModelData | undefined;
+    this.call(() => {
+      model = this.model.getModel("csr");
+    });
+    if (!model) return this.failed();
+    this.lpDuals = undefined;
+    const stopFlag = new SharedArrayBuffer(4);
+    const poll = setInterval(() => {
+      if (controls.shouldStop?.()) Atomics.store(new Int32Array(stopFlag), 0, 1);
+    }, 100);
+    const worker = startModuleWorker(new URL("./master-worker.js", import.meta.url));
+    try {
+      const answer = await askWorker<MasterAnswer>(
+        worker,
+        {
+          model,
+          run: this.request(controls, start),
+          stopFlag,
+          // the thread's start-up counts against the time limit
+          deadline: Date.now() + controls.timeLimitSeconds * 1000,
+        } satisfies MasterRequest,
+        "the master-MILP thread",
+      );
+      return this.interpret(answer.run);
+    } catch (error) {
+      return { ...this.failed(), message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearInterval(poll);
+      await stopWorker(worker);
+    }
+  }
+
+  private failed(): MasterResult {
+    return {
+      status: "error",
+      message: this.failure,
+      objective: Number.NaN,
+      bound: Number.POSITIVE_INFINITY,
+      found: [],
+    };
+  }
+
+  /** A run's settings and start point (master positions, θ in its units). */
+  private request(
+    controls: MasterControls,
+    start?: { x: Float64Array; theta: Float64Array },
+  ): MasterRunRequest {
+    const request: MasterRunRequest = {
+      mipRelGap: controls.mipRelGap,
+      presolve: controls.presolve === true,
+      timeLimitSeconds: controls.timeLimitSeconds,
+      integral: this.integral,
+      width: this.thetaFirst + this.numParts,
+    };
     if (start) {
       const colValue = new Float64Array(this.thetaFirst + start.theta.length);
       this.columns.forEach((j, c) => {
@@ -353,60 +404,26 @@ export class Master {
       start.theta.forEach((theta, k) => {
         colValue[this.thetaFirst + k] = theta / this.thetaScale[k]!;
       });
-      model.setSolution({ colValue });
+      request.start = colValue;
     }
-    const callbacks: { -readonly [K in keyof HighsCallbackMap]: HighsCallbackMap[K] } = {};
-    const stop = controls.shouldStop;
-    const foundValues: Float64Array[] = [];
-    if (this.integral) {
-      callbacks[this.highs.constants.callbackType.mipImprovingSolution] = (event) => {
-        const values = event.data.mip_solution;
-        if (values && values.length === this.thetaFirst + this.numParts)
-          foundValues.push(Float64Array.from(values));
-      };
-    }
-    if (stop) {
-      const type = this.highs.constants.callbackType;
-      for (const kind of [type.mipInterrupt, type.simplexInterrupt, type.ipmInterrupt] as const)
-        callbacks[kind] = (event: { interrupt(): void }) => {
-          if (stop()) event.interrupt();
-        };
-    }
-    const status = model.run(callbacks).modelStatus;
-    const codes = this.highs.constants.modelStatus;
-    const mip = this.integral;
-    if (status === codes.infeasible)
+    return request;
+  }
+
+  /** A run in program positions and money; keeps an optimal LP's row duals for `multipliers`. */
+  private interpret(run: MasterRun): MasterResult {
+    if (run.status === "infeasible")
       return { status: "infeasible", objective: Number.NaN, bound: Number.NaN, found: [] };
-    const hasPrimal = Number(model.info.get("primal_solution_status")) === 2;
-    const objective = hasPrimal ? model.getObjectiveValue() : Number.NaN;
-    const bound = mip
-      ? Number(model.info.get("mip_dual_bound"))
-      : status === codes.optimal
-        ? objective
-        : Number.POSITIVE_INFINITY;
     const result: MasterResult = {
-      status:
-        status === codes.optimal
-          ? "optimal"
-          : status === codes.timeLimit || status === codes.interrupted
-            ? "stopped"
-            : "error",
-      objective,
-      bound: Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY,
-      found: foundValues.slice(-MAX_FOUND).map((values) => ({
-        x: this.toProgram(values),
-        theta: this.thetaOf(values),
-      })),
+      status: run.status,
+      objective: run.objective,
+      bound: run.bound,
+      found: run.found.map((values) => ({ x: this.toProgram(values), theta: this.thetaOf(values) })),
     };
-    if (hasPrimal) {
-      const solution = model.getSolution();
-      result.x = this.toProgram(solution.colValue);
-      result.theta = this.thetaOf(solution.colValue);
-      this.lpDuals =
-        !mip && status === codes.optimal && Number(model.info.get("dual_solution_status")) === 2
-          ? Float64Array.from(solution.rowDual)
-          : undefined;
+    if (run.colValue) {
+      result.x = this.toProgram(run.colValue);
+      result.theta = this.thetaOf(run.colValue);
     }
+    this.lpDuals = run.rowDual;
     return result;
   }
 
@@ -444,6 +461,107 @@ export class Master {
       // a runtime that aborted has nothing left to free
     }
   }
+}
+
+/** The master's data as HiGHS gives it (a copy for another thread). */
+export type MasterModelData = ReturnType<Model["getModel"]>;
+
+/** One run of a master model: its settings and start (master positions), wherever it runs. */
+export interface MasterRunRequest {
+  mipRelGap: number;
+  presolve: boolean;
+  timeLimitSeconds: number;
+  /** the model has integer columns switched on: improving points are collected */
+  integral: boolean;
+  /** columns of the master (program columns and θ): an improving point of another length is not one */
+  width: number;
+  start?: Float64Array;
+}
+
+/** What one run gave, in master positions and θ's units. */
+export interface MasterRun {
+  status: "optimal" | "infeasible" | "stopped" | "error";
+  objective: number;
+  /** proven upper bound (maximisation), +∞ when there is none */
+  bound: number;
+  colValue?: Float64Array;
+  /** the row duals when the run was an LP solved to optimality */
+  rowDual?: Float64Array;
+  /** the last improving points of a MIP, best last */
+  found: Float64Array[];
+}
+
+/** A master request to a worker thread (master-worker.ts) and its answer. */
+export interface MasterRequest {
+  model: MasterModelData;
+  run: MasterRunRequest;
+  /** Int32Array over it: [0] = 1 asks the run to stop */
+  stopFlag: SharedArrayBuffer;
+  /** when the run's time ends (Date.now() milliseconds; infinite for none) */
+  deadline: number;
+}
+export type MasterAnswer = { type: "done"; run: MasterRun } | { type: "failed"; message: string };
+
+/** Runs a master model once (in this thread or in a worker thread: the same code). */
+export function runMasterModel(
+  highs: Highs,
+  model: Model,
+  request: MasterRunRequest,
+  shouldStop?: () => boolean,
+): MasterRun {
+  model.options.set({ mip_rel_gap: request.mipRelGap, presolve: request.presolve ? "on" : "off" });
+  // HiGHS compares its time limit with the run time summed over every run of the model (until HiGHS 2.0):
+  // without the reset, later master solves stopped early (on `oem` the LP phase ended at 19 s of its 30)
+  model.zeroAllClocks();
+  model.options.set(
+    "time_limit",
+    Number.isFinite(request.timeLimitSeconds) ? Math.max(request.timeLimitSeconds, 0.01) : NO_TIME_LIMIT,
+  );
+  if (request.start) model.setSolution({ colValue: request.start });
+  const callbacks: { -readonly [K in keyof HighsCallbackMap]: HighsCallbackMap[K] } = {};
+  const found: Float64Array[] = [];
+  if (request.integral) {
+    callbacks[highs.constants.callbackType.mipImprovingSolution] = (event) => {
+      const values = event.data.mip_solution;
+      if (values && values.length === request.width) found.push(Float64Array.from(values));
+    };
+  }
+  if (shouldStop) {
+    const type = highs.constants.callbackType;
+    for (const kind of [type.mipInterrupt, type.simplexInterrupt, type.ipmInterrupt] as const)
+      callbacks[kind] = (event: { interrupt(): void }) => {
+        if (shouldStop()) event.interrupt();
+      };
+  }
+  const status = model.run(callbacks).modelStatus;
+  const codes = highs.constants.modelStatus;
+  if (status === codes.infeasible)
+    return { status: "infeasible", objective: Number.NaN, bound: Number.NaN, found: [] };
+  const hasPrimal = Number(model.info.get("primal_solution_status")) === 2;
+  const objective = hasPrimal ? model.getObjectiveValue() : Number.NaN;
+  const bound = request.integral
+    ? Number(model.info.get("mip_dual_bound"))
+    : status === codes.optimal
+      ? objective
+      : Number.POSITIVE_INFINITY;
+  const run: MasterRun = {
+    status:
+      status === codes.optimal
+        ? "optimal"
+        : status === codes.timeLimit || status === codes.interrupted
+          ? "stopped"
+          : "error",
+    objective,
+    bound: Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY,
+    found: found.slice(-MAX_FOUND),
+  };
+  if (hasPrimal) {
+    const solution = model.getSolution();
+    run.colValue = Float64Array.from(solution.colValue);
+    if (!request.integral && status === codes.optimal && Number(model.info.get("dual_solution_status")) === 2)
+      run.rowDual = Float64Array.from(solution.rowDual);
+  }
+  return run;
 }
 
 /** The power of ten at or below `x` (1 for x ≤ 1). */

@@ -67,3 +67,34 @@ export class ProgramNeighbourhoods {
     return { allocations, plants };
   }
 }
+
+/** neighbourhoods start with this many programs, and stay within the two bounds after */
+const START_PROGRAMS = 3;
+const MIN_PROGRAMS = 2;
+const MAX_PROGRAMS = 12;
+
+/**
+ * The local search's state: a neighbourhood grows while HiGHS settles it in a quarter of its time, shrinks when
+ * HiGHS cannot settle it in its time; steps in a row without a better plan are counted.
+ */
+export class LocalSearch {
+  size = START_PROGRAMS;
+  fruitless = 0;
+
+  constructor(private readonly hoods: ProgramNeighbourhoods) {}
+
+  get empty(): boolean {
+    return this.hoods.empty;
+  }
+
+  next(): Neighbourhood {
+    return this.hoods.next(this.size);
+  }
+
+  /** After a step: whether HiGHS settled it, the share of its time it took, whether it gave a better plan. */
+  settled(optimal: boolean, shareOfTime: number, better: boolean): void {
+    this.fruitless = better ? 0 : this.fruitless + 1;
+    if (optimal && shareOfTime < 1 / 4) this.size = Math.min(this.size + 1, MAX_PROGRAMS);
+    else if (!optimal) this.size = Math.max(MIN_PROGRAMS, this.size - 1);
+  }
+}
