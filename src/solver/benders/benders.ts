@@ -114,7 +114,7 @@ export class BendersEngine {
    * `yearThreads`: worker threads for the year LPs; 0 solves them in the calling thread. Default: one per core
    * when the model has at least YEAR_THREADS_MIN_FLOWS flows over two years or more, else 0 (a thread's
    * start-up and the copies of each point outweigh small LPs). `masterApart`: the master MILP in a thread of its
-   * own with the local search alongside; default: for models with year threads up to MASTER_APART_MAX_COLS.
+   * own with the local search alongside; default: from MASTER_APART_MIN_COLS to MASTER_APART_MAX_COLS columns.
    */
   static async create(
     built: BuiltModel,
