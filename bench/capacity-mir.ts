@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { labelAt } from "../src/model/blocks.js";
-import { type BuiltModel, buildModel } from "../src/model/build.js";
+import { type BuiltModel, buildModel, oneShiftOutput } from "../src/model/build.js";
 import type { MathProgram } from "../src/model/program.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { runHighs } from "../src/solver/highs-run.js";
@@ -78,18 +78,6 @@ function flowBounds(model: BuiltModel): Float64Array {
   return most;
 }
 
-/** one shift's output with its overtime at a plant-year (from the capacity and overtime rows' shift terms) */
-function shiftOutput(model: BuiltModel, p: MathProgram, s: number, t: number, shifts: number): number {
-  let output = 0;
-  for (const block of [model.constraints.capacity, model.constraints.overtimeLimit]) {
-    const r = labelAt(block, s, t);
-    if (r < 0) continue;
-    for (let k = p.rowStart[r]!; k < p.rowStart[r + 1]!; k++)
-      if (p.colIndex[k] === shifts) output -= p.value[k]!;
-  }
-  return output;
-}
-
 function separate(model: BuiltModel, most: Float64Array, x: Float64Array, p: MathProgram): Row[] {
   const { x: flows, a, n } = model.variables;
   const [programs, plants, markets, years] = flows.shape as [number, number, number, number];
@@ -98,7 +86,7 @@ function separate(model: BuiltModel, most: Float64Array, x: Float64Array, p: Mat
     for (let t = 0; t < years; t++) {
       const shifts = labelAt(n, s, t);
       if (shifts < 0) continue;
-      const C = shiftOutput(model, p, s, t, shifts);
+      const C = oneShiftOutput(model.inputs, s);
       if (!(C > 0)) continue;
       const members: Member[] = [];
       for (let q = 0; q < programs; q++) {

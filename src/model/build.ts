@@ -341,7 +341,7 @@ function someAllocationNeeds(inputs: ModelInputs, map: ColumnMap, s: number, l: 
 type CostOf = ColumnPricer["objectiveAt"];
 
 /** What one shift of a plant builds in a year, with its overtime. */
-function oneShiftOutput(inputs: ModelInputs, s: number): number {
+export function oneShiftOutput(inputs: ModelInputs, s: number): number {
   return inputs.plant.capacityPerShift[s]! * (1 + inputs.plant.overtimeShare[s]!);
 }
 
