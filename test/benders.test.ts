@@ -480,6 +480,23 @@ describe("Benders in the plan", () => {
     expect(agree(byCall.npv, byScenario.npv)).toBe(true);
   });
 
+  it("say which step name of PORTELLO_BENDERS_OFF is unknown, as a validation error, when a solve starts", async () => {
+    const saved = process.env.PORTELLO_BENDERS_OFF;
+    process.env.PORTELLO_BENDERS_OFF = "search, plant-bonud";
+    try {
+      const error = await solveScenario(smallNetwork(), { explain: false, method: "benders" }).catch(
+        (e) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toMatchObject([
+        { file: "<environment>", path: "PORTELLO_BENDERS_OFF", found: "plant-bonud" },
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.PORTELLO_BENDERS_OFF;
+      else process.env.PORTELLO_BENDERS_OFF = saved;
+    }
+  });
+
   it("report progress, honour a cancellation and never call a stopped solve optimal", async () => {
     const controller = new AbortController();
     const seen: number[] = [];

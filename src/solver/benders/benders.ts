@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { ValidationError } from "../../domain/issues.js";
 import { presentCount } from "../../model/blocks.js";
 import type { BuiltModel } from "../../model/build.js";
 import { dropForcedZeros, expandReduced } from "../../model/forced-zeros.js";
@@ -34,9 +35,11 @@ const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
  * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart: steps left out, for measuring what each one brings side by
  * side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master MILP
- * in the calling thread, the search before it. Unknown names are an error.
+ * in the calling thread, the search before it. Read when an engine is created; unknown names are a
+ * ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
-const OFF = stepsOff(process.env.PORTELLO_BENDERS_OFF);
+const STEPS = ["plant-bound", "search", "master-apart"] as const;
+type Step = (typeof STEPS)[number];
 /** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
 const ABSOLUTE_GAP = 1e-6;
 /** LP phase: stop when the relaxation's bound improves by less than LP_STALL (relative) over some rounds */
@@ -108,6 +111,8 @@ export class BendersEngine {
     private readonly lagrangian: PlantLagrangian | undefined,
     /** whether the master MILP runs in a thread of its own, the local search alongside it */
     private readonly masterApart: boolean,
+    /** steps left out (PORTELLO_BENDERS_OFF) */
+    private readonly off: ReadonlySet<Step>,
   ) {}
 
   /**
@@ -120,6 +125,7 @@ export class BendersEngine {
     built: BuiltModel,
     options: { yearThreads?: number; masterApart?: boolean } = {},
   ): Promise<BendersEngine> {
+    const off = stepsOff(process.env.PORTELLO_BENDERS_OFF);
     const highs = await highsRuntime();
     const split = splitProgram(built);
     const lagrangian = boundByPlant(built, split);
@@ -138,8 +144,8 @@ export class BendersEngine {
     }
     const masterApart =
       options.masterApart ??
-      (!OFF.has("master-apart") && numCols >= MASTER_APART_MIN_COLS && numCols <= MASTER_APART_MAX_COLS);
-    return new BendersEngine(built, split, master, years, lagrangian, masterApart);
+      (!off.has("master-apart") && numCols >= MASTER_APART_MIN_COLS && numCols <= MASTER_APART_MAX_COLS);
+    return new BendersEngine(built, split, master, years, lagrangian, masterApart, off);
   }
 
   async dispose(): Promise<void> {
@@ -344,7 +350,14 @@ export class BendersEngine {
     }
     // A bound by plant: the rows across plants relaxed at the LP phase's duals, one MILP per plant (on the
     // model's own column bounds: with an explanation's held decisions that is a weaker bound, still valid)
-    if (lpPoint && lambda && this.lagrangian && !OFF.has("plant-bound") && !stopped() && remaining() > 0) {
+    if (
+      lpPoint &&
+      lambda &&
+      this.lagrangian &&
+      !this.off.has("plant-bound") &&
+      !stopped() &&
+      remaining() > 0
+    ) {
       const clock = performance.now();
       let value: number | undefined;
       try {
@@ -419,7 +432,7 @@ export class BendersEngine {
     // Local search on the allocations: a few programs that compete for the same plants are freed, everything
     // else held as the incumbent has it, and the whole model solved from the incumbent (a polish with freedom)
     const search =
-      incumbent && !OFF.has("search")
+      incumbent && !this.off.has("search")
         ? new LocalSearch(new ProgramNeighbourhoods(this.built.variables.a, this.master))
         : undefined;
     /** One step of the search, of at most `seconds`; false when the search has nothing left to try. */
@@ -623,19 +636,25 @@ export async function solveByBenders(built: BuiltModel, options: BendersOptions 
   }
 }
 
-function stepsOff(list: string | undefined): Set<string> {
-  const names = new Set(
-    (list ?? "")
-      .split(",")
-      .map((name) => name.trim())
-      .filter((name) => name !== ""),
-  );
-  for (const name of names)
-    if (!["plant-bound", "search", "master-apart"].includes(name))
-      throw new Error(
-        `PORTELLO_BENDERS_OFF: expected a comma-separated list of plant-bound, search, master-apart; got "${name}"`,
-      );
-  return names;
+function stepsOff(list: string | undefined): Set<Step> {
+  const off = new Set<Step>();
+  for (const name of (list ?? "").split(",").map((part) => part.trim())) {
+    if (name === "") continue;
+    if (!(STEPS as readonly string[]).includes(name)) {
+      const expected = `a comma-separated list of ${STEPS.join(", ")}`;
+      throw new ValidationError([
+        {
+          file: "<environment>",
+          path: "PORTELLO_BENDERS_OFF",
+          expected,
+          found: name,
+          message: `expected ${expected}; found "${name}"`,
+        },
+      ]);
+    }
+    off.add(name as Step);
+  }
+  return off;
 }
 
 function cutKey(cut: Cut): string {
