@@ -353,8 +353,14 @@ describe("the Benders master", () => {
       master.addCut(at(theta[0]! + Math.max(10, 0.01 * Math.abs(theta[0]!))), 0, "slack");
       master.addCut(at(5, true), 0, "feasibility");
       expect(master.cutNonzeros()).toBe(2);
+      // the LP again with the cuts: removing the slack one leaves its multipliers as they were (its dual is 0)
+      const withCuts = master.solve({ timeLimitSeconds: 60, mipRelGap: 1e-6 });
+      expect(withCuts.objective).toBeCloseTo(lp.objective, 6);
+      const multipliers = master.multipliers(built.program.numRows);
+      expect(multipliers).toBeDefined();
       expect(master.removeSlackCuts(x, theta)).toEqual(["slack"]);
       expect(master.cutNonzeros()).toBe(1);
+      expect(master.multipliers(built.program.numRows)).toEqual(multipliers);
       // the point is still the optimum, with the same bound
       const again = master.solve({ timeLimitSeconds: 60, mipRelGap: 1e-6 });
       expect(again.objective).toBeCloseTo(lp.objective, 6);

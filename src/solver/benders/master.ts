@@ -210,10 +210,11 @@ export class Master {
   }
 
   /**
-   * Removes the optimality cuts that are slack at a master point (the LP optimum that ends the LP phase) and
-   * returns their keys: a cut that does not bind there leaves that point optimal without it, so the LP bound
-   * stays, and the MILP gets a smaller master (on `1m` the ~1,500 cuts of a 300-s LP phase made the master MILP
-   * run out of HiGHS-WASM's 2 GiB). A removed cut is valid still; if a later point violates it, it is added again.
+   * Removes the optimality cuts that are slack at a master point (the last LP optimum) and returns their keys: a
+   * cut that does not bind there leaves that point optimal without it, so the LP bound stays, and the master
+   * gets smaller (on `1m` the ~1,500 cuts of a 300-s LP phase made the master MILP run out of HiGHS-WASM's
+   * 2 GiB). A removed cut is valid still; if a later point violates it, it is added again. The last LP's duals
+   * stay, without the removed rows: a row slack at the optimum has a zero dual, so `multipliers` is unchanged.
    */
   removeSlackCuts(x: Float64Array, theta: Float64Array): string[] {
     const mask = new Uint8Array(this.baseRows + this.cutRows.length);
@@ -228,7 +229,7 @@ export class Master {
     });
     if (removed.length === 0 || !this.call(() => this.model.deleteRows({ kind: "mask", mask }))) return [];
     this.cutRows = kept;
-    this.lpDuals = undefined;
+    if (this.lpDuals) this.lpDuals = this.lpDuals.filter((_, i) => !mask[i]);
     return removed;
   }
 
