@@ -8,7 +8,7 @@ import type { DecompositionStats, Solution, SolveOptions, SolveProgress } from "
 import { PlantLagrangian } from "./lagrangian.js";
 import { Master, type MasterResult } from "./master.js";
 import { LocalSearch, type Neighbourhood, ProgramNeighbourhoods } from "./neighbourhood.js";
-import { heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
+import { type HeldAllocations, heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
 import { type Cut, type YearResult, cutValue } from "./subproblem.js";
 import { LocalYears, ThreadedYears, type YearPool } from "./year-pool.js";
@@ -80,8 +80,11 @@ const LAGRANGIAN_MAX_COLS = 400_000;
 /**
  * Local search after the polish (docs/model.md, "Decomposition"): each step at most SEARCH_MAX_SECONDS of HiGHS
  * on its neighbourhood (neighbourhood.ts), to SEARCH_GAP; a plan better by SEARCH_GAIN (relative) replaces the
- * incumbent. With the master MILP in the calling thread it gets this share of the time left before the master;
- * with the master in a thread of its own, all the master's time, alongside it.
+ * incumbent. With the master MILP in the calling thread it gets this share of the time left before the master
+ * (all of it above MASTER_APART_MAX_COLS, until it stops finding better plans: there the master MILP does not
+ * finish its root LP in the time — `1m`, 600 s: its 180 s moved the bound by 0.02 %, while the search's
+ * previous 180 s had found a plan 2 % better); with the master in a thread of its own, all the master's time,
+ * alongside it.
  */
 const SEARCH_SHARE = 0.5;
 const SEARCH_MAX_SECONDS = 5;
@@ -408,13 +411,36 @@ export class BendersEngine {
     }
 
     this.master.setIntegrality(true);
-    // An early incumbent: the LP point's allocations rounded, the master choosing states and shifts for them.
+    // An early incumbent from the LP point: each program may stay only at the plant where the LP builds most of
+    // it (if that leaves no plan: wherever the LP uses it), and the whole model chooses among these allocations,
+    // with the states, shifts and flows for them. Where the whole model gives no plan (too large for HiGHS-WASM,
+    // or none in its time) the master MILP chooses on its cuts, and its plan is polished below.
+    let polishNeeded = false;
     if (lpPoint && !stopped() && remaining() > 0) {
       const a = this.built.variables.a;
       for (const held of [
         heaviestPlantOnly(a, this.master, lpPoint),
         unusedHeldAtLower(a, this.master, lpPoint),
       ]) {
+        const byModel = await this.roundByModel(
+          held,
+          {
+            timeLimitSeconds: Math.min(remaining() * POLISH_SHARE, POLISH_MAX_SECONDS),
+            mipRelGap: POLISH_GAP,
+            shouldStop,
+          },
+          trace,
+        );
+        trace(`rounding by the model: ${byModel.status}, ${byModel.plan?.value ?? "no plan"}`);
+        if (byModel.plan) {
+          incumbent = byModel.plan;
+          // its master point through the year LPs: the cuts there for the master MILP, whose first start it is
+          // (and the years' optimal flows for it, which the plan's 0.1 % gap may have left)
+          await check(incumbent.x, undefined);
+          report();
+          break;
+        }
+        if (byModel.status === "infeasible" || stopped() || remaining() <= 0) continue;
         const restore = this.master.setBounds(held.cols, held.values, held.values);
         let result: MasterResult;
         try {
@@ -429,18 +455,19 @@ export class BendersEngine {
         } finally {
           this.master.setBounds(held.cols, restore.lower, restore.upper);
         }
-        trace(`rounding heuristic: ${result.status}, ${result.found.length} points`);
+        trace(`rounding by the master: ${result.status}, ${result.found.length} points`);
         if (result.status === "infeasible") continue;
         await checkAll(result);
+        polishNeeded = incumbent !== undefined;
         report();
         break;
       }
       if (proven()) return finish("optimal");
     }
 
-    // The incumbent polished: on `oem` the rounding's plan gains ~1 % in the first 2 s of this solve (92.90bn →
-    // 93.68bn), the states and shifts it chose for its allocations being far from the best ones for them
-    if (incumbent && !proven() && !stopped() && remaining() > 0) {
+    // The master's rounding polished: on `oem` its plan gained ~1 % in the first 2 s of this solve (92.90bn →
+    // 93.68bn), the states and shifts it chose on its cuts being far from the best ones for its allocations
+    if (polishNeeded && incumbent && !proven() && !stopped() && remaining() > 0) {
       const polished = await this.polish(
         incumbent.x,
         {
@@ -494,7 +521,8 @@ export class BendersEngine {
     // before it, for a share of the time, until it stops finding better plans
     const apart = this.masterApart;
     if (search && !apart && !proven() && !stopped() && remaining() > 0) {
-      const deadline = elapsed() + remaining() * SEARCH_SHARE;
+      const share = program.numCols > MASTER_APART_MAX_COLS ? 1 : SEARCH_SHARE;
+      const deadline = elapsed() + remaining() * share;
       while (!stopped() && !proven() && deadline - elapsed() > 0.5 && search.fruitless < SEARCH_PATIENCE)
         if (!(await searchStep(Math.min(deadline - elapsed(), SEARCH_MAX_SECONDS)))) break;
       if (proven()) return finish("optimal");
@@ -553,6 +581,29 @@ export class BendersEngine {
       }
       await yieldToEvents();
     }
+  }
+
+  /**
+   * The rounding heuristic through the whole model: the held allocations at their values, every other one free
+   * within its current bounds, every plant's states, shifts and platforms free — a polish of a plan that has
+   * no allocations yet (HiGHS finds its own first plan).
+   */
+  private roundByModel(
+    held: HeldAllocations,
+    controls: SolveOptions,
+    trace: (what: string) => void,
+  ): Promise<Polished> {
+    const program = this.built.program;
+    const x = new Float64Array(program.numCols);
+    const isHeld = new Uint8Array(program.numCols);
+    held.cols.forEach((j, k) => {
+      x[j] = held.values[k]!;
+      isHeld[j] = 1;
+    });
+    const allocations = Array.from(this.built.variables.a.labels).filter((j) => j >= 0 && !isHeld[j]);
+    const plants = new Set<number>();
+    for (const s of program.cols.plant) if (s >= 0) plants.add(s);
+    return this.polish(x, controls, trace, { allocations, plants });
   }
 
   /**
