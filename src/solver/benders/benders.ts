@@ -689,8 +689,8 @@ interface Polished {
 
 /**
  * The bound by plant, for models with integer columns at two plants or more and at most LAGRANGIAN_MAX_COLS
- * columns (its cuts keep the duals of the rows across plants: ~20 MB on `oem`, ~0.1–0.15 GiB on `1m`); it marks the
- * year rows whose duals the cuts keep.
+ * columns (its cuts keep the duals of the rows across plants: ~20 MB on `oem`; `1m`'s peak RSS is 0.12–0.14 GiB
+ * higher with it, plant MILPs included); it marks the year rows whose duals the cuts keep.
  */
 function boundByPlant(built: BuiltModel, split: Split): PlantLagrangian | undefined {
   const { program } = built;
