@@ -428,38 +428,58 @@ describe("the Benders master in a thread of its own", () => {
   });
 
   it("proves the monolithic optima with the local search running alongside", async () => {
-    const failures: string[] = [];
-    let solved = 0;
-    let masterMilps = 0;
-    for (let seed = 1; seed <= 20; seed++) {
-      const scenario = randomScenario(seed, { mid: true });
-      let built: ReturnType<typeof buildModel>;
-      try {
-        built = buildModel(scenario);
-      } catch (error) {
-        if (error instanceof ValidationError) continue;
-        throw error;
-      }
-      const mono = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
-      const engine = await BendersEngine.create(built, { masterApart: true });
-      try {
-        const apart = await engine.solve({ mipRelGap: 1e-9 });
-        if (apart.status !== mono.status)
-          failures.push(`seed ${seed}: ${apart.status} against ${mono.status}`);
-        else if (mono.status === "optimal" && !agree(apart.objective, mono.objective))
-          failures.push(`seed ${seed}: ${apart.objective} against ${mono.objective}`);
-        if (mono.status === "optimal") solved++;
-        masterMilps += engine.stats.iterations;
-      } finally {
-        await engine.dispose();
-      }
-    }
+    const { failures, solved, work } = await againstMonolithic({ masterApart: true });
     expect(failures).toEqual([]);
     expect(solved).toBeGreaterThan(10);
     // the master MILP ran in its thread (the LP phase and the rounding alone do not prove these)
-    expect(masterMilps).toBeGreaterThan(0);
+    expect(work.iterations).toBeGreaterThan(0);
   });
 });
+
+describe("the local search in streams", () => {
+  it("proves the monolithic optima with two local-search streams before the master MILP", async () => {
+    const { failures, solved, work } = await againstMonolithic({ masterApart: false, searchStreams: 2 });
+    expect(failures).toEqual([]);
+    expect(solved).toBeGreaterThan(10);
+    // the search ran (the LP phase and the rounding alone do not prove these)
+    expect(work.searchSteps).toBeGreaterThan(20);
+  });
+});
+
+/**
+ * The decomposition with the given engine options on 20 random mid-size scenarios, against the monolithic MILP:
+ * disagreements, how many have an optimum, and the engines' work summed.
+ */
+async function againstMonolithic(options: Parameters<typeof BendersEngine.create>[1]) {
+  const failures: string[] = [];
+  let solved = 0;
+  const work = { iterations: 0, searchSteps: 0 };
+  for (let seed = 1; seed <= 20; seed++) {
+    const scenario = randomScenario(seed, { mid: true });
+    let built: ReturnType<typeof buildModel>;
+    try {
+      built = buildModel(scenario);
+    } catch (error) {
+      if (error instanceof ValidationError) continue;
+      throw error;
+    }
+    const mono = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
+    const engine = await BendersEngine.create(built, options);
+    try {
+      const decomposed = await engine.solve({ mipRelGap: 1e-9 });
+      if (decomposed.status !== mono.status)
+        failures.push(`seed ${seed}: ${decomposed.status} against ${mono.status}`);
+      else if (mono.status === "optimal" && !agree(decomposed.objective, mono.objective))
+        failures.push(`seed ${seed}: ${decomposed.objective} against ${mono.objective}`);
+      if (mono.status === "optimal") solved++;
+      work.iterations += engine.stats.iterations;
+      work.searchSteps += engine.stats.searchSteps;
+    } finally {
+      await engine.dispose();
+    }
+  }
+  return { failures, solved, work };
+}
 
 describe("Benders in the plan", () => {
   it("explains decisions by re-solving with bounds changed and proves the same advantages as monolithic", async () => {

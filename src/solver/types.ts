@@ -51,6 +51,8 @@ export interface DecompositionStats {
   lpIterations: number;
   optimalityCuts: number;
   feasibilityCuts: number;
+  /** the local search's steps (each a neighbourhood solved by HiGHS) */
+  searchSteps: number;
 }
 
 /** A solver adapter: any backend that can take a MathProgram. */

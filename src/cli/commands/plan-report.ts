@@ -35,9 +35,12 @@ function headline(plan: Plan): string {
   if (work) {
     const cuts = work.optimalityCuts + work.feasibilityCuts;
     facts.push(
-      [count(work.lpIterations, "LP round"), count(work.iterations, "master MILP"), count(cuts, "cut")].join(
-        ", ",
-      ),
+      [
+        count(work.lpIterations, "LP round"),
+        count(work.iterations, "master MILP"),
+        count(cuts, "cut"),
+        count(work.searchSteps, "search step"),
+      ].join(", "),
     );
   }
   const title = `${plan.scenario.name} (${plan.scenario.id}), ${plan.scenario.horizon.start}–${plan.scenario.horizon.end}`;
