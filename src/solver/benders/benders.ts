@@ -29,6 +29,7 @@ export interface BendersOptions extends SolveOptions {
 export type BendersStats = DecompositionStats;
 
 const NAME = "benders";
+/** the work of a solve before it starts */
 const noWork = (): BendersStats => ({
   iterations: 0,
   lpIterations: 0,
@@ -161,7 +162,7 @@ export class BendersEngine {
    */
   static async create(
     built: BuiltModel,
-    options: { yearThreads?: number; masterApart?: boolean; searchStreams?: number } = {},
+    options: Pick<BendersOptions, "yearThreads" | "masterApart" | "searchStreams"> = {},
   ): Promise<BendersEngine> {
     const off = stepsOff(process.env.PORTELLO_BENDERS_OFF);
     const highs = await highsRuntime();
@@ -185,9 +186,11 @@ export class BendersEngine {
       (!off.has("master-apart") && numCols >= MASTER_APART_MIN_COLS && numCols <= MASTER_APART_MAX_COLS);
     // where the search has the time after the rounding to itself, the cores are its own too (the year LPs'
     // threads wait)
-    const searchStreams =
+    const searchStreams = Math.max(
+      1,
       options.searchStreams ??
-      (numCols > MASTER_APART_MAX_COLS ? Math.min(availableParallelism(), SEARCH_STREAMS) : 1);
+        (numCols > MASTER_APART_MAX_COLS ? Math.min(availableParallelism(), SEARCH_STREAMS) : 1),
+    );
     return new BendersEngine(built, split, master, years, lagrangian, masterApart, searchStreams, off);
   }
 
@@ -558,7 +561,7 @@ export class BendersEngine {
     if (search && !apart && !proven() && !stopped() && remaining() > 0) {
       const deadline = elapsed() + remaining() * (program.numCols > MASTER_APART_MAX_COLS ? 1 : SEARCH_SHARE);
       // in streams of steps at once, each step from the best plan so far, the patience counted per stream
-      const streams = Math.max(1, this.searchStreams);
+      const streams = this.searchStreams;
       const stream = async () => {
         while (
           !stopped() &&
