@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { buildModel } from "../src/model/build.js";
 import { type MasterResult, Master } from "../src/solver/benders/master.js";
 import { splitProgram } from "../src/solver/benders/split.js";
-import { cutValue } from "../src/solver/benders/subproblem.js";
+import { cutKey, violates } from "../src/solver/benders/subproblem.js";
 import { LocalYears } from "../src/solver/benders/year-pool.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { benchScenario } from "./scenario-of.js";
@@ -57,12 +57,8 @@ async function separate(x: Float64Array, theta: Float64Array | undefined) {
     if (!split.isSub[j]) value += split.sign * program.colCost[j]! * x[j]!;
   results.forEach((r, k) => {
     value += r.value;
-    const v = cutValue(r.cut, x);
-    const violated = r.cut.feasibility
-      ? v < -1e-9 * Math.max(1, Math.abs(r.cut.constant))
-      : theta === undefined || theta[k]! > v + 1e-9 * Math.max(1, Math.abs(v));
-    const key = `${r.cut.t}|${r.cut.feasibility}|${r.cut.constant}|${r.cut.cols.join(",")}|${r.cut.coef.join(",")}`;
-    if (!violated || seen.has(key)) return;
+    const key = cutKey(r.cut);
+    if (!violates(r.cut, x, theta?.[k]) || seen.has(key)) return;
     seen.add(key);
     master.addCut(r.cut, k, key);
     added++;

@@ -10,7 +10,7 @@ import { Master, type MasterResult } from "./master.js";
 import { LocalSearch, type Neighbourhood, ProgramNeighbourhoods } from "./neighbourhood.js";
 import { type HeldAllocations, heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
 import { type Split, splitProgram } from "./split.js";
-import { type Cut, type YearResult, cutValue } from "./subproblem.js";
+import { type Cut, type YearResult, cutKey, violates } from "./subproblem.js";
 import { LocalYears, ThreadedYears, type YearPool } from "./year-pool.js";
 
 /** Options of the decomposition beyond the common ones. */
@@ -284,12 +284,8 @@ export class BendersEngine {
       let added = 0;
       results.forEach((result, k) => {
         const { cut } = result;
-        const value = cutValue(cut, at);
-        const violated = cut.feasibility
-          ? value < -1e-9 * Math.max(1, Math.abs(cut.constant))
-          : theta === undefined || theta[k]! > value + 1e-9 * Math.max(1, Math.abs(value));
         const key = cutKey(cut);
-        if (!violated || seen.has(key)) return;
+        if (!violates(cut, at, theta?.[k]) || seen.has(key)) return;
         seen.add(key);
         this.master.addCut(cut, k, key);
         options.onCut?.(cut);
@@ -782,10 +778,6 @@ function stepsOff(list: string | undefined): Set<Step> {
     off.add(name as Step);
   }
   return off;
-}
-
-function cutKey(cut: Cut): string {
-  return `${cut.t}|${cut.feasibility}|${cut.constant}|${cut.cols.join(",")}|${cut.coef.join(",")}`;
 }
 
 function relativeGap(incumbent: number, bound: number): number {

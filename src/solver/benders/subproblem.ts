@@ -219,6 +219,22 @@ export function cutValue(cut: Cut, x: Float64Array): number {
   return value;
 }
 
+/**
+ * Whether a cut cuts off a master point: a feasibility cut that the point leaves negative, an optimality cut below
+ * the point's θ for its year (no θ: every optimality cut counts), each beyond a relative tolerance of 1e-9.
+ */
+export function violates(cut: Cut, x: Float64Array, theta: number | undefined): boolean {
+  const value = cutValue(cut, x);
+  return cut.feasibility
+    ? value < -1e-9 * Math.max(1, Math.abs(cut.constant))
+    : theta === undefined || theta > value + 1e-9 * Math.max(1, Math.abs(value));
+}
+
+/** A cut's identity, by its text: the same cut found at two master points is added once. */
+export function cutKey(cut: Cut): string {
+  return `${cut.t}|${cut.feasibility}|${cut.constant}|${cut.cols.join(",")}|${cut.coef.join(",")}`;
+}
+
 /** The rows of a part the LP keeps: all but the per-flow rows that bound a single flow (those become bounds). */
 function rowsKeptInLp(part: YearPart): Int32Array {
   const asBound = new Uint8Array(part.rows.length);
