@@ -45,12 +45,12 @@ const SEED_SHARE = 0.05;
 /** PORTELLO_BENDERS_TRACE=1: one line per step on stderr (where the time goes) */
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
- * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart: steps left out, for measuring what each one brings side by
- * side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master MILP
- * in the calling thread, the search before it. Read when an engine is created; unknown names are a
+ * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
+ * side by side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master
+ * MILP in the calling thread, the search before it; `network`: the year LPs by HiGHS where they are networks. Read when an engine is created; unknown names are a
  * ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
-const STEPS = ["plant-bound", "search", "master-apart"] as const;
+const STEPS = ["plant-bound", "search", "master-apart", "network"] as const;
 type Step = (typeof STEPS)[number];
 /** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
 const ABSOLUTE_GAP = 1e-6;
@@ -171,12 +171,13 @@ export class BendersEngine {
     const master = new Master(highs, built.program, split);
     const threads = options.yearThreads ?? defaultYearThreads(built, split);
     const numCols = built.program.numCols;
+    const useNetwork = !off.has("network");
     let years: YearPool;
     try {
       years =
         threads > 0
-          ? await ThreadedYears.start(split.years, numCols, threads)
-          : new LocalYears(highs, split.years, numCols);
+          ? await ThreadedYears.start(split.years, numCols, threads, useNetwork)
+          : new LocalYears(highs, split.years, numCols, useNetwork);
     } catch (error) {
       master.dispose();
       throw error;

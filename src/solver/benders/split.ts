@@ -44,6 +44,8 @@ export interface YearPart {
   masterStart: Int32Array;
   masterCol: Int32Array;
   masterValue: Float64Array;
+  /** per local row: 1 for a demand row (each flow enters one; year-network.ts) */
+  demandRow: Uint8Array;
   /** per local column: the local row that bounds it alone by its allocation (per-flow linking), or -1 */
   linkRow: Int32Array;
   linkCoef: Float64Array;
@@ -90,6 +92,8 @@ export function splitProgram(built: BuiltModel): Split {
   const rowsOfYear: number[][] = Array.from({ length: T }, () => []);
   const isSubRow = new Uint8Array(program.numRows);
   const perFlowLink = new Uint8Array(program.numRows);
+  const isDemandRow = new Uint8Array(program.numRows);
+  for (const r of built.constraints.demand.labels) if (r >= 0) isDemandRow[r] = 1;
   for (const name of FLOW_ROW_BLOCKS) {
     const block = built.constraints[name];
     forEachLabel(block, (r, t) => {
@@ -126,7 +130,15 @@ export function splitProgram(built: BuiltModel): Split {
   const mustServe = mustServeDemand(built);
   for (let t = 0; t < T; t++) {
     if (colsOfYear[t]!.length === 0) continue;
-    const part = yearPart(built, t, colsOfYear[t]!, rowsOfYear[t]!, isSub, perFlowLink, localOf, sign);
+    const part = yearPart(
+      built,
+      t,
+      colsOfYear[t]!,
+      rowsOfYear[t]!,
+      { isSub, perFlowLink, isDemandRow },
+      localOf,
+      sign,
+    );
     if (mustServe[t]! > 0) part.coverage = coverageOf(built, t, mustServe[t]!);
     years.push(part);
   }
@@ -138,12 +150,12 @@ function yearPart(
   t: number,
   colList: number[],
   rowList: number[],
-  isSub: Uint8Array,
-  perFlowLink: Uint8Array,
+  kinds: { isSub: Uint8Array; perFlowLink: Uint8Array; isDemandRow: Uint8Array },
   localOf: Int32Array,
   sign: 1 | -1,
 ): YearPart {
   const { program } = built;
+  const { isSub, perFlowLink } = kinds;
   const cols = Int32Array.from(colList);
   cols.forEach((j, c) => {
     localOf[j] = c;
@@ -206,6 +218,7 @@ function yearPart(
     cost: Float64Array.from(cols, (j) => sign * program.colCost[j]!),
     upper: Float64Array.from(cols, (j) => program.colUpper[j]!),
     rows: Int32Array.from(rows),
+    demandRow: Uint8Array.from(rows, (r) => (r >= 0 ? kinds.isDemandRow[r]! : 0)),
     rowLower: Float64Array.from(rowLower),
     rowUpper: Float64Array.from(rowUpper),
     start: Int32Array.from(start),

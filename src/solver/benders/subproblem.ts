@@ -1,5 +1,6 @@
 import type { Highs } from "highs";
 import type { YearPart } from "./split.js";
+import { YearNetwork } from "./year-network.js";
 
 /**
  * A Benders cut on the master's columns (program positions):
@@ -27,18 +28,23 @@ export interface YearResult {
 }
 
 type Model = ReturnType<Highs["createModel"]>;
+/** a year solved at a point: its optimum, its flows and its rows' duals in part positions */
+type Solved = { value: number; y: Float64Array; pi: Float64Array };
 
 /**
  * One year's flow subproblem, kept as a persistent HiGHS LP so that each master point only changes its bounds
  * and the simplex restarts from the last basis. The per-flow rows x ≤ ub·a (linking) and x ≤ U·n (flow needs
  * shift) hold one flow each: the LP takes the tighter of them at the master point as that flow's column bound
  * (a third of the rows it would otherwise carry), and the cut charges the flow's reduced profit to that row as
- * if it were a row of the LP. An infeasible point is answered by a phase-1 LP
+ * if it were a row of the LP. Where the LP is a network (year-network.ts: the shape the model builds), a network
+ * simplex solves it instead, warm-started from its last tree, and its potentials give the duals; the HiGHS LP is
+ * then made only if the network's simplex fails. An infeasible point is answered by a phase-1 LP
  * (every row elastic, violation minimised) whose duals give the feasibility cut.
  */
 export class YearSubproblem {
-  private readonly model: Model;
+  private model: Model | undefined;
   private phaseOne: Model | undefined;
+  private readonly network: YearNetwork | undefined;
   /** the part's rows that stay rows of the LP (all but the per-flow linking rows), in part positions */
   private readonly lpRows: Int32Array;
   private readonly lower: Float64Array;
@@ -53,9 +59,11 @@ export class YearSubproblem {
     private readonly highs: Highs,
     readonly part: YearPart,
     numProgramCols: number,
+    /** false: the year's LP by HiGHS even where it is a network (to measure what the network simplex brings) */
+    useNetwork = true,
   ) {
     this.lpRows = rowsKeptInLp(part);
-    this.model = createLp(highs, part, this.lpRows, part.cost, false);
+    this.network = useNetwork ? YearNetwork.of(part, this.lpRows) : undefined;
     this.lower = new Float64Array(this.lpRows.length);
     this.upper = new Float64Array(this.lpRows.length);
     this.colUpper = new Float64Array(part.cols.length);
@@ -63,6 +71,11 @@ export class YearSubproblem {
     // until a point is solved: the allocation's row where there is one, as before there were shift rows
     this.chargeRow = Int32Array.from(part.linkRow);
     this.chargeCoef = Float64Array.from(part.linkCoef);
+  }
+
+  /** whether the year's LP is solved by the network simplex (it has the shape year-network.ts takes) */
+  get solvedByNetwork(): boolean {
+    return this.network !== undefined;
   }
 
   /** Solves the year at the master point `x` (program positions) and returns the cut of its dual. */
@@ -102,15 +115,13 @@ export class YearSubproblem {
       // a tiny negative bound is an allocation or a shift at 0 read with rounding noise
       this.colUpper[c] = Math.max(0, bound);
     }
-    const status = solveLp(this.highs, this.model, this.lower, this.upper, this.colUpper);
-    if (status === "optimal") {
-      const solution = this.model.getSolution();
-      const y = Float64Array.from(solution.colValue);
+    const solved = this.solveNetwork() ?? this.solveLp();
+    if (solved !== "infeasible") {
       return {
         feasible: true,
-        value: this.model.getObjectiveValue(),
-        y,
-        cut: this.cutOf(this.partDuals(solution.rowDual), part.cost, false),
+        value: solved.value,
+        y: solved.y,
+        cut: this.cutOf(solved.pi, part.cost, false),
       };
     }
     this.phaseOne ??= createLp(this.highs, part, lpRows, new Float64Array(part.cols.length), true);
@@ -119,6 +130,29 @@ export class YearSubproblem {
     const duals = this.partDuals(this.phaseOne.getSolution().rowDual);
     const cut = this.cutOf(duals, new Float64Array(part.cols.length), true);
     return { feasible: false, value: Number.NEGATIVE_INFINITY, y: new Float64Array(0), cut };
+  }
+
+  /** The year by the network simplex at the bounds of the point: undefined where it is no network or stalled. */
+  private solveNetwork(): Solved | "infeasible" | undefined {
+    if (!this.network) return undefined;
+    try {
+      return this.network.solve(this.lower, this.upper, this.colUpper) ?? "infeasible";
+    } catch {
+      return undefined; // stalled on degenerate pivots (never seen): this point goes to the LP
+    }
+  }
+
+  /** The year by HiGHS' simplex at the bounds of the point, from its last basis. */
+  private solveLp(): Solved | "infeasible" {
+    this.model ??= createLp(this.highs, this.part, this.lpRows, this.part.cost, false);
+    if (solveLp(this.highs, this.model, this.lower, this.upper, this.colUpper) === "infeasible")
+      return "infeasible";
+    const solution = this.model.getSolution();
+    return {
+      value: this.model.getObjectiveValue(),
+      y: Float64Array.from(solution.colValue),
+      pi: this.partDuals(solution.rowDual),
+    };
   }
 
   /** The LP's row duals in part positions (the linking rows, bounds in the LP, get theirs in cutOf). */
@@ -194,7 +228,7 @@ export class YearSubproblem {
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.model?.dispose();
     this.phaseOne?.dispose();
   }
 }

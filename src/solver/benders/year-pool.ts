@@ -19,8 +19,8 @@ export interface YearPool {
 export class LocalYears implements YearPool {
   private readonly years: YearSubproblem[];
 
-  constructor(highs: Highs, parts: YearPart[], numProgramCols: number) {
-    this.years = parts.map((part) => new YearSubproblem(highs, part, numProgramCols));
+  constructor(highs: Highs, parts: YearPart[], numProgramCols: number, useNetwork = true) {
+    this.years = parts.map((part) => new YearSubproblem(highs, part, numProgramCols, useNetwork));
   }
 
   async solveAll(x: Float64Array): Promise<YearResult[]> {
@@ -40,7 +40,12 @@ export class ThreadedYears implements YearPool {
     private readonly count: number,
   ) {}
 
-  static async start(parts: YearPart[], numProgramCols: number, threads: number): Promise<ThreadedYears> {
+  static async start(
+    parts: YearPart[],
+    numProgramCols: number,
+    threads: number,
+    useNetwork = true,
+  ): Promise<ThreadedYears> {
     const n = Math.max(1, Math.min(threads, parts.length));
     const yearsOf = Array.from({ length: n }, (_, k) => parts.map((_, i) => i).filter((i) => i % n === k));
     const workers = yearsOf.map(() => startModuleWorker(new URL("./year-worker.js", import.meta.url)));
@@ -48,7 +53,12 @@ export class ThreadedYears implements YearPool {
     try {
       await Promise.all(
         workers.map((worker, k) =>
-          pool.ask(worker, { type: "init", parts: yearsOf[k]!.map((i) => parts[i]!), numProgramCols }),
+          pool.ask(worker, {
+            type: "init",
+            parts: yearsOf[k]!.map((i) => parts[i]!),
+            numProgramCols,
+            useNetwork,
+          }),
         ),
       );
     } catch (error) {

@@ -9,7 +9,7 @@ import { type YearResult, YearSubproblem } from "./subproblem.js";
  */
 
 export type ToYearWorker =
-  | { type: "init"; parts: YearPart[]; numProgramCols: number }
+  | { type: "init"; parts: YearPart[]; numProgramCols: number; useNetwork: boolean }
   | { type: "solve"; x: Float64Array };
 
 export type FromYearWorker =
@@ -24,7 +24,9 @@ port?.on("message", async (message: ToYearWorker) => {
   try {
     if (message.type === "init") {
       const highs = await highsRuntime();
-      years = message.parts.map((part) => new YearSubproblem(highs, part, message.numProgramCols));
+      years = message.parts.map(
+        (part) => new YearSubproblem(highs, part, message.numProgramCols, message.useNetwork),
+      );
       port.postMessage({ type: "ready" } satisfies FromYearWorker);
       return;
     }
