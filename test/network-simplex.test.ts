@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { highsRuntime } from "../src/solver/highs.js";
-import { type FlowNetwork, NetworkSimplex } from "../src/solver/network-simplex.js";
+import { type FlowNetwork, NetworkSimplex, NetworkSimplexStalled } from "../src/solver/network-simplex.js";
 
 /**
  * The network simplex (src/solver/network-simplex.ts) against HiGHS' LP on random circulations: the same
@@ -151,6 +151,8 @@ describe("the network simplex", () => {
     expect(() => solver.solve(Float64Array.of(0, 0), Float64Array.of(1, Number.POSITIVE_INFINITY))).toThrow(
       /bounds/,
     );
+    // a solve that needs pivots, allowed none, says it stalled (the decomposition then asks HiGHS' LP)
+    expect(() => solver.solve(Float64Array.of(0, 0), Float64Array.of(3, 2), 0)).toThrow(NetworkSimplexStalled);
     expect(solver.solve(Float64Array.of(0, 0), Float64Array.of(3, 2))).toBe("optimal");
     // the cycle 0 → 1 → 0 earns 1 a unit, as far as the tighter arc allows
     expect(Array.from(solver.flow)).toEqual([2, 2]);

@@ -22,6 +22,9 @@ export interface FlowNetwork {
 
 export type CirculationStatus = "optimal" | "infeasible";
 
+/** The simplex made its most pivots without reaching the optimum (cycling on degenerate pivots). */
+export class NetworkSimplexStalled extends Error {}
+
 const TREE = 0;
 const AT_LOWER = 1;
 const AT_UPPER = -1;
@@ -145,7 +148,7 @@ export class NetworkSimplex {
 
   /**
    * The cheapest circulation within `lower` ≤ f ≤ `upper` (finite, per real arc), or "infeasible" when none
-   * exists. `maxPivots` guards against stalling on degenerate pivots (then it throws).
+   * exists. `maxPivots` guards against stalling on degenerate pivots (then it throws NetworkSimplexStalled).
    */
   solve(
     lower: Float64Array,
@@ -176,7 +179,8 @@ export class NetworkSimplex {
     this.pivots = 0;
     this.candidateCount = 0;
     while (this.pivot()) {
-      if (++this.pivots > maxPivots) throw new Error(`the network simplex stalled after ${maxPivots} pivots`);
+      if (++this.pivots > maxPivots)
+        throw new NetworkSimplexStalled(`the network simplex stalled after ${maxPivots} pivots`);
     }
     this.warm = true;
     for (let v = 0; v < n; v++) if (this.f[m + v]! > flowTolerance) return "infeasible";

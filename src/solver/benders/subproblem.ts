@@ -1,4 +1,5 @@
 import type { Highs } from "highs";
+import { NetworkSimplexStalled } from "../network-simplex.js";
 import type { YearPart } from "./split.js";
 import { YearNetwork } from "./year-network.js";
 
@@ -137,7 +138,8 @@ export class YearSubproblem {
     if (!this.network) return undefined;
     try {
       return this.network.solve(this.lower, this.upper, this.colUpper) ?? "infeasible";
-    } catch {
+    } catch (error) {
+      if (!(error instanceof NetworkSimplexStalled)) throw error;
       return undefined; // stalled on degenerate pivots (never seen): this point goes to the LP
     }
   }

@@ -60,11 +60,6 @@ export class YearNetwork {
     return shape && new YearNetwork(part, lpRows, shape);
   }
 
-  /** pivots of the last solve */
-  get pivots(): number {
-    return this.simplex.pivots;
-  }
-
   /**
    * The LP at row bounds [rowLower, rowUpper] (per LP row, the master's part moved to them) and flow bounds
    * [0, colUpper]: its optimum, the flows and the rows' duals in part positions (maximise sign: a ≤ row's dual
