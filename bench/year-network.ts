@@ -3,6 +3,7 @@ import { buildModel } from "../src/model/build.js";
 import { splitProgram } from "../src/solver/benders/split.js";
 import { cutValue, YearSubproblem } from "../src/solver/benders/subproblem.js";
 import { highsRuntime } from "../src/solver/highs.js";
+import { rng } from "./generate.js";
 import { benchScenario } from "./scenario-of.js";
 
 /**
@@ -29,14 +30,7 @@ const split = splitProgram(built);
 const network = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, true));
 const lp = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, false));
 
-let state = Number(values.seed) >>> 0 || 1;
-const random = () => {
-  // xorshift32: the same points on every run
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 2 ** 32;
-};
+const random = rng(Number(values.seed));
 /** a master column's value: most often its upper bound (a point that can serve the demand), else anywhere */
 const draw = (j: number) => {
   const lo = program.colLower[j]!;

@@ -4,28 +4,21 @@ import { cflpToScenario, parseCflp } from "../src/domain/formats/cflp.js";
 import { ValidationError } from "../src/domain/issues.js";
 import type { Scenario } from "../src/domain/scenario.js";
 import { type BuildOptions, buildModel } from "../src/model/build.js";
+import { solveScenario } from "../src/plan/solve.js";
 import { splitProgram } from "../src/solver/benders/split.js";
 import { cutValue, YearSubproblem } from "../src/solver/benders/subproblem.js";
 import { YearNetwork } from "../src/solver/benders/year-network.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { randomScenario } from "./oracle/random-scenario.js";
 import { smallNetwork } from "./model-fixtures.js";
+import { Rng } from "./oracle/rng.js";
 
 /**
  * The year subproblem by the network simplex (src/solver/benders/year-network.ts) against the same year by
  * HiGHS' LP, at the same master points one after another (each warm from its last solve): the shape is found
- * on every year the model builds, the verdicts and optima agree, and every cut is tight at its point.
+ * on every year the model builds, the verdicts and optima agree, and every cut is tight at its point; and the
+ * decomposition with its years as networks (PORTELLO_BENDERS_NETWORK=1) proves the monolithic optima.
  */
-
-function generator(seed: number) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 async function compareYears(scenario: Scenario, options: BuildOptions, seed: number) {
   const built = buildModel(scenario, options);
@@ -34,7 +27,8 @@ async function compareYears(scenario: Scenario, options: BuildOptions, seed: num
   const highs = await highsRuntime();
   const byNetwork = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, true));
   const byLp = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, false));
-  const random = generator(seed);
+  const rng = new Rng(seed);
+  const random = () => rng.next();
   const draw = (j: number) => {
     const lo = program.colLower[j]!;
     const up = Math.min(program.colUpper[j]!, lo + 3);
@@ -111,5 +105,55 @@ describe("the year subproblem as a network", () => {
     expect(YearNetwork.of(part, lpRows)).toBeDefined();
     const scaled = { ...part, value: Float64Array.from(part.value, (v, k) => (k === 0 ? 2 * v : v)) };
     expect(YearNetwork.of(scaled, lpRows)).toBeUndefined();
+  });
+});
+
+describe("the decomposition with its years as networks", () => {
+  it("proves the monolithic optima on the oracle's scenarios and four OR-Library instances", async () => {
+    const saved = process.env.PORTELLO_BENDERS_NETWORK;
+    process.env.PORTELLO_BENDERS_NETWORK = "1";
+    const failures: string[] = [];
+    let proven = 0;
+    try {
+      const cases: [string, Scenario][] = [
+        ...["cap41", "cap61", "cap71", "cap91"].map((name): [string, Scenario] => [
+          name,
+          cflpToScenario(parseCflp(readFileSync(`test/fixtures/cflp/${name}.txt`, "utf8"), `${name}.txt`), {
+            id: name,
+          }),
+        ]),
+        ...Array.from({ length: 40 }, (_, i): [string, Scenario] => [`seed ${i + 1}`, randomScenario(i + 1)]),
+        ...Array.from({ length: 10 }, (_, i): [string, Scenario] => [
+          `mid seed ${i + 1}`,
+          randomScenario(i + 1, { mid: true }),
+        ]),
+      ];
+      for (const [label, scenario] of cases) {
+        const solve = (method: "monolithic" | "benders") =>
+          solveScenario(scenario, { mipRelGap: 1e-9, explain: false, method }).catch((error) => {
+            if (error instanceof ValidationError) return "rejected" as const;
+            throw error;
+          });
+        const mono = await solve("monolithic");
+        const benders = await solve("benders");
+        if (mono === "rejected" || benders === "rejected") {
+          if (mono !== benders) failures.push(`${label}: rejected by one method only`);
+          continue;
+        }
+        if (mono.status !== benders.status)
+          failures.push(`${label}: ${mono.status} against ${benders.status}`);
+        else if (mono.status === "optimal") {
+          proven++;
+          const scale = Math.max(1, Math.abs(mono.npv));
+          if (Math.abs(mono.npv - benders.npv) > 1e-6 * scale)
+            failures.push(`${label}: npv ${mono.npv} against ${benders.npv}`);
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.PORTELLO_BENDERS_NETWORK;
+      else process.env.PORTELLO_BENDERS_NETWORK = saved;
+    }
+    expect(failures).toEqual([]);
+    expect(proven).toBeGreaterThan(30);
   });
 });

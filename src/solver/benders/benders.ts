@@ -21,6 +21,12 @@ export interface BendersOptions extends SolveOptions {
   masterApart?: boolean;
   /** local-search steps at once where the master MILP is not apart (BendersEngine.create; default by size) */
   searchStreams?: number;
+  /**
+   * the year LPs by the network simplex where they are networks (BendersEngine.create; default: only with
+   * PORTELLO_BENDERS_NETWORK=1). Faster a solve, but its duals make cuts whose strength depends on the instance
+   * (docs/model.md, "The year as a network"), so HiGHS' LP stays the default.
+   */
+  yearNetwork?: boolean;
   /** called with every cut added to the master (tests check each against known feasible plans) */
   onCut?: (cut: Cut) => void;
 }
@@ -45,12 +51,12 @@ const SEED_SHARE = 0.05;
 /** PORTELLO_BENDERS_TRACE=1: one line per step on stderr (where the time goes) */
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
- * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
- * side by side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master
- * MILP in the calling thread, the search before it; `network`: the year LPs by HiGHS where they are networks. Read when an engine is created; unknown names are a
+ * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart: steps left out, for measuring what each one brings side by
+ * side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master MILP
+ * in the calling thread, the search before it. Read when an engine is created; unknown names are a
  * ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
-const STEPS = ["plant-bound", "search", "master-apart", "network"] as const;
+const STEPS = ["plant-bound", "search", "master-apart"] as const;
 type Step = (typeof STEPS)[number];
 /** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
 const ABSOLUTE_GAP = 1e-6;
@@ -162,7 +168,7 @@ export class BendersEngine {
    */
   static async create(
     built: BuiltModel,
-    options: Pick<BendersOptions, "yearThreads" | "masterApart" | "searchStreams"> = {},
+    options: Pick<BendersOptions, "yearThreads" | "masterApart" | "searchStreams" | "yearNetwork"> = {},
   ): Promise<BendersEngine> {
     const off = stepsOff(process.env.PORTELLO_BENDERS_OFF);
     const highs = await highsRuntime();
@@ -171,7 +177,7 @@ export class BendersEngine {
     const master = new Master(highs, built.program, split);
     const threads = options.yearThreads ?? defaultYearThreads(built, split);
     const numCols = built.program.numCols;
-    const useNetwork = !off.has("network");
+    const useNetwork = options.yearNetwork ?? process.env.PORTELLO_BENDERS_NETWORK === "1";
     let years: YearPool;
     try {
       years =

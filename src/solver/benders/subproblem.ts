@@ -60,8 +60,8 @@ export class YearSubproblem {
     private readonly highs: Highs,
     readonly part: YearPart,
     numProgramCols: number,
-    /** false: the year's LP by HiGHS even where it is a network (to measure what the network simplex brings) */
-    useNetwork = true,
+    /** true: the year by the network simplex where it is a network (year-network.ts), else HiGHS' LP */
+    useNetwork = false,
   ) {
     this.lpRows = rowsKeptInLp(part);
     this.network = useNetwork ? YearNetwork.of(part, this.lpRows) : undefined;

@@ -19,7 +19,7 @@ export interface YearPool {
 export class LocalYears implements YearPool {
   private readonly years: YearSubproblem[];
 
-  constructor(highs: Highs, parts: YearPart[], numProgramCols: number, useNetwork = true) {
+  constructor(highs: Highs, parts: YearPart[], numProgramCols: number, useNetwork = false) {
     this.years = parts.map((part) => new YearSubproblem(highs, part, numProgramCols, useNetwork));
   }
 
@@ -44,7 +44,7 @@ export class ThreadedYears implements YearPool {
     parts: YearPart[],
     numProgramCols: number,
     threads: number,
-    useNetwork = true,
+    useNetwork = false,
   ): Promise<ThreadedYears> {
     const n = Math.max(1, Math.min(threads, parts.length));
     const yearsOf = Array.from({ length: n }, (_, k) => parts.map((_, i) => i).filter((i) => i % n === k));
