@@ -7,8 +7,9 @@ import { rng } from "./generate.js";
 import { benchScenario } from "./scenario-of.js";
 
 /**
- * The year subproblem two ways, side by side at the same master points: the network simplex (year-network.ts)
- * and HiGHS' dual simplex, each warm from its last solve. The points are a random walk over the master's
+ * The year subproblem two ways, side by side at the same master points: the network simplex (year-network.ts,
+ * with the Pareto-optimal duals' second solve, as the engine runs it) and HiGHS' dual simplex, each warm from its
+ * last solve. The points are a random walk over the master's
  * columns (each step redraws a share of them within their bounds), as the decomposition's points move.
  * Reports per solver the median time of a year's solve, and checks that both reach the same optimum and that
  * each cut is tight at its point (docs/benchmarks.md).
@@ -27,8 +28,10 @@ const built = buildModel(benchScenario(values.instance));
 const { program } = built;
 const highs = await highsRuntime();
 const split = splitProgram(built);
-const network = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, true));
-const lp = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, false));
+// the engine's core point: every master column at its upper bound
+const core = Float64Array.from(program.colUpper, (upper, j) => (split.isSub[j] ? 0 : upper));
+const network = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, core));
+const lp = split.years.map((part) => new YearSubproblem(highs, part, program.numCols));
 
 const random = rng(Number(values.seed));
 /** a master column's value: most often its upper bound (a point that can serve the demand), else anywhere */

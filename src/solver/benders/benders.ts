@@ -22,9 +22,8 @@ export interface BendersOptions extends SolveOptions {
   /** local-search steps at once where the master MILP is not apart (BendersEngine.create; default by size) */
   searchStreams?: number;
   /**
-   * the year LPs by the network simplex where they are networks (BendersEngine.create; default: only with
-   * PORTELLO_BENDERS_NETWORK=1). Faster a solve, but its duals make cuts whose strength depends on the instance
-   * (docs/model.md, "The year as a network"), so HiGHS' LP stays the default.
+   * the year LPs by the network simplex where they are networks, with Pareto-optimal duals (BendersEngine.create;
+   * default: yes, unless PORTELLO_BENDERS_OFF names `network`)
    */
   yearNetwork?: boolean;
   /** called with every cut added to the master (tests check each against known feasible plans) */
@@ -51,12 +50,12 @@ const SEED_SHARE = 0.05;
 /** PORTELLO_BENDERS_TRACE=1: one line per step on stderr (where the time goes) */
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
- * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart: steps left out, for measuring what each one brings side by
- * side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master MILP
- * in the calling thread, the search before it. Read when an engine is created; unknown names are a
+ * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
+ * side by side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master
+ * MILP in the calling thread, the search before it; `network`: the year LPs by HiGHS where they are networks. Read when an engine is created; unknown names are a
  * ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
-const STEPS = ["plant-bound", "search", "master-apart"] as const;
+const STEPS = ["plant-bound", "search", "master-apart", "network"] as const;
 type Step = (typeof STEPS)[number];
 /** absolute gap below which a solve counts as optimal whatever its relative gap (as HiGHS' mip_abs_gap) */
 const ABSOLUTE_GAP = 1e-6;
@@ -177,13 +176,15 @@ export class BendersEngine {
     const master = new Master(highs, built.program, split);
     const threads = options.yearThreads ?? defaultYearThreads(built, split);
     const numCols = built.program.numCols;
-    const useNetwork = options.yearNetwork ?? process.env.PORTELLO_BENDERS_NETWORK === "1";
+    const useNetwork = options.yearNetwork ?? !off.has("network");
+    // the core point of the Pareto-optimal cuts: every master column at its upper bound (all plants open)
+    const core = useNetwork ? master.upperPoint() : undefined;
     let years: YearPool;
     try {
       years =
         threads > 0
-          ? await ThreadedYears.start(split.years, numCols, threads, useNetwork)
-          : new LocalYears(highs, split.years, numCols, useNetwork);
+          ? await ThreadedYears.start(split.years, numCols, threads, core)
+          : new LocalYears(highs, split.years, numCols, core);
     } catch (error) {
       master.dispose();
       throw error;

@@ -29,6 +29,14 @@ export interface YearResult {
 }
 
 type Model = ReturnType<Highs["createModel"]>;
+/** the LP's row bounds (per LP row) and flow bounds at a master point */
+type Bounds = { lower: Float64Array; upper: Float64Array; colUpper: Float64Array };
+/**
+ * Pareto-optimal duals: the point's bounds move this far (relative, times the core point's) towards the core's.
+ * cap91 and cap134 proven in 4.1 and 2.6 s against 11.1 and 5.4 s with HiGHS' LP duals, cap131 and cap133 in
+ * 23.3 and 13.7 s where those prove neither in 120 s (docs/benchmarks.md, "2026-12-03 (fifth session)").
+ */
+const PARETO_STEP = 1e-6;
 /** a year solved at a point: its optimum, its flows and its rows' duals in part positions */
 type Solved = { value: number; y: Float64Array; pi: Float64Array };
 
@@ -46,6 +54,8 @@ export class YearSubproblem {
   private model: Model | undefined;
   private phaseOne: Model | undefined;
   private readonly network: YearNetwork | undefined;
+  /** the year's bounds at the core point, and room for the bounds moved towards them (paretoDuals) */
+  private readonly towardsCore: { core: Bounds; moved: Bounds } | undefined;
   /** the part's rows that stay rows of the LP (all but the per-flow linking rows), in part positions */
   private readonly lpRows: Int32Array;
   private readonly lower: Float64Array;
@@ -60,11 +70,14 @@ export class YearSubproblem {
     private readonly highs: Highs,
     readonly part: YearPart,
     numProgramCols: number,
-    /** true: the year by the network simplex where it is a network (year-network.ts), else HiGHS' LP */
-    useNetwork = false,
+    /**
+     * a core point (program positions): the year by the network simplex where it is a network (year-network.ts),
+     * with Pareto-optimal duals at that point (paretoDuals); without, HiGHS' LP
+     */
+    core?: Float64Array,
   ) {
     this.lpRows = rowsKeptInLp(part);
-    this.network = useNetwork ? YearNetwork.of(part, this.lpRows) : undefined;
+    this.network = core ? YearNetwork.of(part, this.lpRows) : undefined;
     this.lower = new Float64Array(this.lpRows.length);
     this.upper = new Float64Array(this.lpRows.length);
     this.colUpper = new Float64Array(part.cols.length);
@@ -72,6 +85,16 @@ export class YearSubproblem {
     // until a point is solved: the allocation's row where there is one, as before there were shift rows
     this.chargeRow = Int32Array.from(part.linkRow);
     this.chargeCoef = Float64Array.from(part.linkCoef);
+    if (this.network && core) {
+      const bounds = () => ({
+        lower: new Float64Array(this.lpRows.length),
+        upper: new Float64Array(this.lpRows.length),
+        colUpper: new Float64Array(part.cols.length),
+      });
+      this.towardsCore = { core: bounds(), moved: bounds() };
+      const { lower, upper, colUpper } = this.towardsCore.core;
+      this.boundsAt(core, lower, upper, colUpper, false);
+    }
   }
 
   /** whether the year's LP is solved by the network simplex (it has the shape year-network.ts takes) */
@@ -82,41 +105,8 @@ export class YearSubproblem {
   /** Solves the year at the master point `x` (program positions) and returns the cut of its dual. */
   solve(x: Float64Array): YearResult {
     const { part, lpRows } = this;
-    const shiftOf = (i: number) => {
-      let shift = 0;
-      for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++)
-        shift += part.masterValue[k]! * x[part.masterCol[k]!]!;
-      return shift;
-    };
-    lpRows.forEach((i, r) => {
-      const shift = shiftOf(i);
-      this.lower[r] = part.rowLower[i]! - shift;
-      this.upper[r] = part.rowUpper[i]! - shift;
-    });
-    for (let c = 0; c < part.cols.length; c++) {
-      // the tightest of the column's own bound and its per-flow rows, and the row to charge (-1: the bound)
-      let bound = part.upper[c]!;
-      this.chargeRow[c] = -1;
-      const link = part.linkRow[c]!;
-      if (link >= 0) {
-        // ub·a ≤ ub: the allocation's row is charged even at a = 1, as before there were shift rows
-        bound = Math.min(bound, (part.rowUpper[link]! - shiftOf(link)) / part.linkCoef[c]!);
-        this.chargeRow[c] = link;
-        this.chargeCoef[c] = part.linkCoef[c]!;
-      }
-      const shift = part.shiftRow[c]!;
-      if (shift >= 0) {
-        const byShifts = (part.rowUpper[shift]! - shiftOf(shift)) / part.shiftCoef[c]!;
-        if (byShifts < bound) {
-          bound = byShifts;
-          this.chargeRow[c] = shift;
-          this.chargeCoef[c] = part.shiftCoef[c]!;
-        }
-      }
-      // a tiny negative bound is an allocation or a shift at 0 read with rounding noise
-      this.colUpper[c] = Math.max(0, bound);
-    }
-    const solved = this.solveNetwork() ?? this.solveLp();
+    this.boundsAt(x, this.lower, this.upper, this.colUpper, true);
+    const solved = this.solveNetwork(x) ?? this.solveLp();
     if (solved !== "infeasible") {
       return {
         feasible: true,
@@ -133,15 +123,95 @@ export class YearSubproblem {
     return { feasible: false, value: Number.NEGATIVE_INFINITY, y: new Float64Array(0), cut };
   }
 
+  /**
+   * The LP's row bounds and column bounds at master point `x`; with `charge`, each column's charge row too (the
+   * per-flow row that bounds it there, -1 for its own bound).
+   */
+  private boundsAt(
+    x: Float64Array,
+    lower: Float64Array,
+    upper: Float64Array,
+    colUpper: Float64Array,
+    charge: boolean,
+  ): void {
+    const { part } = this;
+    const shiftOf = (i: number) => {
+      let shift = 0;
+      for (let k = part.masterStart[i]!; k < part.masterStart[i + 1]!; k++)
+        shift += part.masterValue[k]! * x[part.masterCol[k]!]!;
+      return shift;
+    };
+    this.lpRows.forEach((i, r) => {
+      const shift = shiftOf(i);
+      lower[r] = part.rowLower[i]! - shift;
+      upper[r] = part.rowUpper[i]! - shift;
+    });
+    for (let c = 0; c < part.cols.length; c++) {
+      // the tightest of the column's own bound and its per-flow rows, and the row to charge (-1: the bound)
+      let bound = part.upper[c]!;
+      let row = -1;
+      let coef = 0;
+      const link = part.linkRow[c]!;
+      if (link >= 0) {
+        // ub·a ≤ ub: the allocation's row is charged even at a = 1, as before there were shift rows
+        bound = Math.min(bound, (part.rowUpper[link]! - shiftOf(link)) / part.linkCoef[c]!);
+        row = link;
+        coef = part.linkCoef[c]!;
+      }
+      const shift = part.shiftRow[c]!;
+      if (shift >= 0) {
+        const byShifts = (part.rowUpper[shift]! - shiftOf(shift)) / part.shiftCoef[c]!;
+        if (byShifts < bound) {
+          bound = byShifts;
+          row = shift;
+          coef = part.shiftCoef[c]!;
+        }
+      }
+      if (charge) {
+        this.chargeRow[c] = row;
+        if (row >= 0) this.chargeCoef[c] = coef;
+      }
+      // a tiny negative bound is an allocation or a shift at 0 read with rounding noise
+      colUpper[c] = Math.max(0, bound);
+    }
+  }
+
   /** The year by the network simplex at the bounds of the point: undefined where it is no network or stalled. */
-  private solveNetwork(): Solved | "infeasible" | undefined {
+  private solveNetwork(x: Float64Array): Solved | "infeasible" | undefined {
     if (!this.network) return undefined;
     try {
-      return this.network.solve(this.lower, this.upper, this.colUpper) ?? "infeasible";
+      const exact = this.network.solve(this.lower, this.upper, this.colUpper);
+      if (!exact) return "infeasible";
+      return { ...exact, pi: this.paretoDuals(x, exact) ?? exact.pi };
     } catch (error) {
       if (!(error instanceof NetworkSimplexStalled)) throw error;
       return undefined; // stalled on degenerate pivots (never seen): this point goes to the LP
     }
+  }
+
+  /**
+   * Duals optimal at the point and, among those, best at the core point — a Pareto-optimal cut (Magnanti and
+   * Wong) — found as the optimal duals of the year at the point's bounds moved a little towards the core's
+   * (Sherali and Lunday's perturbation; the network's greatest potentials there). Taken only when their cut is
+   * tight at the point, which a small enough move guarantees in exact arithmetic; else the point's own duals.
+   */
+  private paretoDuals(x: Float64Array, exact: Solved): Float64Array | undefined {
+    const towards = this.towardsCore;
+    if (!towards) return undefined;
+    const moved = (atPoint: number, atCore: number) =>
+      Number.isFinite(atPoint) ? atPoint + PARETO_STEP * atCore : atPoint;
+    const { lower, upper, colUpper } = towards.moved;
+    for (let r = 0; r < lower.length; r++) {
+      lower[r] = moved(this.lower[r]!, towards.core.lower[r]!);
+      upper[r] = moved(this.upper[r]!, towards.core.upper[r]!);
+    }
+    for (let c = 0; c < colUpper.length; c++)
+      colUpper[c] = moved(this.colUpper[c]!, towards.core.colUpper[c]!);
+    const perturbed = this.network!.solve(lower, upper, colUpper);
+    if (!perturbed) return undefined;
+    const cut = this.cutOf(Float64Array.from(perturbed.pi), this.part.cost, false);
+    const slack = Math.abs(cutValue(cut, x) - exact.value);
+    return slack <= 1e-9 * Math.max(1, Math.abs(exact.value)) ? perturbed.pi : undefined;
   }
 
   /** The year by HiGHS' simplex at the bounds of the point, from its last basis. */

@@ -19,8 +19,9 @@ export interface YearPool {
 export class LocalYears implements YearPool {
   private readonly years: YearSubproblem[];
 
-  constructor(highs: Highs, parts: YearPart[], numProgramCols: number, useNetwork = false) {
-    this.years = parts.map((part) => new YearSubproblem(highs, part, numProgramCols, useNetwork));
+  /** `core`: the years by the network simplex where they are networks, with Pareto-optimal duals at that point */
+  constructor(highs: Highs, parts: YearPart[], numProgramCols: number, core?: Float64Array) {
+    this.years = parts.map((part) => new YearSubproblem(highs, part, numProgramCols, core));
   }
 
   async solveAll(x: Float64Array): Promise<YearResult[]> {
@@ -44,7 +45,7 @@ export class ThreadedYears implements YearPool {
     parts: YearPart[],
     numProgramCols: number,
     threads: number,
-    useNetwork = false,
+    core?: Float64Array,
   ): Promise<ThreadedYears> {
     const n = Math.max(1, Math.min(threads, parts.length));
     const yearsOf = Array.from({ length: n }, (_, k) => parts.map((_, i) => i).filter((i) => i % n === k));
@@ -57,7 +58,7 @@ export class ThreadedYears implements YearPool {
             type: "init",
             parts: yearsOf[k]!.map((i) => parts[i]!),
             numProgramCols,
-            useNetwork,
+            core,
           }),
         ),
       );

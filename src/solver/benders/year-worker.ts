@@ -9,7 +9,7 @@ import { type YearResult, YearSubproblem } from "./subproblem.js";
  */
 
 export type ToYearWorker =
-  | { type: "init"; parts: YearPart[]; numProgramCols: number; useNetwork: boolean }
+  | { type: "init"; parts: YearPart[]; numProgramCols: number; core: Float64Array | undefined }
   | { type: "solve"; x: Float64Array };
 
 export type FromYearWorker =
@@ -25,7 +25,7 @@ port?.on("message", async (message: ToYearWorker) => {
     if (message.type === "init") {
       const highs = await highsRuntime();
       years = message.parts.map(
-        (part) => new YearSubproblem(highs, part, message.numProgramCols, message.useNetwork),
+        (part) => new YearSubproblem(highs, part, message.numProgramCols, message.core),
       );
       port.postMessage({ type: "ready" } satisfies FromYearWorker);
       return;
