@@ -23,7 +23,7 @@ export interface BendersOptions extends SolveOptions {
   searchStreams?: number;
   /**
    * the year LPs by the network simplex where they are networks, with Pareto-optimal duals (BendersEngine.create;
-   * default: yes, unless PORTELLO_BENDERS_OFF names `network`)
+   * default: where the model has one year, unless PORTELLO_BENDERS_OFF names `network`)
    */
   yearNetwork?: boolean;
   /** called with every cut added to the master (tests check each against known feasible plans) */
@@ -52,7 +52,7 @@ const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
  * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
  * side by side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master
- * MILP in the calling thread, the search before it; `network`: the year LPs by HiGHS where they are networks. Read when an engine is created; unknown names are a
+ * MILP in the calling thread, the search before it; `network`: HiGHS' LP for a one-year model's year too. Read when an engine is created; unknown names are a
  * ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
 const STEPS = ["plant-bound", "search", "master-apart", "network"] as const;
@@ -176,7 +176,9 @@ export class BendersEngine {
     const master = new Master(highs, built.program, split);
     const threads = options.yearThreads ?? defaultYearThreads(built, split);
     const numCols = built.program.numCols;
-    const useNetwork = options.yearNetwork ?? !off.has("network");
+    // by default only where there is one year (facility location): on `oem`'s 12 years the Pareto-optimal cuts
+    // slowed the LP phase twofold and its master LP then failed (docs/model.md, "The year as a network")
+    const useNetwork = options.yearNetwork ?? (!off.has("network") && split.years.length === 1);
     // the core point of the Pareto-optimal cuts: every master column at its upper bound (all plants open)
     const core = useNetwork ? master.upperPoint() : undefined;
     let years: YearPool;
