@@ -45,9 +45,10 @@ type Solved = { value: number; y: Float64Array; pi: Float64Array };
  * and the simplex restarts from the last basis. The per-flow rows x ≤ ub·a (linking) and x ≤ U·n (flow needs
  * shift) hold one flow each: the LP takes the tighter of them at the master point as that flow's column bound
  * (a third of the rows it would otherwise carry), and the cut charges the flow's reduced profit to that row as
- * if it were a row of the LP. Where the LP is a network (year-network.ts: the shape the model builds), a network
- * simplex solves it instead, warm-started from its last tree, and its potentials give the duals; the HiGHS LP is
- * then made only if the network's simplex fails. An infeasible point is answered by a phase-1 LP
+ * if it were a row of the LP. Given a core point, where the LP is a network (year-network.ts: the shape the model
+ * builds), a network simplex solves it instead, warm-started from its last tree, and its potentials give the
+ * duals (Pareto-optimal ones, paretoDuals); the HiGHS LP is then made only if the network's simplex stalls. An
+ * infeasible point is answered by a phase-1 LP
  * (every row elastic, violation minimised) whose duals give the feasibility cut.
  */
 export class YearSubproblem {
