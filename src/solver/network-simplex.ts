@@ -40,8 +40,6 @@ export class NetworkSimplex {
    * potential[target] is ≥ 0 where the arc is at its lower bound, ≤ 0 at its upper, 0 strictly between
    */
   readonly potential: Float64Array;
-  /** pivots of the last solve */
-  pivots = 0;
 
   private readonly n: number;
   private readonly m: number;
@@ -77,6 +75,8 @@ export class NetworkSimplex {
   private readonly candidateValue: Float64Array;
   private candidateCount = 0;
   private nextArc = 0;
+  /** pivots of the current solve (against maxPivots) */
+  private pivots = 0;
   /** the last solve's tolerance on flows (relative to its largest bound) */
   private flowTolerance = 0;
   /** per node, CSR of the real arcs that touch it */

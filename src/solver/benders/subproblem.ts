@@ -37,8 +37,8 @@ type Bounds = { lower: Float64Array; upper: Float64Array; colUpper: Float64Array
  * 23.3 and 13.7 s where those prove neither in 120 s (docs/benchmarks.md, "2026-12-03 (fifth session)").
  */
 const PARETO_STEP = 1e-6;
-/** a year solved at a point: its optimum, its flows and its rows' duals in part positions */
-type Solved = { value: number; y: Float64Array; pi: Float64Array };
+/** a year solved at a point: its optimum, its flows, its rows' duals in part positions, and their cut if made */
+type Solved = { value: number; y: Float64Array; pi: Float64Array; cut?: Cut };
 
 /**
  * One year's flow subproblem, kept as a persistent HiGHS LP so that each master point only changes its bounds
@@ -47,7 +47,7 @@ type Solved = { value: number; y: Float64Array; pi: Float64Array };
  * (a third of the rows it would otherwise carry), and the cut charges the flow's reduced profit to that row as
  * if it were a row of the LP. Given a core point, where the LP is a network (year-network.ts: the shape the model
  * builds), a network simplex solves it instead, warm-started from its last tree, and its potentials give the
- * duals (Pareto-optimal ones, paretoDuals); the HiGHS LP is then made only if the network's simplex stalls. An
+ * duals (Pareto-optimal ones, paretoCut); the HiGHS LP is then made only if the network's simplex stalls. An
  * infeasible point is answered by a phase-1 LP
  * (every row elastic, violation minimised) whose duals give the feasibility cut.
  */
@@ -55,7 +55,7 @@ export class YearSubproblem {
   private model: Model | undefined;
   private phaseOne: Model | undefined;
   private readonly network: YearNetwork | undefined;
-  /** the year's bounds at the core point, and room for the bounds moved towards them (paretoDuals) */
+  /** the year's bounds at the core point, and room for the bounds moved towards them (paretoCut) */
   private readonly towardsCore: { core: Bounds; moved: Bounds } | undefined;
   /** the part's rows that stay rows of the LP (all but the per-flow linking rows), in part positions */
   private readonly lpRows: Int32Array;
@@ -73,7 +73,7 @@ export class YearSubproblem {
     numProgramCols: number,
     /**
      * a core point (program positions): the year by the network simplex where it is a network (year-network.ts),
-     * with Pareto-optimal duals at that point (paretoDuals); without, HiGHS' LP
+     * with Pareto-optimal duals at that point (paretoCut); without, HiGHS' LP
      */
     core?: Float64Array,
   ) {
@@ -113,7 +113,7 @@ export class YearSubproblem {
         feasible: true,
         value: solved.value,
         y: solved.y,
-        cut: this.cutOf(solved.pi, part.cost, false),
+        cut: solved.cut ?? this.cutOf(solved.pi, part.cost, false),
       };
     }
     this.phaseOne ??= createLp(this.highs, part, lpRows, new Float64Array(part.cols.length), true);
@@ -183,7 +183,8 @@ export class YearSubproblem {
     try {
       const exact = this.network.solve(this.lower, this.upper, this.colUpper);
       if (!exact) return "infeasible";
-      return { ...exact, pi: this.paretoDuals(x, exact) ?? exact.pi };
+      const cut = this.paretoCut(x, exact);
+      return cut ? { ...exact, cut } : exact;
     } catch (error) {
       if (!(error instanceof NetworkSimplexStalled)) throw error;
       return undefined; // stalled on degenerate pivots (never seen): this point goes to the LP
@@ -191,12 +192,13 @@ export class YearSubproblem {
   }
 
   /**
-   * Duals optimal at the point and, among those, best at the core point — a Pareto-optimal cut (Magnanti and
-   * Wong) — found as the optimal duals of the year at the point's bounds moved a little towards the core's
-   * (Sherali and Lunday's perturbation; the network's greatest potentials there). Taken only when their cut is
-   * tight at the point, which a small enough move guarantees in exact arithmetic; else the point's own duals.
+   * The cut of duals optimal at the point and, among those, best at the core point — a Pareto-optimal cut
+   * (Magnanti and Wong) — found as the optimal duals of the year at the point's bounds moved a little towards the
+   * core's (Sherali and Lunday's perturbation; the network's greatest potentials there). Undefined unless the cut
+   * is tight at the point, which a small enough move guarantees in exact arithmetic (then the point's own duals
+   * make the cut).
    */
-  private paretoDuals(x: Float64Array, exact: Solved): Float64Array | undefined {
+  private paretoCut(x: Float64Array, exact: Solved): Cut | undefined {
     const towards = this.towardsCore;
     if (!towards) return undefined;
     const moved = (atPoint: number, atCore: number) =>
@@ -210,9 +212,9 @@ export class YearSubproblem {
       colUpper[c] = moved(this.colUpper[c]!, towards.core.colUpper[c]!);
     const perturbed = this.network!.solve(lower, upper, colUpper);
     if (!perturbed) return undefined;
-    const cut = this.cutOf(Float64Array.from(perturbed.pi), this.part.cost, false);
+    const cut = this.cutOf(perturbed.pi, this.part.cost, false);
     const slack = Math.abs(cutValue(cut, x) - exact.value);
-    return slack <= 1e-9 * Math.max(1, Math.abs(exact.value)) ? perturbed.pi : undefined;
+    return slack <= 1e-9 * Math.max(1, Math.abs(exact.value)) ? cut : undefined;
   }
 
   /** The year by HiGHS' simplex at the bounds of the point, from its last basis. */
