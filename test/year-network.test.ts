@@ -6,7 +6,7 @@ import type { Scenario } from "../src/domain/scenario.js";
 import { type BuildOptions, buildModel } from "../src/model/build.js";
 import { solveScenario } from "../src/plan/solve.js";
 import { splitProgram } from "../src/solver/benders/split.js";
-import { cutValue, YearSubproblem } from "../src/solver/benders/subproblem.js";
+import { type Cut, cutValue, YearSubproblem } from "../src/solver/benders/subproblem.js";
 import { YearNetwork } from "../src/solver/benders/year-network.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { randomScenario } from "./oracle/random-scenario.js";
@@ -16,8 +16,8 @@ import { Rng } from "./oracle/rng.js";
 /**
  * The year subproblem by the network simplex (src/solver/benders/year-network.ts) against the same year by
  * HiGHS' LP, at the same master points one after another (each warm from its last solve): the shape is found
- * on every year the model builds, the verdicts and optima agree, and every cut — of Pareto-optimal duals — is
- * tight at its point. The decomposition takes the network by default (its exactness: test/benders.test.ts);
+ * on every year the model builds, the verdicts and optima agree, and every cut — of Pareto-optimal duals, the
+ * core point moving along the walk — is tight at its point and valid at every later one. The decomposition takes the network by default (its exactness: test/benders.test.ts);
  * here it also proves the monolithic optima with HiGHS' LPs, the path every other shape of year takes.
  */
 
@@ -38,14 +38,18 @@ async function compareYears(scenario: Scenario, options: BuildOptions, seed: num
     return program.integrality[j] && random() < 0.5 ? Math.round(value) : value;
   };
   const x = new Float64Array(program.numCols);
+  // the optimality cuts so far, per year: valid at every later point too (whatever core chose their duals)
+  const cuts: Cut[][] = split.years.map(() => []);
   const counts = { years: split.years.length, networks: 0, feasible: 0, infeasible: 0 };
   counts.networks = byNetwork.filter((year) => year.solvedByNetwork).length;
   try {
     for (let point = 0; point < 6; point++) {
+      // from the third point on, the last point is the core (as the decomposition's core trails its LP points)
+      const newCore = point >= 2 ? Float64Array.from(x) : undefined;
       for (let j = 0; j < program.numCols; j++)
         if (!split.isSub[j] && (point === 0 || random() < 0.2)) x[j] = draw(j);
       split.years.forEach((part, y) => {
-        const a = byNetwork[y]!.solve(x);
+        const a = byNetwork[y]!.solve(x, newCore);
         const b = byLp[y]!.solve(x);
         const where = `year ${part.t}, point ${point}`;
         expect(a.feasible, where).toBe(b.feasible);
@@ -57,6 +61,9 @@ async function compareYears(scenario: Scenario, options: BuildOptions, seed: num
         const scale = Math.max(1, Math.abs(b.value));
         expect(Math.abs(a.value - b.value) / scale, where).toBeLessThan(1e-9);
         expect(Math.abs(cutValue(a.cut, x) - a.value) / scale, where).toBeLessThan(1e-7);
+        for (const earlier of cuts[y]!)
+          expect(cutValue(earlier, x) - b.value, where).toBeGreaterThan(-1e-7 * scale);
+        cuts[y]!.push(a.cut);
       });
     }
   } finally {

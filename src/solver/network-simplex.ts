@@ -242,8 +242,7 @@ export class NetworkSimplex {
       const e = this.pred[v]!;
       const parent = this.parent[v]!;
       if (e >= m) {
-        this.hangOnRoot(v, need);
-        if (parent !== root) excess[parent]! += need;
+        this.hangOnRoot(v, need); // its parent is the root, whose excess nobody reads
         continue;
       }
       const flow = this.dir[v] === UP ? need : -need;

@@ -23,7 +23,7 @@ export interface BendersOptions extends SolveOptions {
   searchStreams?: number;
   /**
    * the year LPs by the network simplex where they are networks, with Pareto-optimal duals (BendersEngine.create;
-   * default: where the model has one year, unless PORTELLO_BENDERS_OFF names `network`)
+   * default: up to 400,000 columns and in every one-year model, unless PORTELLO_BENDERS_OFF names `network`)
    */
   yearNetwork?: boolean;
   /** called with every cut added to the master (tests check each against known feasible plans) */
@@ -52,8 +52,8 @@ const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
  * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
  * side by side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master
- * MILP in the calling thread, the search before it; `network`: HiGHS' LP for a one-year model's year too. Read when an engine is created; unknown names are a
- * ValidationError (one line in the CLI), not a failure of every command at start-up.
+ * MILP in the calling thread, the search before it; `network`: HiGHS' LP for every year. Read when an engine is
+ * created; unknown names are a ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
 const STEPS = ["plant-bound", "search", "master-apart", "network"] as const;
 type Step = (typeof STEPS)[number];
@@ -126,6 +126,12 @@ const SEARCH_STREAMS = 2;
  */
 const MASTER_APART_MIN_COLS = 5_000;
 const MASTER_APART_MAX_COLS = 400_000;
+/**
+ * The years by the network simplex in models with several years up to this many columns, in one-year models
+ * (facility location) at any size: on `1m`'s 12 years a round's year solves took 1.5 s against HiGHS' 0.7 s,
+ * and its LP phase ran into half the time limit without converging (docs/model.md, "Which optimal duals").
+ */
+const NETWORK_MAX_COLS = 400_000;
 /** models above this many nonzeros are polished in a worker thread (`oem` has 472k, `10k` 40k) */
 const POLISH_THREAD_MAX_NONZEROS = 300_000;
 /**
@@ -157,6 +163,8 @@ export class BendersEngine {
     private readonly searchStreams: number,
     /** steps left out (PORTELLO_BENDERS_OFF) */
     private readonly off: ReadonlySet<Step>,
+    /** whether the Pareto-optimal cuts' core trails the LP points in the LP phase (else: all plants open) */
+    private readonly trailingCore: boolean,
   ) {}
 
   /**
@@ -176,11 +184,13 @@ export class BendersEngine {
     const master = new Master(highs, built.program, split);
     const threads = options.yearThreads ?? defaultYearThreads(built, split);
     const numCols = built.program.numCols;
-    // by default only where there is one year (facility location): on `oem`'s 12 years the Pareto-optimal cuts
-    // slowed the LP phase twofold and its master LP then failed (docs/model.md, "The year as a network")
-    const useNetwork = options.yearNetwork ?? (!off.has("network") && split.years.length === 1);
-    // the core point of the Pareto-optimal cuts: every master column at its upper bound (all plants open)
+    const useNetwork =
+      options.yearNetwork ??
+      (!off.has("network") && (split.years.length === 1 || numCols <= NETWORK_MAX_COLS));
+    // the core point of the Pareto-optimal cuts: every master column at its upper bound (all plants open); in the
+    // LP phase of a model with several years, the in-out core instead (docs/model.md, "Which optimal duals")
     const core = useNetwork ? master.upperPoint() : undefined;
+    const trailingCore = useNetwork && split.years.length > 1;
     let years: YearPool;
     try {
       years =
@@ -201,7 +211,17 @@ export class BendersEngine {
       options.searchStreams ??
         (numCols > MASTER_APART_MAX_COLS ? Math.min(availableParallelism(), SEARCH_STREAMS) : 1),
     );
-    return new BendersEngine(built, split, master, years, lagrangian, masterApart, searchStreams, off);
+    return new BendersEngine(
+      built,
+      split,
+      master,
+      years,
+      lagrangian,
+      masterApart,
+      searchStreams,
+      off,
+      trailingCore,
+    );
   }
 
   async dispose(): Promise<void> {
@@ -278,10 +298,13 @@ export class BendersEngine {
       return solution;
     };
 
+    /** a new core point for the Pareto-optimal cuts, sent to the years with the next point */
+    let coreUpdate: Float64Array | undefined;
     /** Evaluates every year at a master point: the cuts it gives and, when all are feasible, the plan. */
     const evaluate = async (x: Float64Array) => {
       const clock = performance.now();
-      const results = await this.years.solveAll(x);
+      const results = await this.years.solveAll(x, coreUpdate);
+      coreUpdate = undefined;
       trace(`subproblems ${((performance.now() - clock) / 1000).toFixed(2)}s`);
       return { results, feasible: results.every((r) => r.feasible) };
     };
@@ -383,6 +406,7 @@ export class BendersEngine {
       lpPoint = point;
       lpTheta = lp.theta;
       core = core ? mix(core, point, 0.5) : Float64Array.from(point);
+      if (this.trailingCore) coreUpdate = core;
       let added =
         step < 1 ? addViolated((await evaluate(mix(core, point, step))).results, point, lp.theta) : 0;
       if (added === 0) added = addViolated((await evaluate(point)).results, point, lp.theta);
@@ -410,6 +434,9 @@ export class BendersEngine {
       await yieldToEvents();
     }
 
+    // integral points are cut best with the all-open core (on OR-Library instances, e.g. `cap91` 5 s against
+    // 36 s with the last in-out core)
+    if (this.trailingCore) coreUpdate = this.master.upperPoint();
     // the LP's multipliers for the bound by plant, before the cut removal below renumbers the master's rows
     const lambda = this.lagrangian && this.master.multipliers(program.numRows);
     const cutNonzeros = this.master.cutNonzeros();

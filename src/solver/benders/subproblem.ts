@@ -103,9 +103,16 @@ export class YearSubproblem {
     return this.network !== undefined;
   }
 
-  /** Solves the year at the master point `x` (program positions) and returns the cut of its dual. */
-  solve(x: Float64Array): YearResult {
+  /**
+   * Solves the year at the master point `x` (program positions) and returns the cut of its dual; `core`, where
+   * given, replaces the core point of the Pareto-optimal cuts from here on.
+   */
+  solve(x: Float64Array, core?: Float64Array): YearResult {
     const { part, lpRows } = this;
+    if (core && this.towardsCore) {
+      const { lower, upper, colUpper } = this.towardsCore.core;
+      this.boundsAt(core, lower, upper, colUpper, false);
+    }
     this.boundsAt(x, this.lower, this.upper, this.colUpper, true);
     const solved = this.solveNetwork(x) ?? this.solveLp();
     if (solved !== "infeasible") {

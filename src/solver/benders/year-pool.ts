@@ -12,7 +12,8 @@ import type { FromYearWorker, ToYearWorker } from "./year-worker.js";
  * the same sequence of points either way, so both give the same cuts and plans.
  */
 export interface YearPool {
-  solveAll(x: Float64Array): Promise<YearResult[]>;
+  /** `core`: a new core point for the Pareto-optimal cuts (where the years have one), from this point on */
+  solveAll(x: Float64Array, core?: Float64Array): Promise<YearResult[]>;
   dispose(): Promise<void>;
 }
 
@@ -24,8 +25,8 @@ export class LocalYears implements YearPool {
     this.years = parts.map((part) => new YearSubproblem(highs, part, numProgramCols, core));
   }
 
-  async solveAll(x: Float64Array): Promise<YearResult[]> {
-    return this.years.map((year) => year.solve(x));
+  async solveAll(x: Float64Array, core?: Float64Array): Promise<YearResult[]> {
+    return this.years.map((year) => year.solve(x, core));
   }
 
   async dispose(): Promise<void> {
@@ -69,8 +70,10 @@ export class ThreadedYears implements YearPool {
     return pool;
   }
 
-  async solveAll(x: Float64Array): Promise<YearResult[]> {
-    const answers = await Promise.all(this.workers.map((worker) => this.ask(worker, { type: "solve", x })));
+  async solveAll(x: Float64Array, core?: Float64Array): Promise<YearResult[]> {
+    const answers = await Promise.all(
+      this.workers.map((worker) => this.ask(worker, { type: "solve", x, core })),
+    );
     const results: YearResult[] = new Array(this.count);
     answers.forEach((answer, k) => {
       if (answer.type !== "results") throw new Error("a year thread answered out of turn");

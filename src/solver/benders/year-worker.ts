@@ -10,7 +10,7 @@ import { type YearResult, YearSubproblem } from "./subproblem.js";
 
 export type ToYearWorker =
   | { type: "init"; parts: YearPart[]; numProgramCols: number; core: Float64Array | undefined }
-  | { type: "solve"; x: Float64Array };
+  | { type: "solve"; x: Float64Array; core: Float64Array | undefined };
 
 export type FromYearWorker =
   | { type: "ready" }
@@ -30,7 +30,7 @@ port?.on("message", async (message: ToYearWorker) => {
       port.postMessage({ type: "ready" } satisfies FromYearWorker);
       return;
     }
-    const results = years.map((year) => year.solve(message.x));
+    const results = years.map((year) => year.solve(message.x, message.core));
     // the arrays are this thread's to give away: moved, not copied
     const transfer = results.flatMap((r) => [
       r.y.buffer,
