@@ -17,8 +17,9 @@ import { Rng } from "./oracle/rng.js";
  * The year subproblem by the network simplex (src/solver/benders/year-network.ts) against the same year by
  * HiGHS' LP, at the same master points one after another (each warm from its last solve): the shape is found
  * on every year the model builds, the verdicts and optima agree, and every cut — of Pareto-optimal duals, the
- * core point moving along the walk — is tight at its point and valid at every later one. The decomposition takes the network by default (its exactness: test/benders.test.ts);
- * here it also proves the monolithic optima with HiGHS' LPs, the path every other shape of year takes.
+ * core point moving along the walk — is tight at its point and valid at every later one. The decomposition takes
+ * the network by default (its exactness: test/benders.test.ts); here it also proves the monolithic optima with
+ * HiGHS' LPs, the path every other shape of year takes.
  */
 
 async function compareYears(scenario: Scenario, options: BuildOptions, seed: number) {
