@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { buildModel } from "../src/model/build.js";
 import { type MasterResult, Master } from "../src/solver/benders/master.js";
-import { splitProgram } from "../src/solver/benders/split.js";
+import { allOpenPoint, splitProgram } from "../src/solver/benders/split.js";
 import { cutKey, violates } from "../src/solver/benders/subproblem.js";
 import { LocalYears } from "../src/solver/benders/year-pool.js";
 import { highsRuntime } from "../src/solver/highs.js";
@@ -72,7 +72,7 @@ const solveLp = (): MasterResult => master.solve({ timeLimitSeconds: 1e9, mipRel
 
 // the root: the LP phase with in-out separation
 master.setIntegrality(false);
-let core = master.upperPoint();
+let core = allOpenPoint(program, split);
 let step = 0.2;
 let last = Number.POSITIVE_INFINITY;
 let stalls = 0;

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { buildModel } from "../src/model/build.js";
-import { splitProgram } from "../src/solver/benders/split.js";
+import { allOpenPoint, splitProgram } from "../src/solver/benders/split.js";
 import { cutValue, YearSubproblem } from "../src/solver/benders/subproblem.js";
 import { highsRuntime } from "../src/solver/highs.js";
 import { rng } from "./generate.js";
@@ -9,8 +9,8 @@ import { benchScenario } from "./scenario-of.js";
 /**
  * The year subproblem two ways, side by side at the same master points: the network simplex (year-network.ts,
  * with the Pareto-optimal duals' second solve, as the engine runs it) and HiGHS' dual simplex, each warm from its
- * last solve. The points are a random walk over the master's
- * columns (each step redraws a share of them within their bounds), as the decomposition's points move.
+ * last solve. The points are a random walk over the master's columns (each step redraws a share of them within
+ * their bounds), as the decomposition's points move.
  * Reports per solver the median time of a year's solve, and checks that both reach the same optimum and that
  * each cut is tight at its point (docs/benchmarks.md).
  * Usage: node --import tsx bench/year-network.ts --instance oem|10k|cflp:<file> [--points 40] [--move 0.1]
@@ -28,8 +28,7 @@ const built = buildModel(benchScenario(values.instance));
 const { program } = built;
 const highs = await highsRuntime();
 const split = splitProgram(built);
-// the engine's core point: every master column at its upper bound
-const core = Float64Array.from(program.colUpper, (upper, j) => (split.isSub[j] ? 0 : upper));
+const core = allOpenPoint(program, split); // the engine's core point
 const network = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, core));
 const lp = split.years.map((part) => new YearSubproblem(highs, part, program.numCols));
 

@@ -5,7 +5,7 @@ import { ValidationError } from "../src/domain/issues.js";
 import type { Scenario } from "../src/domain/scenario.js";
 import { type BuildOptions, buildModel } from "../src/model/build.js";
 import { solveScenario } from "../src/plan/solve.js";
-import { splitProgram } from "../src/solver/benders/split.js";
+import { allOpenPoint, splitProgram } from "../src/solver/benders/split.js";
 import { type Cut, cutValue, YearSubproblem } from "../src/solver/benders/subproblem.js";
 import { YearNetwork } from "../src/solver/benders/year-network.js";
 import { highsRuntime } from "../src/solver/highs.js";
@@ -27,7 +27,7 @@ async function compareYears(scenario: Scenario, options: BuildOptions, seed: num
   const { program } = built;
   const split = splitProgram(built);
   const highs = await highsRuntime();
-  const core = Float64Array.from(program.colUpper, (upper, j) => (split.isSub[j] ? 0 : upper));
+  const core = allOpenPoint(program, split);
   const byNetwork = split.years.map((part) => new YearSubproblem(highs, part, program.numCols, core));
   const byLp = split.years.map((part) => new YearSubproblem(highs, part, program.numCols));
   const rng = new Rng(seed);

@@ -9,7 +9,7 @@ import { PlantLagrangian } from "./lagrangian.js";
 import { Master, type MasterResult } from "./master.js";
 import { LocalSearch, type Neighbourhood, ProgramNeighbourhoods } from "./neighbourhood.js";
 import { type HeldAllocations, heaviestPlantOnly, unusedHeldAtLower } from "./rounding.js";
-import { type Split, splitProgram } from "./split.js";
+import { allOpenPoint, type Split, splitProgram } from "./split.js";
 import { type Cut, type YearResult, cutKey, violates } from "./subproblem.js";
 import { LocalYears, ThreadedYears, type YearPool } from "./year-pool.js";
 
@@ -189,7 +189,7 @@ export class BendersEngine {
       (!off.has("network") && (split.years.length === 1 || numCols <= NETWORK_MAX_COLS));
     // the core point of the Pareto-optimal cuts: every master column at its upper bound (all plants open); in the
     // LP phase of a model with several years, the in-out core instead (docs/model.md, "Which optimal duals")
-    const core = useNetwork ? master.upperPoint() : undefined;
+    const core = useNetwork ? allOpenPoint(built.program, split) : undefined;
     const trailingCore = useNetwork && split.years.length > 1;
     let years: YearPool;
     try {
@@ -374,7 +374,7 @@ export class BendersEngine {
     // gives deeper cuts than the LP point alone; where that point yields none, at the LP point itself.
     this.master.setIntegrality(false);
     // the first core point: every master column at its upper bound (all plants open, every allocation made)
-    let core: Float64Array | undefined = this.master.upperPoint();
+    let core: Float64Array | undefined = allOpenPoint(program, this.split);
     let step = IN_OUT_STEP;
     let lastBound = Number.POSITIVE_INFINITY;
     let stalls = 0;
@@ -436,7 +436,7 @@ export class BendersEngine {
 
     // integral points are cut best with the all-open core (on OR-Library instances, e.g. `cap91` 5 s against
     // 36 s with the last in-out core)
-    if (this.trailingCore) coreUpdate = this.master.upperPoint();
+    if (this.trailingCore) coreUpdate = allOpenPoint(program, this.split);
     // the LP's multipliers for the bound by plant, before the cut removal below renumbers the master's rows
     const lambda = this.lagrangian && this.master.multipliers(program.numRows);
     const cutNonzeros = this.master.cutNonzeros();

@@ -428,13 +428,6 @@ export class Master {
     return result;
   }
 
-  /** Every master column at its upper bound, in program positions. */
-  upperPoint(): Float64Array {
-    const x = new Float64Array(this.program.numCols);
-    for (const j of this.columns) x[j] = this.program.colUpper[j]!;
-    return x;
-  }
-
   /** The θ of each part, in money, from a master vector. */
   private thetaOf(values: ArrayLike<number>): Float64Array {
     return Float64Array.from(this.thetaScale, (scale, k) => values[this.thetaFirst + k]! * scale);

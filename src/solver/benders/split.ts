@@ -1,6 +1,6 @@
 import type { Block } from "../../model/blocks.js";
 import { type BuiltModel, flowShiftBound } from "../../model/build.js";
-import { ColKind } from "../../model/program.js";
+import { ColKind, type MathProgram } from "../../model/program.js";
 
 /**
  * The program split for Benders decomposition (docs/model.md, "Decomposition"): the flows x and unmet demand u
@@ -78,6 +78,14 @@ const FLOW_ROW_BLOCKS = [
 /** Per-flow bound rows: x ≤ coef·(a master column), one flow each; the subproblem takes them as bounds. */
 const ALLOCATION_LINK = 1;
 const SHIFT_LINK = 2;
+
+/**
+ * Every master column at its upper bound (all plants open, every allocation made), the subproblems' columns at 0,
+ * in program positions: the first in-out core and the Pareto-optimal cuts' core point.
+ */
+export function allOpenPoint(program: MathProgram, split: Split): Float64Array {
+  return Float64Array.from(program.colUpper, (upper, j) => (split.isSub[j] ? 0 : upper));
+}
 
 export function splitProgram(built: BuiltModel): Split {
   const { program } = built;
