@@ -17,7 +17,10 @@ export interface PlantRequest {
   stopFlag: SharedArrayBuffer;
 }
 
-export type PlantAnswer = { type: "bound"; bound: number } | { type: "failed"; message: string };
+/** the MILP's proven bound (NaN when it has none), and whether it solved to its gap (not stopped by its time) */
+export type PlantAnswer =
+  | { type: "bound"; bound: number; proven: boolean }
+  | { type: "failed"; message: string };
 
 const port = parentPort;
 port?.on("message", async (request: PlantRequest) => {
@@ -28,7 +31,11 @@ port?.on("message", async (request: PlantRequest) => {
       mipRelGap: request.mipRelGap,
       shouldStop: () => Atomics.load(stop, 0) === 1,
     });
-    port.postMessage({ type: "bound", bound: plantBound(solved) } satisfies PlantAnswer);
+    port.postMessage({
+      type: "bound",
+      bound: plantBound(solved),
+      proven: solved.status === "optimal",
+    } satisfies PlantAnswer);
   } catch (error) {
     port.postMessage({
       type: "failed",
