@@ -140,11 +140,11 @@ async function solvePlants(
       : undefined;
   const bounds = new Array<number>(programs.length).fill(Number.NaN);
   /** a plant's answer: its bound kept if better, the plant queued again if its time stopped it */
-  const settle = (i: number, answer: { bound: number; proven: boolean }) => {
+  const settle = (i: number, answer: { bound: number; timedOut: boolean }) => {
     const [before, bound] = [bounds[i]!, answer.bound];
     bounds[i] = Number.isNaN(before) ? bound : Number.isNaN(bound) ? before : Math.min(before, bound);
     tries[i]!++;
-    if (!answer.proven && tries[i]! < PLANT_TRIES && deadline - performance.now() > RETRY_MIN_MS)
+    if (answer.timedOut && tries[i]! < PLANT_TRIES && deadline - performance.now() > RETRY_MIN_MS)
       queue.push(i);
   };
   if (controls.threads <= 0) {
@@ -158,7 +158,7 @@ async function solvePlants(
         mipRelGap: PLANT_GAP,
         ...(controls.shouldStop ? { shouldStop: controls.shouldStop } : {}),
       });
-      settle(i, { bound: plantBound(solved), proven: solved.status === "optimal" });
+      settle(i, { bound: plantBound(solved), timedOut: solved.status === "time-limit" });
     }
     return bounds;
   }

@@ -17,9 +17,9 @@ export interface PlantRequest {
   stopFlag: SharedArrayBuffer;
 }
 
-/** the MILP's proven bound (NaN when it has none), and whether it solved to its gap (not stopped by its time) */
+/** the MILP's proven bound (NaN when it has none), and whether its time limit stopped it */
 export type PlantAnswer =
-  | { type: "bound"; bound: number; proven: boolean }
+  | { type: "bound"; bound: number; timedOut: boolean }
   | { type: "failed"; message: string };
 
 const port = parentPort;
@@ -34,7 +34,7 @@ port?.on("message", async (request: PlantRequest) => {
     port.postMessage({
       type: "bound",
       bound: plantBound(solved),
-      proven: solved.status === "optimal",
+      timedOut: solved.status === "time-limit",
     } satisfies PlantAnswer);
   } catch (error) {
     port.postMessage({
