@@ -102,9 +102,17 @@ export class PlantLagrangian {
 }
 
 /** A plant MILP's proven bound: HiGHS' dual bound, an LP's optimum, NaN when there is none. */
-export function plantBound(solved: { status: string; bound?: number; objective: number }): number {
+function plantBound(solved: { status: string; bound?: number; objective: number }): number {
   const bound = solved.bound ?? (solved.status === "optimal" ? solved.objective : Number.NaN);
   return Number.isFinite(bound) ? bound : Number.NaN;
+}
+
+/** what a solved plant MILP tells the queue: its proven bound, and whether its time limit stopped it */
+export function plantAnswer(solved: { status: string; bound?: number; objective: number }): {
+  bound: number;
+  timedOut: boolean;
+} {
+  return { bound: plantBound(solved), timedOut: solved.status === "time-limit" };
 }
 
 /**
@@ -158,7 +166,7 @@ async function solvePlants(
         mipRelGap: PLANT_GAP,
         ...(controls.shouldStop ? { shouldStop: controls.shouldStop } : {}),
       });
-      settle(i, { bound: plantBound(solved), timedOut: solved.status === "time-limit" });
+      settle(i, plantAnswer(solved));
     }
     return bounds;
   }

@@ -2,7 +2,7 @@ import { parentPort } from "node:worker_threads";
 import type { MathProgram } from "../../model/program.js";
 import { highsRuntime } from "../highs.js";
 import { runHighs } from "../highs-run.js";
-import { plantBound } from "./lagrangian.js";
+import { plantAnswer } from "./lagrangian.js";
 
 /**
  * Worker side of the bound by plant (lagrangian.ts): solves the plant MILPs it is sent, one at a time, and
@@ -31,11 +31,7 @@ port?.on("message", async (request: PlantRequest) => {
       mipRelGap: request.mipRelGap,
       shouldStop: () => Atomics.load(stop, 0) === 1,
     });
-    port.postMessage({
-      type: "bound",
-      bound: plantBound(solved),
-      timedOut: solved.status === "time-limit",
-    } satisfies PlantAnswer);
+    port.postMessage({ type: "bound", ...plantAnswer(solved) } satisfies PlantAnswer);
   } catch (error) {
     port.postMessage({
       type: "failed",
