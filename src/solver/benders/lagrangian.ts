@@ -141,11 +141,13 @@ async function solvePlants(
   const queue = programs.map((_, i) => i);
   const tries = new Uint8Array(programs.length);
   let next = 0;
-  // no time limit (an infinite deadline): each plant MILP to its gap
-  const share = () =>
-    Number.isFinite(deadline)
-      ? Math.max(((deadline - performance.now()) / 1000) * (lanes / Math.max(1, queue.length - next)), 0.01)
-      : undefined;
+  // no time limit (an infinite deadline): each plant MILP to its gap; with fewer plants waiting than lanes, a
+  // plant's share is the time left, not more
+  const share = () => {
+    if (!Number.isFinite(deadline)) return undefined;
+    const left = (deadline - performance.now()) / 1000;
+    return Math.max(left * Math.min(1, lanes / Math.max(1, queue.length - next)), 0.01);
+  };
   const bounds = new Array<number>(programs.length).fill(Number.NaN);
   /** a plant's answer: its bound kept if better, the plant queued again if its time stopped it */
   const settle = (i: number, answer: { bound: number; timedOut: boolean }) => {
