@@ -454,18 +454,25 @@ export class BendersEngine {
     ) {
       const clock = performance.now();
       let value: number | undefined;
+      const timedOut: string[] = [];
       try {
         value = await this.lagrangian.bound(lambda, {
           seconds: remaining() * LAGRANGIAN_SHARE,
           // threads as for the year LPs: on small models a thread's start-up outweighs their MILPs
           threads: defaultYearThreads(this.built, this.split) > 0 ? availableParallelism() : 0,
           shouldStop,
+          onPlant: ({ cols, seconds, timedOut: stopped }) => {
+            if (stopped) timedOut.push(`${cols} columns at ${seconds.toFixed(1)} s`);
+          },
         });
       } catch (error) {
         // a plant-MILP thread that died (e.g. out of memory): this bound is optional, the solve goes on without
         trace(`plant bound failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      trace(`plant bound: ${value ?? "none"} in ${((performance.now() - clock) / 1000).toFixed(2)} s`);
+      trace(
+        `plant bound: ${value ?? "none"} in ${((performance.now() - clock) / 1000).toFixed(2)} s; ` +
+          `plant MILPs stopped by their time: ${timedOut.length ? timedOut.join(", ") : "none"}`,
+      );
       if (value !== undefined && value < bound) {
         bound = value;
         report();

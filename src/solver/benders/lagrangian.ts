@@ -66,10 +66,7 @@ export class PlantLagrangian {
    * `seconds` (what one leaves goes to the next) over `threads` worker threads (0: this thread). Undefined when a
    * plant MILP gives no bound in its time, the solve is stopped, or a loose column's box is unbounded.
    */
-  async bound(
-    lambda: Float64Array,
-    controls: { seconds: number; threads: number; shouldStop?: () => boolean },
-  ): Promise<number | undefined> {
+  async bound(lambda: Float64Array, controls: PlantControls): Promise<number | undefined> {
     const p = this.program;
     const reduced = Float64Array.from(p.colCost, (c) => this.sign * c);
     let value = 0;
@@ -99,6 +96,15 @@ export class PlantLagrangian {
     if (bounds === undefined || bounds.some((b) => Number.isNaN(b))) return undefined;
     return bounds.reduce((sum, b) => sum + b, value);
   }
+}
+
+/** How the plant MILPs run: their time together, worker threads (0: this thread), a stop, a report per solve. */
+export interface PlantControls {
+  seconds: number;
+  threads: number;
+  shouldStop?: () => boolean;
+  /** after each plant MILP: its columns, its time and whether its time limit stopped it (for traces) */
+  onPlant?: (solved: { cols: number; seconds: number; timedOut: boolean }) => void;
 }
 
 /** A plant MILP's proven bound: HiGHS' dual bound, an LP's optimum, NaN when there is none. */
@@ -132,10 +138,7 @@ const RETRY_MIN_MS = 200;
  * hardness does not follow its size (on `oem` at 60 s three of 40 plants stopped at their 0.9–1.9 s and held
  * L 0.35bn above what their optima, reached in 2–4 s, give). Undefined when stopped.
  */
-async function solvePlants(
-  programs: MathProgram[],
-  controls: { seconds: number; threads: number; shouldStop?: () => boolean },
-): Promise<number[] | undefined> {
+async function solvePlants(programs: MathProgram[], controls: PlantControls): Promise<number[] | undefined> {
   const deadline = performance.now() + controls.seconds * 1000;
   const lanes = Math.max(1, Math.min(controls.threads, programs.length));
   const queue = programs.map((_, i) => i);
@@ -150,7 +153,8 @@ async function solvePlants(
   };
   const bounds = new Array<number>(programs.length).fill(Number.NaN);
   /** a plant's answer: its bound kept if better, the plant queued again if its time stopped it */
-  const settle = (i: number, answer: { bound: number; timedOut: boolean }) => {
+  const settle = (i: number, answer: { bound: number; timedOut: boolean }, seconds: number) => {
+    controls.onPlant?.({ cols: programs[i]!.numCols, seconds, timedOut: answer.timedOut });
     const [before, bound] = [bounds[i]!, answer.bound];
     bounds[i] = Number.isNaN(before) ? bound : Number.isNaN(bound) ? before : Math.min(before, bound);
     tries[i]!++;
@@ -168,7 +172,7 @@ async function solvePlants(
         mipRelGap: PLANT_GAP,
         ...(controls.shouldStop ? { shouldStop: controls.shouldStop } : {}),
       });
-      settle(i, plantAnswer(solved));
+      settle(i, plantAnswer(solved), solved.seconds);
     }
     return bounds;
   }
@@ -188,8 +192,9 @@ async function solvePlants(
           next++;
           const request: PlantRequest = { program: programs[i]!, mipRelGap: PLANT_GAP, stopFlag };
           if (timeLimitSeconds !== undefined) request.timeLimitSeconds = timeLimitSeconds;
+          const clock = performance.now();
           const answer = await askWorker<PlantAnswer>(worker, request, "a plant-MILP thread");
-          if (!controls.shouldStop?.()) settle(i, answer);
+          if (!controls.shouldStop?.()) settle(i, answer, (performance.now() - clock) / 1000);
         }
       }),
     );
