@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Block } from "../src/model/blocks.js";
-import { ProgramNeighbourhoods } from "../src/solver/benders/neighbourhood.js";
+import { LocalSearch, ProgramNeighbourhoods } from "../src/solver/benders/neighbourhood.js";
 
 /**
  * The decomposition's local search frees a few programs that compete for the same plants
@@ -69,5 +69,35 @@ describe("the local search's neighbourhoods", () => {
     const fixed = new ProgramNeighbourhoods(allocations(), { lowerOf: () => 0, upperOf: () => 0 });
     expect(fixed.empty).toBe(true);
     expect(fixed.next(3)).toEqual({ allocations: [], plants: new Set() });
+  });
+});
+
+describe("the local search's state", () => {
+  it("grows a settled neighbourhood, shrinks an unsettled one, and counts fruitless steps", () => {
+    const search = new LocalSearch(new ProgramNeighbourhoods(allocations(), allFree), 5);
+    const first = search.size;
+    search.settled(true, 0.1, false);
+    expect(search.size).toBe(first + 1);
+    search.settled(false, 1, false);
+    search.settled(false, 1, false);
+    expect(search.size).toBe(first - 1);
+    expect(search.fruitless).toBe(3);
+    search.settled(false, 1, true);
+    expect(search.fruitless).toBe(0);
+  });
+
+  it("lengthens its steps by doubling, starting the fruitless count afresh, up to eight times the first", () => {
+    const search = new LocalSearch(new ProgramNeighbourhoods(allocations(), allFree), 5);
+    const limits = [search.stepSeconds];
+    for (;;) {
+      search.settled(false, 1, false);
+      if (!search.lengthen()) break;
+      expect(search.fruitless).toBe(0);
+      limits.push(search.stepSeconds);
+    }
+    expect(limits).toEqual([5, 10, 20, 40]);
+    // at its most, nothing changes
+    expect(search.stepSeconds).toBe(40);
+    expect(search.fruitless).toBe(1);
   });
 });

@@ -111,7 +111,12 @@ const SEARCH_SHARE = 0.5;
 const SEARCH_MAX_SECONDS = 5;
 const SEARCH_GAP = 1e-4;
 const SEARCH_GAIN = 1e-9;
-/** the search ends after this many steps in a row without a better plan (small models: the master proves) */
+/**
+ * the search ends after this many steps in a row without a better plan (small models: the master proves); where
+ * it has all the time (above MASTER_APART_MAX_COLS) its steps' time limit doubles instead, up to 8×
+ * (`LocalSearch.lengthen`), and it ends only then (`1m` at 1,800 s: 92 steps of 5 s found their last better plan
+ * at 680 s, and the master MILP then ran 1,050 s without passing the bound)
+ */
 const SEARCH_PATIENCE = 10;
 /**
  * Above MASTER_APART_MAX_COLS at most this many search steps run at once (a polish there runs in a thread of its
@@ -566,7 +571,7 @@ export class BendersEngine {
     // else held as the incumbent has it, and the whole model solved from the incumbent (a polish with freedom)
     const search =
       incumbent && !this.off.has("search")
-        ? new LocalSearch(new ProgramNeighbourhoods(this.built.variables.a, this.master))
+        ? new LocalSearch(new ProgramNeighbourhoods(this.built.variables.a, this.master), SEARCH_MAX_SECONDS)
         : undefined;
     /** One step of the search, of at most `seconds`; false when the search has nothing left to try. */
     const searchStep = async (seconds: number, stepStop = shouldStop): Promise<boolean> => {
@@ -599,17 +604,15 @@ export class BendersEngine {
     // before it, for a share of the time, until it stops finding better plans
     const apart = this.masterApart;
     if (search && !apart && !proven() && !stopped() && remaining() > 0) {
-      const deadline = elapsed() + remaining() * (program.numCols > MASTER_APART_MAX_COLS ? 1 : SEARCH_SHARE);
-      // in streams of steps at once, each step from the best plan so far, the patience counted per stream
+      const searchOnly = program.numCols > MASTER_APART_MAX_COLS;
+      const deadline = elapsed() + remaining() * (searchOnly ? 1 : SEARCH_SHARE);
+      // in streams of steps at once, each step from the best plan so far, the patience counted per stream;
+      // where the search has all the time, patience lost lengthens the steps before it ends the search
       const streams = this.searchStreams;
+      const patient = () => search.fruitless < SEARCH_PATIENCE * streams || (searchOnly && search.lengthen());
       const stream = async () => {
-        while (
-          !stopped() &&
-          !proven() &&
-          deadline - elapsed() > 0.5 &&
-          search.fruitless < SEARCH_PATIENCE * streams
-        )
-          if (!(await searchStep(Math.min(deadline - elapsed(), SEARCH_MAX_SECONDS)))) break;
+        while (!stopped() && !proven() && deadline - elapsed() > 0.5 && patient())
+          if (!(await searchStep(Math.min(deadline - elapsed(), search.stepSeconds)))) break;
       };
       await Promise.all(Array.from({ length: streams }, stream));
       if (proven()) return finish("optimal");

@@ -73,15 +73,39 @@ const START_PROGRAMS = 3;
 const MIN_PROGRAMS = 2;
 const MAX_PROGRAMS = 12;
 
+/** a step's time limit grows at most to this many times its first */
+const MAX_STEP_GROWTH = 8;
+
 /**
  * The local search's state: a neighbourhood grows while HiGHS settles it in a quarter of its time, shrinks when
- * HiGHS cannot settle it in its time; steps in a row without a better plan are counted.
+ * HiGHS cannot settle it in its time; steps in a row without a better plan are counted. A step's time limit
+ * starts at `stepSeconds` and may be doubled (`lengthen`) when short steps stop finding better plans.
  */
 export class LocalSearch {
   size = START_PROGRAMS;
   fruitless = 0;
+  stepSeconds: number;
+  private readonly maxStepSeconds: number;
 
-  constructor(private readonly hoods: ProgramNeighbourhoods) {}
+  constructor(
+    private readonly hoods: ProgramNeighbourhoods,
+    stepSeconds: number,
+  ) {
+    this.stepSeconds = stepSeconds;
+    this.maxStepSeconds = stepSeconds * MAX_STEP_GROWTH;
+  }
+
+  /**
+   * Doubles a step's time limit and starts the count of fruitless steps afresh; false (and nothing changed) once
+   * the limit is at its most. Steps that HiGHS stops at their limit leave their neighbourhood partly searched:
+   * with more time the same neighbourhoods may still hold better plans.
+   */
+  lengthen(): boolean {
+    if (this.stepSeconds * 2 > this.maxStepSeconds) return false;
+    this.stepSeconds *= 2;
+    this.fruitless = 0;
+    return true;
+  }
 
   get empty(): boolean {
     return this.hoods.empty;
