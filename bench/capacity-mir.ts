@@ -17,7 +17,7 @@ import { benchScenario } from "./scenario-of.js";
  * Rounds: solve the LP relaxation, separate one such row per plant-year (S: the programs the LP builds there,
  * greedily thinned while the violation grows), add the violated ones, again, until none is violated.
  * Usage: node --import tsx bench/capacity-mir.ts [--instance 10k] [--rounds 20] [--all-flow-shift-rows]
- * (docs/model.md, "Decomposition measured")
+ * (docs/benchmarks.md, "2026-12-01 – 2026-12-02: the decomposition's first measurements")
  */
 
 const { values: args } = parseArgs({

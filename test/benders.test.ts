@@ -73,7 +73,7 @@ describe("Benders reproduces the OR-Library CFLP optima", () => {
     expect(optima.size).toBe(37);
   });
   // cap41–cap74 (16 warehouses) in every run; the 25- and 50-warehouse ones take minutes through the repeated
-  // master (docs/model.md, "Decomposition measured") and run with PORTELLO_BENDERS_ALL_CFLP=1
+  // master (docs/model.md, "Which optimal duals: Pareto-optimal cuts") and run with PORTELLO_BENDERS_ALL_CFLP=1
   const all = process.env.PORTELLO_BENDERS_ALL_CFLP === "1";
   for (const [name, published] of optima) {
     const large = Number(name.slice(3)) >= 100;

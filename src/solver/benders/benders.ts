@@ -51,7 +51,7 @@ const SEED_SHARE = 0.05;
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
  * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
- * side by side (docs/model.md, "Decomposition measured"); none is needed for exactness. `master-apart`: the master
+ * side by side (docs/model.md, "The master MILP in a thread of its own"); none is needed for exactness. `master-apart`: the master
  * MILP in the calling thread, the search before it; `network`: HiGHS' LP for every year. Read when an engine is
  * created; unknown names are a ValidationError (one line in the CLI), not a failure of every command at start-up.
  */
