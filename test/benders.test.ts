@@ -436,6 +436,15 @@ describe("the Benders master in a thread of its own", () => {
   });
 });
 
+describe("the year networks of a model with several years", () => {
+  it("prove the monolithic optima with Pareto-optimal cuts at a core that trails the LP points", async () => {
+    // by default the mid-size scenarios' years go to HiGHS' LP (the network starts at 50,000 columns there)
+    const { failures, solved } = await againstMonolithic({ yearNetwork: true });
+    expect(failures).toEqual([]);
+    expect(solved).toBeGreaterThan(10);
+  });
+});
+
 describe("the local search in streams", () => {
   it("proves the monolithic optima with two local-search streams before the master MILP", async () => {
     const { failures, solved, work } = await againstMonolithic({ masterApart: false, searchStreams: 2 });

@@ -23,7 +23,8 @@ export interface BendersOptions extends SolveOptions {
   searchStreams?: number;
   /**
    * the year LPs by the network simplex where they are networks, with Pareto-optimal duals (BendersEngine.create;
-   * default: up to 400,000 columns and in every one-year model, unless PORTELLO_BENDERS_OFF names `network`)
+   * default: in every one-year model, and from 50,000 to 400,000 columns in models of several years, unless
+   * PORTELLO_BENDERS_OFF names `network`)
    */
   yearNetwork?: boolean;
   /** called with every cut added to the master (tests check each against known feasible plans) */
@@ -132,10 +133,14 @@ const SEARCH_STREAMS = 2;
 const MASTER_APART_MIN_COLS = 5_000;
 const MASTER_APART_MAX_COLS = 400_000;
 /**
- * The years by the network simplex in models with several years up to this many columns, in one-year models
- * (facility location) at any size: on `1m`'s 12 years a round's year solves took 1.5 s against HiGHS' 0.7 s,
- * and its LP phase ran into half the time limit without converging (docs/model.md, "Which optimal duals").
+ * The years by the network simplex in one-year models (facility location) at any size, and in models with
+ * several years from NETWORK_MIN_COLS to NETWORK_MAX_COLS columns (docs/model.md, "Which optimal duals"). Above,
+ * on `1m`'s 12 years, a round's year solves took 1.5 s against HiGHS' 0.7 s, and its LP phase ran into half the
+ * time limit without converging. Below, its Pareto-optimal cuts left the master MILP a weaker bound than HiGHS'
+ * duals (`10k` at 60 s: €20.22–20.25bn in three runs against €20.09–20.18bn in three; `100k` and `oem` the other
+ * way round).
  */
+const NETWORK_MIN_COLS = 50_000;
 const NETWORK_MAX_COLS = 400_000;
 /** models above this many nonzeros are polished in a worker thread (`oem` has 472k, `10k` 40k) */
 const POLISH_THREAD_MAX_NONZEROS = 300_000;
@@ -191,7 +196,8 @@ export class BendersEngine {
     const numCols = built.program.numCols;
     const useNetwork =
       options.yearNetwork ??
-      (!off.has("network") && (split.years.length === 1 || numCols <= NETWORK_MAX_COLS));
+      (!off.has("network") &&
+        (split.years.length === 1 || (numCols >= NETWORK_MIN_COLS && numCols <= NETWORK_MAX_COLS)));
     // the core point of the Pareto-optimal cuts: every master column at its upper bound (all plants open); in the
     // LP phase of a model with several years, the in-out core instead (docs/model.md, "Which optimal duals")
     const core = useNetwork ? allOpenPoint(built.program, split) : undefined;
