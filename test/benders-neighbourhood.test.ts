@@ -59,6 +59,20 @@ describe("the local search's neighbourhoods", () => {
     }
   });
 
+  it("are whole only when they free every program a move can change and every plant", () => {
+    // programs 0, 1 and 3 can move; with program 0 drawn, all three together cover the four plants
+    const hoods = new ProgramNeighbourhoods(allocations(), allFree, 5);
+    let wholes = 0;
+    for (let k = 0; k < 20; k++) {
+      const { allocations: cols, plants, whole } = hoods.next(4);
+      const programs = new Set(cols.map((j) => Math.floor(j / 4)));
+      expect(whole).toBe(programs.size === 3 && plants.size === 4);
+      if (whole) wholes++;
+      expect(hoods.next(2).whole).toBe(false);
+    }
+    expect(wholes).toBeGreaterThan(0);
+  });
+
   it("are the same sequence for the same seed, and none when no program can move", () => {
     const draw = (seed: number) => {
       const hoods = new ProgramNeighbourhoods(allocations(), allFree, seed);
@@ -84,6 +98,15 @@ describe("the local search's state", () => {
     expect(search.fruitless).toBe(3);
     search.settled(false, 1, true);
     expect(search.fruitless).toBe(0);
+  });
+
+  it("ends when HiGHS settled a neighbourhood that was the whole model, not when it stopped short of that", () => {
+    const search = new LocalSearch(new ProgramNeighbourhoods(allocations(), allFree), 5);
+    search.settled(false, 1, false, true);
+    search.settled(true, 0.1, true, false);
+    expect(search.empty).toBe(false);
+    search.settled(true, 0.1, false, true);
+    expect(search.empty).toBe(true);
   });
 
   it("lengthens its steps by doubling, starting the fruitless count afresh, up to eight times the first", () => {

@@ -584,11 +584,12 @@ export class BendersEngine {
       if (!search || !incumbent || search.empty) return false;
       const clock = performance.now();
       const size = search.size;
+      const hood = search.next();
       const moved = await this.polish(
         incumbent.x,
         { timeLimitSeconds: seconds, mipRelGap: SEARCH_GAP, shouldStop: stepStop },
         trace,
-        search.next(),
+        hood,
       );
       const took = (performance.now() - clock) / 1000;
       stats.searchSteps++;
@@ -598,7 +599,7 @@ export class BendersEngine {
       trace(
         `search (${size} programs): ${moved.status} in ${took.toFixed(2)} s${better ? `, ${moved.plan!.value}` : ""}`,
       );
-      search.settled(moved.status === "optimal", took / seconds, better);
+      search.settled(moved.status === "optimal", took / seconds, better, hood.whole);
       if (better) {
         incumbent = moved.plan!;
         report();

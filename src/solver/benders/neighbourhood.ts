@@ -2,10 +2,14 @@ import { mulberry32 } from "../../domain/random.js";
 import type { Block } from "../../model/blocks.js";
 import type { Bounds } from "./rounding.js";
 
-/** What a local-search step may change: these allocation columns, and the states and shifts of these plants. */
+/**
+ * What a local-search step may change: these allocation columns, and the states and shifts of these plants;
+ * `whole` when that is every allocation a move can change and every plant (the whole model).
+ */
 export interface Neighbourhood {
   allocations: number[];
   plants: Set<number>;
+  whole?: boolean;
 }
 
 /**
@@ -21,10 +25,12 @@ export class ProgramNeighbourhoods {
   private readonly candidates: { plant: number; col: number }[][];
   /** programs with two candidate plants or more: the only ones a move can change */
   private readonly movable: number[];
+  private readonly plantCount: number;
   private readonly random: () => number;
 
   constructor(a: Block, bounds: Bounds, seed = 1) {
     const [programs, plants] = a.shape as [number, number];
+    this.plantCount = plants;
     this.candidates = Array.from({ length: programs }, (_, p) => {
       const found: { plant: number; col: number }[] = [];
       for (let s = 0; s < plants; s++) {
@@ -64,7 +70,8 @@ export class ProgramNeighbourhoods {
         plants.add(plant);
         allocations.push(col);
       }
-    return { allocations, plants };
+    const whole = chosen.length === this.movable.length && plants.size === this.plantCount;
+    return { allocations, plants, whole };
   }
 }
 
@@ -85,6 +92,8 @@ export class LocalSearch {
   size = START_PROGRAMS;
   fruitless = 0;
   stepSeconds: number;
+  /** a neighbourhood that was the whole model was settled: no other one can hold a better plan */
+  private exhausted = false;
   private readonly maxStepSeconds: number;
 
   constructor(
@@ -108,15 +117,20 @@ export class LocalSearch {
   }
 
   get empty(): boolean {
-    return this.hoods.empty;
+    return this.exhausted || this.hoods.empty;
   }
 
   next(): Neighbourhood {
     return this.hoods.next(this.size);
   }
 
-  /** After a step: whether HiGHS settled it, the share of its time it took, whether it gave a better plan. */
-  settled(optimal: boolean, shareOfTime: number, better: boolean): void {
+  /**
+   * After a step: whether HiGHS settled it, the share of its time it took, whether it gave a better plan, and
+   * whether its neighbourhood was the whole model (settled, that ends the search: on small models the
+   * neighbourhoods grow to the whole model, and the same one was solved again until the patience ran out).
+   */
+  settled(optimal: boolean, shareOfTime: number, better: boolean, whole = false): void {
+    if (optimal && whole) this.exhausted = true;
     this.fruitless = better ? 0 : this.fruitless + 1;
     if (optimal && shareOfTime < 1 / 4) this.size = Math.min(this.size + 1, MAX_PROGRAMS);
     else if (!optimal) this.size = Math.max(MIN_PROGRAMS, this.size - 1);
