@@ -100,7 +100,7 @@ describe("the local search's state", () => {
     expect(search.fruitless).toBe(0);
   });
 
-  it("ends when HiGHS settled a neighbourhood that was the whole model, not when it stopped short of that", () => {
+  it("ends when HiGHS settled a whole neighbourhood, not when it stopped short of that", () => {
     const search = new LocalSearch(new ProgramNeighbourhoods(allocations(), allFree), 5);
     search.settled(false, 1, false, true);
     search.settled(true, 0.1, true, false);

@@ -52,9 +52,10 @@ const SEED_SHARE = 0.05;
 const TRACE = process.env.PORTELLO_BENDERS_TRACE === "1";
 /**
  * PORTELLO_BENDERS_OFF=plant-bound,search,master-apart,network: steps left out, for measuring what each one brings
- * side by side (docs/model.md, "The master MILP in a thread of its own"); none is needed for exactness. `master-apart`: the master
- * MILP in the calling thread, the search before it; `network`: HiGHS' LP for every year. Read when an engine is
- * created; unknown names are a ValidationError (one line in the CLI), not a failure of every command at start-up.
+ * side by side (docs/model.md, "The master MILP in a thread of its own"); none is needed for exactness.
+ * `master-apart`: the master MILP in the calling thread, the search before it; `network`: HiGHS' LP for every
+ * year. Read when an engine is created; unknown names are a ValidationError (one line in the CLI), not a failure
+ * of every command at start-up.
  */
 const STEPS = ["plant-bound", "search", "master-apart", "network"] as const;
 type Step = (typeof STEPS)[number];
@@ -134,11 +135,11 @@ const MASTER_APART_MIN_COLS = 5_000;
 const MASTER_APART_MAX_COLS = 400_000;
 /**
  * The years by the network simplex in one-year models (facility location) at any size, and in models with
- * several years from NETWORK_MIN_COLS to NETWORK_MAX_COLS columns (docs/model.md, "Which optimal duals"). Above,
- * on `1m`'s 12 years, a round's year solves took 1.5 s against HiGHS' 0.7 s, and its LP phase ran into half the
- * time limit without converging. Below, its Pareto-optimal cuts left the master MILP a weaker bound than HiGHS'
- * duals (`10k` at 60 s: €20.22–20.25bn in three runs against €20.09–20.18bn in three; `100k` and `oem` the other
- * way round).
+ * several years from NETWORK_MIN_COLS to NETWORK_MAX_COLS columns (docs/model.md, "Which optimal duals").
+ * Above, on `1m`'s 12 years, a round's year solves took 1.5 s against HiGHS' 0.7 s, and its LP phase ran into
+ * half the time limit without converging. Below, its Pareto-optimal cuts left the master MILP a weaker bound
+ * than HiGHS' duals (`10k` at 60 s: €20.22–20.25bn in three runs against €20.09–20.18bn in three; `100k` and
+ * `oem` the other way round).
  */
 const NETWORK_MIN_COLS = 50_000;
 const NETWORK_MAX_COLS = 400_000;

@@ -4,7 +4,7 @@ import type { Bounds } from "./rounding.js";
 
 /**
  * What a local-search step may change: these allocation columns, and the states and shifts of these plants;
- * `whole` when that is every allocation a move can change and every plant (the whole model).
+ * `whole` when that is every allocation a move can change and every plant: no neighbourhood frees more.
  */
 export interface Neighbourhood {
   allocations: number[];
@@ -92,7 +92,7 @@ export class LocalSearch {
   size = START_PROGRAMS;
   fruitless = 0;
   stepSeconds: number;
-  /** a neighbourhood that was the whole model was settled: no other one can hold a better plan */
+  /** a whole neighbourhood was settled: no other one can hold a better plan */
   private exhausted = false;
   private readonly maxStepSeconds: number;
 
@@ -126,8 +126,8 @@ export class LocalSearch {
 
   /**
    * After a step: whether HiGHS settled it, the share of its time it took, whether it gave a better plan, and
-   * whether its neighbourhood was the whole model (settled, that ends the search: on small models the
-   * neighbourhoods grow to the whole model, and the same one was solved again until the patience ran out).
+   * whether its neighbourhood was whole (`Neighbourhood.whole`; settled, that ends the search: on small models
+   * the neighbourhoods grow to the whole one, and the same one was solved again until the patience ran out).
    */
   settled(optimal: boolean, shareOfTime: number, better: boolean, whole = false): void {
     if (optimal && whole) this.exhausted = true;
