@@ -6,6 +6,7 @@ import type { Scenario } from "../src/domain/scenario.js";
 import { buildModel } from "../src/model/build.js";
 import { CbcSolver } from "../src/solver/cbc.js";
 import { HighsSolver, highsRuntime } from "../src/solver/highs.js";
+import { isProvenOptimum, type SolveProgress } from "../src/solver/types.js";
 import { toLp, toMps } from "../src/solver/lp-format.js";
 import { smallNetwork, twoPlants } from "./model-fixtures.js";
 
@@ -72,6 +73,43 @@ describe("CBC cross-check: a second solver finds the same optimum", () => {
       expect(relativeDifference(cbc.objective, highs.objective)).toBeLessThan(1e-7);
     });
   }
+
+  it.runIf(CbcSolver.isAvailable())(
+    "reports the bound it stopped at when its ratio ends the search, with the optimum between them",
+    async () => {
+      // cap94 at a 2 % ratio: CBC stops at a plan 0.06 % above the optimum with a bound 0.4 % below it
+      const built = buildModel(cflp("cap94"));
+      const exact = await new HighsSolver().solve(built.program, { mipRelGap: 1e-9 });
+      const cbc = await new CbcSolver().solve(built.program, { mipRelGap: 0.02 });
+      expect(cbc.status).toBe("optimal");
+      expect(cbc.bound).toBeLessThan(cbc.objective);
+      expect(cbc.gap).toBeGreaterThan(0);
+      expect(cbc.gap).toBeLessThanOrEqual(0.02);
+      expect(exact.objective).toBeGreaterThanOrEqual(cbc.bound! - 1e-6);
+      expect(exact.objective).toBeLessThanOrEqual(cbc.objective + 1e-6);
+      expect(isProvenOptimum(cbc)).toBe(false);
+    },
+  );
+
+  it.runIf(CbcSolver.isAvailable())(
+    "reports progress and bound in the model's own sense when it maximises",
+    async () => {
+      const built = buildModel(smallNetwork());
+      expect(built.program.sense).toBe("maximize");
+      const seen: SolveProgress[] = [];
+      const cbc = await new CbcSolver().solve(built.program, {
+        mipRelGap: 1e-9,
+        onProgress: (p) => seen.push(p),
+      });
+      expect(cbc.status).toBe("optimal");
+      expect(isProvenOptimum(cbc)).toBe(true);
+      const incumbents = seen.flatMap((p) => (p.incumbent === undefined ? [] : [p.incumbent]));
+      expect(incumbents.length).toBeGreaterThan(0);
+      // CBC logs its own minimisation; the reports are NPVs, none above the optimum
+      for (const value of incumbents) expect(value).toBeLessThanOrEqual(cbc.objective * (1 + 1e-6) + 1);
+      expect(Math.max(...incumbents)).toBeGreaterThan(0);
+    },
+  );
 
   it.runIf(CbcSolver.isAvailable())("reports an infeasible scenario as infeasible", async () => {
     const built = buildModel(

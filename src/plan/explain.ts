@@ -2,7 +2,7 @@ import type { Citation } from "../domain/provenance.js";
 import type { Scenario } from "../domain/scenario.js";
 import { labelsWhere } from "../model/blocks.js";
 import type { BuiltModel } from "../model/build.js";
-import type { Solution, SolveOptions, SolverAdapter } from "../solver/types.js";
+import { isProvenOptimum, type Solution, type SolveOptions, type SolverAdapter } from "../solver/types.js";
 import type { Economics } from "./economics.js";
 import { indexMaps, interpretSolution } from "./interpret.js";
 import type { Explanation, Plan } from "./types.js";
@@ -263,7 +263,7 @@ async function solveWithout(ctx: ExplainContext, columns: number[]): Promise<Alt
   const forbidden = { ...ctx.built.program, colUpper: Float64Array.from(ctx.built.program.colUpper) };
   for (const j of columns) forbidden.colUpper[j] = 0;
   const alternative = interpretSolution(ctx.scenario, ctx.built, solution, ctx.econ, forbidden);
-  const proven = solution.status === "optimal";
+  const proven = isProvenOptimum(solution);
   // NPV is the objective in profit mode and minus it in serve-all: the bound caps the alternative's NPV
   const maximise = ctx.built.program.sense === "maximize";
   const bound = solution.bound ?? Number.NaN;
@@ -278,8 +278,9 @@ async function solveWithout(ctx: ExplainContext, columns: number[]): Promise<Alt
 }
 
 /**
- * The NPV advantage: the difference of two optima where the alternative is proven optimal; otherwise only
- * the interval it is proven to lie in (the alternative's best NPV lies between its plan's and its bound).
+ * The NPV advantage: the difference of two optima where the alternative's optimum is proven (its bound meets its
+ * plan); otherwise only the interval it is proven to lie in (the alternative's best NPV lies between its plan's
+ * and its bound) — also where the re-solve is `optimal` only within its relative gap.
  */
 function advantageOf(plan: Plan, found: Alternative & { alternative: Plan }): Partial<Explanation> {
   if (found.proven) return { npvAdvantage: plan.npv - found.alternative.npv };
@@ -291,7 +292,12 @@ function advantageWords(ctx: ExplainContext, plan: Plan, found: Alternative & { 
   const low = plan.npv - found.npvAtMost;
   const high = plan.npv - found.alternative.npv;
   const from = Number.isFinite(low) ? money(ctx, low) : "an unknown amount";
-  return `between ${from} and ${money(ctx, high)} better NPV (the alternative was not proven optimal)`;
+  // "optimal" within a gap (e.g. HiGHS' default 1e-4) is not the optimum itself: its bound is the interval's end
+  const why =
+    found.alternative.status === "optimal"
+      ? "the alternative is proven optimal only within the solve's gap"
+      : "the alternative was not proven optimal";
+  return `between ${from} and ${money(ctx, high)} better NPV (${why})`;
 }
 
 type Driver = Explanation["drivers"][number];

@@ -141,8 +141,9 @@ export interface Explanation {
   /** NPV of the plan minus NPV with the alternative forced (>= 0 at optimum), both proven optimal */
   npvAdvantage?: number;
   /**
-   * instead of `npvAdvantage` where the re-solve with the alternative forced stopped before proving its
-   * optimum: the interval [low, high] the advantage is proven to lie in (low may be -Infinity without a bound)
+   * instead of `npvAdvantage` where the re-solve with the alternative forced did not prove its optimum — stopped
+   * early, or `optimal` only within its relative gap (its bound short of its plan): the interval [low, high] the
+   * advantage is proven to lie in (low may be -Infinity without a bound)
    */
   npvAdvantageBetween?: [number, number];
   /** per-vehicle and investment differences that decided it */

@@ -45,7 +45,9 @@ export class CbcSolver implements SolverAdapter {
       if (options.timeLimitSeconds !== undefined)
         args.push("-timeMode", "elapsed", "-sec", String(options.timeLimitSeconds));
       args.push("-ratio", String(options.mipRelGap ?? 1e-4), "-solve", "-solu", solutionFile);
-      const run = await runCbc(executable, args, options, seconds);
+      // CBC logs its own minimisation: a maximised objective appears negated
+      const sign = program.sense === "maximize" ? -1 : 1;
+      const run = await runCbc(executable, args, options, seconds, sign);
       if (run.cancelled) return emptySolution("cancelled", seconds());
       if (run.overran)
         return {
@@ -58,7 +60,14 @@ export class CbcSolver implements SolverAdapter {
       } catch {
         return { ...emptySolution("error", seconds()), message: `cbc wrote no solution: ${run.tail.trim()}` };
       }
-      return { ...parseCbcSolution(text, program), seconds: seconds() };
+      const solution = { ...parseCbcSolution(text, program), seconds: seconds() };
+      if (solution.status === "optimal") {
+        // optimal within CBC's ratio: its bound lies the gap it stopped at beyond the plan; no such stop, none
+        const gap = run.exitGap ?? 0;
+        solution.bound = solution.objective - sign * gap;
+        solution.gap = gap / Math.max(1e-10, Math.abs(solution.objective));
+      }
+      return solution;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -96,6 +105,8 @@ interface CbcRun {
   overran: boolean;
   /** the end of CBC's output, for error messages */
   tail: string;
+  /** the absolute gap at which the search stopped on its ratio ("Exiting as integer gap of …"), if it did */
+  exitGap?: number;
 }
 
 /** Runs cbc, turning its log lines into progress and an abort into killing the process. */
@@ -104,12 +115,14 @@ function runCbc(
   args: string[],
   options: SolveOptions,
   seconds: () => number,
+  sign: 1 | -1,
 ): Promise<CbcRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(executable, args, { stdio: ["ignore", "pipe", "pipe"] });
     let cancelled = false;
     let overran = false;
     let tail = "";
+    let exitGap: number | undefined;
     const limit = options.timeLimitSeconds;
     const guard =
       limit === undefined
@@ -133,10 +146,11 @@ function runCbc(
       pending += chunk;
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
-      if (!options.onProgress) return;
       for (const line of lines) {
-        const p = progressOf(line, seconds());
-        if (p) options.onProgress(p);
+        const gap = /Exiting as integer gap of ([-\d.e+]+)/.exec(line)?.[1];
+        if (gap !== undefined && Number.isFinite(Number(gap))) exitGap = Math.abs(Number(gap));
+        const p = options.onProgress && progressOf(line, seconds(), sign);
+        if (p) options.onProgress?.(p);
       }
     });
     child.stderr.on("data", (chunk: Buffer) => {
@@ -146,21 +160,24 @@ function runCbc(
     child.on("close", () => {
       clearTimeout(guard);
       options.signal?.removeEventListener("abort", onAbort);
-      resolve({ cancelled, overran, tail });
+      resolve({ cancelled, overran, tail, ...(exitGap !== undefined ? { exitGap } : {}) });
     });
   });
 }
 
-/** CBC's node log: "Cbc0010I After 100 nodes, 5 on tree, 123.4 best solution, best possible 120.1 (0.52 seconds)". */
-function progressOf(line: string, elapsedSeconds: number): SolveProgress | undefined {
+/**
+ * CBC's node log: "Cbc0010I After 100 nodes, 5 on tree, 123.4 best solution, best possible 120.1 (0.52 seconds)",
+ * in CBC's minimisation (`sign` −1 turns a maximised objective back).
+ */
+function progressOf(line: string, elapsedSeconds: number, sign: 1 | -1): SolveProgress | undefined {
   const node = /best solution, best possible ([-\d.e+]+)/.exec(line);
   const incumbentText = /([-\d.e+]+) best solution/.exec(line)?.[1];
   const found = /Integer solution of ([-\d.e+]+) found/.exec(line);
   if (!node && !found) return undefined;
   const p: SolveProgress = { elapsedSeconds };
   const incumbent = Number(found?.[1] ?? incumbentText);
-  if (Number.isFinite(incumbent) && Math.abs(incumbent) < 1e49) p.incumbent = incumbent;
-  if (node) p.bound = Number(node[1]);
+  if (Number.isFinite(incumbent) && Math.abs(incumbent) < 1e49) p.incumbent = sign * incumbent;
+  if (node) p.bound = sign * Number(node[1]);
   if (p.incumbent !== undefined && p.bound !== undefined) {
     p.gap = Math.abs(p.incumbent - p.bound) / Math.max(1e-10, Math.abs(p.incumbent));
   }

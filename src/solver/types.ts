@@ -36,6 +36,7 @@ export interface Solution {
   x: Float64Array;
   /** row duals where the solver gives them (LP or fixed MIP) */
   rowDuals?: Float64Array;
+  /** the proven bound on the objective (a MIP's dual bound; absent for an LP, whose optimum is its bound) */
   bound?: number;
   gap?: number;
   solver: string;
@@ -53,6 +54,24 @@ export interface DecompositionStats {
   feasibilityCuts: number;
   /** the local search's steps (each a neighbourhood solved by HiGHS) */
   searchSteps: number;
+}
+
+/**
+ * how far a bound may lie from its objective, relatively, for the objective to count as the optimum itself: below
+ * what the solvers' own tolerances (1e-7 on rows) let an objective be known to
+ */
+const OPTIMUM_TOLERANCE = 1e-8;
+
+/**
+ * Whether the solution is the optimum itself, not only a plan within the asked gap: status `optimal` means proven
+ * within the relative gap the solve was given (HiGHS' default is 1e-4), so a bound that stops short of the
+ * objective leaves the optimum somewhere between them. A solution without a bound is an LP's optimum.
+ */
+export function isProvenOptimum(solution: Solution): boolean {
+  if (solution.status !== "optimal") return false;
+  if (solution.bound === undefined) return true;
+  const slack = Math.abs(solution.bound - solution.objective);
+  return slack <= OPTIMUM_TOLERANCE * Math.max(1, Math.abs(solution.objective));
 }
 
 /** A solver adapter: any backend that can take a MathProgram. */

@@ -117,6 +117,46 @@ describe("explanations against a re-solve that was not proven optimal", () => {
   });
 });
 
+describe("the report of a plan not proven within its gap", () => {
+  it("says why it has no explanations instead of leaving them out", async () => {
+    const plan = await solveScenario(scenario(), exact);
+    expect(formatPlanReport(plan)).toContain("Why\n  - Giulia → Belvidere");
+    // as a solve stopped by its time limit returns it: a plan, no explanations (plan/solve.ts)
+    const stopped = { ...plan, status: "time-limit" as const, explanations: [] };
+    expect(formatPlanReport(stopped)).toContain(
+      "Why: not explained — the plan is not proven within the gap asked",
+    );
+  });
+});
+
+describe("explanations against a re-solve optimal only within its gap", () => {
+  it("report the interval up to the re-solve's bound, not a difference", async () => {
+    const s = scenario();
+    const plan = await solveScenario(s, { ...exact, explain: false });
+    const built = buildModel(s);
+    const held = heldBySolver(built, new HighsSolver(), exact);
+    // the re-solve's true optimum, reported as HiGHS reports a MIP stopped by its relative gap: optimal, with a
+    // bound €0.5m above the plan
+    const withinGap = async (columns: number[]): Promise<Solution> => {
+      const solution = await held(columns);
+      return { ...solution, status: "optimal", bound: solution.objective + 0.5e6 };
+    };
+    const explanations = await explainPlan(plan, {
+      scenario: s,
+      built,
+      econ: economicsOf(built.inputs),
+      solveHeld: withinGap,
+    });
+    const why = explanations.find((e) => e.subject === "Giulia")!;
+    expect(why.npvAdvantage).toBeUndefined();
+    const [low, high] = why.npvAdvantageBetween!;
+    expect(high - low).toBeCloseTo(0.5e6, 3);
+    expect(why.text).toMatch(
+      /^Giulia → Belvidere: between €741\.8m and €742\.3m better NPV \(the alternative is proven optimal only within the solve's gap\) than Cassino/,
+    );
+  });
+});
+
 /** Citations on the two-plant case: some assumed, some sourced, some on things no decision touches. */
 function cited(s: ScenarioInput): void {
   const assumed = (why: string) => ({ assumption: `${why}, for the test` });

@@ -158,6 +158,12 @@ function unmetSection(plan: Plan): string {
 }
 
 function explanationsSection(plan: Plan): string {
+  // a plan not proven within its gap is not explained (plan/solve.ts): say so rather than leave the section out
+  if (plan.status === "time-limit" && plan.allocations.length > 0)
+    return (
+      "Why: not explained — the plan is not proven within the gap asked, and an explanation compares it with the " +
+      "best plan without each decision (a re-solve each). Give the solve more time (--time-limit) or a larger --gap."
+    );
   if (plan.explanations.length === 0) return "";
   return `Why\n${plan.explanations.map(explanationLines).join("\n")}`;
 }
