@@ -61,11 +61,10 @@ export class CbcSolver implements SolverAdapter {
         return { ...emptySolution("error", seconds()), message: `cbc wrote no solution: ${run.tail.trim()}` };
       }
       const solution = { ...parseCbcSolution(text, program), seconds: seconds() };
-      if (solution.status === "optimal") {
-        // optimal within CBC's ratio: its bound lies the gap it stopped at beyond the plan; no such stop, none
-        const gap = run.exitGap ?? 0;
-        solution.bound = solution.objective - sign * gap;
-        solution.gap = gap / Math.max(1e-10, Math.abs(solution.objective));
+      const bound = run.bounds.boundOf(solution);
+      if (bound !== undefined) {
+        solution.bound = bound;
+        solution.gap = Math.abs(bound - solution.objective) / Math.max(1e-10, Math.abs(solution.objective));
       }
       return solution;
     } finally {
@@ -105,8 +104,42 @@ interface CbcRun {
   overran: boolean;
   /** the end of CBC's output, for error messages */
   tail: string;
-  /** the absolute gap at which the search stopped on its ratio ("Exiting as integer gap of …"), if it did */
-  exitGap?: number;
+  /** what its log said about the bound */
+  bounds: CbcBounds;
+}
+
+/** CBC's log prints numbers with %g: six significant digits, so a printed bound may be off by this much, relatively */
+const PRINTED_PRECISION = 1e-5;
+
+/**
+ * What CBC's log says about its bound, read line by line: the gap at which its ratio stopped the search ("Exiting
+ * as integer gap of G less than …"), and the last "best possible" it printed (the node log, and a time stop's
+ * "Partial search - best objective … (best possible B)"). CBC minimises: `sign` −1 turns a maximised model's back.
+ */
+export class CbcBounds {
+  private exitGap: number | undefined;
+  private lastBound: number | undefined;
+
+  constructor(private readonly sign: 1 | -1) {}
+
+  read(line: string): void {
+    const gap = Number(/Exiting as integer gap of ([-\d.e+]+)/.exec(line)?.[1]);
+    if (Number.isFinite(gap)) this.exitGap = Math.abs(gap);
+    const possible = Number(/best possible ([-\d.e+]+)/.exec(line)?.[1]);
+    if (Number.isFinite(possible)) this.lastBound = this.sign * possible;
+  }
+
+  /**
+   * The proven bound of a solution: optimal within CBC's ratio, the gap it stopped at beyond the plan (no such
+   * stop: the plan itself); stopped with a plan, the last bound printed. Widened by the printing's rounding, so
+   * that it stays a bound.
+   */
+  boundOf(solution: Solution): number | undefined {
+    if (solution.status === "optimal")
+      return solution.objective - this.sign * (this.exitGap ?? 0) * (1 + PRINTED_PRECISION);
+    if (solution.x.length === 0 || this.lastBound === undefined) return undefined;
+    return this.lastBound - this.sign * Math.abs(this.lastBound) * PRINTED_PRECISION;
+  }
 }
 
 /** Runs cbc, turning its log lines into progress and an abort into killing the process. */
@@ -122,7 +155,7 @@ function runCbc(
     let cancelled = false;
     let overran = false;
     let tail = "";
-    let exitGap: number | undefined;
+    const bounds = new CbcBounds(sign);
     const limit = options.timeLimitSeconds;
     const guard =
       limit === undefined
@@ -147,8 +180,7 @@ function runCbc(
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines) {
-        const gap = /Exiting as integer gap of ([-\d.e+]+)/.exec(line)?.[1];
-        if (gap !== undefined && Number.isFinite(Number(gap))) exitGap = Math.abs(Number(gap));
+        bounds.read(line);
         const p = options.onProgress && progressOf(line, seconds(), sign);
         if (p) options.onProgress?.(p);
       }
@@ -160,7 +192,7 @@ function runCbc(
     child.on("close", () => {
       clearTimeout(guard);
       options.signal?.removeEventListener("abort", onAbort);
-      resolve({ cancelled, overran, tail, ...(exitGap !== undefined ? { exitGap } : {}) });
+      resolve({ cancelled, overran, tail, bounds });
     });
   });
 }
