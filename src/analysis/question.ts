@@ -2,7 +2,6 @@ import { loadScenario } from "../domain/load.js";
 import type { Citation, Source } from "../domain/provenance.js";
 import type { ParameterUnit, QuestionCase, TestedParameter } from "../domain/question.js";
 import type { Scenario } from "../domain/scenario.js";
-import { solveScenario } from "../plan/solve.js";
 import type { Explanation, LandedCost, NpvBreakdown, Plan } from "../plan/types.js";
 import { applyParameter, baselineValue, citationOf, currencyOf } from "./parameters.js";
 import {
@@ -11,6 +10,7 @@ import {
   type NpvSolver,
   SensitivityProbe,
   solveNpv,
+  solveToOptimum,
 } from "./sensitivity.js";
 
 /**
@@ -113,8 +113,7 @@ export async function answerQuestion(c: QuestionCase, options: AnswerOptions = {
   const results: OptionResult[] = [];
   for (const spec of c.options) {
     const scenario = await loadScenario(`builtin:${spec.scenario}`);
-    const plan = await solveScenario(scenario, { explain: false });
-    if (plan.status !== "optimal") throw new Error(`${spec.scenario} solved ${plan.status}, not optimal`);
+    const plan = await solveToOptimum(scenario);
     results.push(optionResult(c, spec.scenario, spec.role, scenario, plan));
     progress(`solved ${spec.scenario}`);
   }
@@ -128,7 +127,7 @@ export async function answerQuestion(c: QuestionCase, options: AnswerOptions = {
   if (!proposal) throw new Error(`the proposal ${c.proposal.scenario} is not among the case's options`);
   const other = choices.find((r) => r.answer !== winner.answer);
 
-  const explained = await solveScenario(winner.resolved, { explain: true });
+  const explained = await solveToOptimum(winner.resolved, true);
   solves += 1 + explained.explanations.length;
 
   const contenders = choices.filter(

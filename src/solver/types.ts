@@ -60,7 +60,7 @@ export interface DecompositionStats {
  * how far a bound may lie from its objective, relatively, for the objective to count as the optimum itself: below
  * what the solvers' own tolerances (1e-7 on rows) let an objective be known to
  */
-const OPTIMUM_TOLERANCE = 1e-8;
+export const OPTIMUM_TOLERANCE = 1e-8;
 
 /**
  * Whether the solution is the optimum itself, not only a plan within the asked gap: status `optimal` means proven
