@@ -161,6 +161,8 @@ export class BendersEngine {
   readonly stats: BendersStats = noWork();
   /** the cuts in the master, by their text: a cut found twice (e.g. at two master points) is added once */
   private readonly seenCuts = new Set<string>();
+  /** the last LP phase's multipliers of the rows that span plants, for measurements (bench/plant-columns.ts) */
+  lpMultipliers: Float64Array | undefined;
   private constructor(
     private readonly built: BuiltModel,
     private readonly split: Split,
@@ -451,6 +453,7 @@ export class BendersEngine {
     if (this.trailingCore) coreUpdate = allOpenPoint(program, this.split);
     // the LP's multipliers for the bound by plant, before the cut removal below renumbers the master's rows
     const lambda = this.lagrangian && this.master.multipliers(program.numRows);
+    this.lpMultipliers = lambda;
     const cutNonzeros = this.master.cutNonzeros();
     if (lpPoint && lpTheta && cutNonzeros > CUT_REMOVAL_MIN_NONZEROS)
       dropSlackCuts(lpPoint, lpTheta, `the last LP point (${cutNonzeros} cut nonzeros)`);

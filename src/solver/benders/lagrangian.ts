@@ -16,10 +16,10 @@ import type { PlantAnswer, PlantRequest } from "./plant-worker.js";
 export class PlantLagrangian {
   /** the relaxed rows: they span plants or hold a column of no plant (unmet demand) */
   readonly relaxed: Int32Array;
-  /** per plant, its columns and its own rows */
-  private readonly plants: { cols: Int32Array; rows: Int32Array }[];
+  /** per plant (smallest first), its columns and its own rows */
+  readonly plants: { cols: Int32Array; rows: Int32Array }[];
   /** columns of no plant: alone in relaxed rows, each a box of its own in L */
-  private readonly loose: Int32Array;
+  readonly loose: Int32Array;
 
   /** `sign`: +1 when the program maximises, −1 when it minimises (L is in maximisation terms). */
   constructor(

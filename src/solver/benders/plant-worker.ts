@@ -15,11 +15,13 @@ export interface PlantRequest {
   timeLimitSeconds?: number;
   mipRelGap: number;
   stopFlag: SharedArrayBuffer;
+  /** answer with the MILP's plan too (column generation over plant plans: bench/plant-columns.ts) */
+  withSolution?: boolean;
 }
 
 /** the MILP's proven bound (NaN when it has none), and whether its time limit stopped it */
 export type PlantAnswer =
-  | { type: "bound"; bound: number; timedOut: boolean }
+  | { type: "bound"; bound: number; timedOut: boolean; x?: Float64Array }
   | { type: "failed"; message: string };
 
 const port = parentPort;
@@ -31,7 +33,9 @@ port?.on("message", async (request: PlantRequest) => {
       mipRelGap: request.mipRelGap,
       shouldStop: () => Atomics.load(stop, 0) === 1,
     });
-    port.postMessage({ type: "bound", ...plantAnswer(solved) } satisfies PlantAnswer);
+    const answer: PlantAnswer = { type: "bound", ...plantAnswer(solved) };
+    if (request.withSolution && solved.x.length > 0) answer.x = solved.x;
+    port.postMessage(answer);
   } catch (error) {
     port.postMessage({
       type: "failed",
