@@ -90,29 +90,49 @@ describe("explanations", () => {
   });
 });
 
+/**
+ * Giulia's explanation when each re-solve finds the true optimum but reports it as `status` with its bound `above`
+ * the plan (as a solve stopped early, or optimal only within its gap, would).
+ */
+async function giuliaAgainst(status: Solution["status"], above: number) {
+  const s = scenario();
+  const plan = await solveScenario(s, { ...exact, explain: false });
+  const built = buildModel(s);
+  const held = heldBySolver(built, new HighsSolver(), exact);
+  const reported = async (columns: number[]): Promise<Solution> => {
+    const solution = await held(columns);
+    return { ...solution, status, bound: solution.objective + above };
+  };
+  const explanations = await explainPlan(plan, {
+    scenario: s,
+    built,
+    econ: economicsOf(built.inputs),
+    solveHeld: reported,
+  });
+  return explanations.find((e) => e.subject === "Giulia")!;
+}
+
 describe("explanations against a re-solve that was not proven optimal", () => {
   it("report the proven interval of the advantage, never a difference", async () => {
-    const s = scenario();
-    const plan = await solveScenario(s, { ...exact, explain: false });
-    const built = buildModel(s);
-    const held = heldBySolver(built, new HighsSolver(), exact);
-    // the re-solve's true optimum, but reported as a solve stopped with a bound €10m above it
-    const stopped = async (columns: number[]): Promise<Solution> => {
-      const solution = await held(columns);
-      return { ...solution, status: "time-limit", bound: solution.objective + 10e6 };
-    };
-    const explanations = await explainPlan(plan, {
-      scenario: s,
-      built,
-      econ: economicsOf(built.inputs),
-      solveHeld: stopped,
-    });
-    const why = explanations.find((e) => e.subject === "Giulia")!;
+    const why = await giuliaAgainst("time-limit", 10e6);
     expect(why.npvAdvantage).toBeUndefined();
     const [low, high] = why.npvAdvantageBetween!;
     expect(high - low).toBeCloseTo(10e6, 3);
     expect(why.text).toMatch(
       /^Giulia → Belvidere: between €732\.3m and €742\.3m better NPV \(the alternative was not proven optimal\) than Cassino/,
+    );
+  });
+});
+
+describe("explanations against a re-solve optimal only within its gap", () => {
+  it("report the interval up to the re-solve's bound, not a difference", async () => {
+    // as HiGHS reports a MIP stopped by its relative gap: optimal, its bound €0.5m above its plan
+    const why = await giuliaAgainst("optimal", 0.5e6);
+    expect(why.npvAdvantage).toBeUndefined();
+    const [low, high] = why.npvAdvantageBetween!;
+    expect(high - low).toBeCloseTo(0.5e6, 3);
+    expect(why.text).toMatch(
+      /^Giulia → Belvidere: between €741\.8m and €742\.3m better NPV \(the alternative is proven optimal only within the solve's gap\) than Cassino/,
     );
   });
 });
@@ -125,34 +145,6 @@ describe("the report of a plan not proven within its gap", () => {
     const stopped = { ...plan, status: "time-limit" as const, explanations: [] };
     expect(formatPlanReport(stopped)).toContain(
       "Why: not explained — the plan is not proven within the gap asked",
-    );
-  });
-});
-
-describe("explanations against a re-solve optimal only within its gap", () => {
-  it("report the interval up to the re-solve's bound, not a difference", async () => {
-    const s = scenario();
-    const plan = await solveScenario(s, { ...exact, explain: false });
-    const built = buildModel(s);
-    const held = heldBySolver(built, new HighsSolver(), exact);
-    // the re-solve's true optimum, reported as HiGHS reports a MIP stopped by its relative gap: optimal, with a
-    // bound €0.5m above the plan
-    const withinGap = async (columns: number[]): Promise<Solution> => {
-      const solution = await held(columns);
-      return { ...solution, status: "optimal", bound: solution.objective + 0.5e6 };
-    };
-    const explanations = await explainPlan(plan, {
-      scenario: s,
-      built,
-      econ: economicsOf(built.inputs),
-      solveHeld: withinGap,
-    });
-    const why = explanations.find((e) => e.subject === "Giulia")!;
-    expect(why.npvAdvantage).toBeUndefined();
-    const [low, high] = why.npvAdvantageBetween!;
-    expect(high - low).toBeCloseTo(0.5e6, 3);
-    expect(why.text).toMatch(
-      /^Giulia → Belvidere: between €741\.8m and €742\.3m better NPV \(the alternative is proven optimal only within the solve's gap\) than Cassino/,
     );
   });
 });
