@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { buildModel } from "../src/model/build.js";
-import { type MathProgram, subProgram } from "../src/model/program.js";
+import type { MathProgram } from "../src/model/program.js";
 import { BendersEngine } from "../src/solver/benders/benders.js";
 import { PlantLagrangian } from "../src/solver/benders/lagrangian.js";
 import type { PlantAnswer, PlantRequest } from "../src/solver/benders/plant-worker.js";
@@ -174,39 +174,17 @@ const stopFlag = new SharedArrayBuffer(4);
 
 /** L(λ) (as PlantLagrangian.bound) and each plant MILP's plan, in local columns. */
 async function price(lambda: Float64Array): Promise<{ L: number; found: (Float64Array | undefined)[] }> {
-  const reduced = Float64Array.from(program.colCost, (c) => sign * c);
-  let value = 0;
-  for (const r of relaxed) {
-    let y = lambda[r]!;
-    if (
-      (y > 0 && !Number.isFinite(program.rowUpper[r]!)) ||
-      (y < 0 && !Number.isFinite(program.rowLower[r]!))
-    )
-      y = 0;
-    if (y === 0) continue;
-    value += y * (y > 0 ? program.rowUpper[r]! : program.rowLower[r]!);
-    for (let k = program.rowStart[r]!; k < program.rowStart[r + 1]!; k++)
-      reduced[program.colIndex[k]!]! -= y * program.value[k]!;
-  }
-  for (const j of loose) {
-    const c = reduced[j]!;
-    value += c * (c > 0 ? program.colUpper[j]! : c < 0 ? program.colLower[j]! : 0);
-  }
+  const relaxation = lagrangian.relax(lambda);
+  if (!relaxation) throw new Error("a loose column's box is unbounded at these multipliers");
+  let value = relaxation.constant;
   const found: (Float64Array | undefined)[] = new Array(plants.length);
   let next = 0;
   await Promise.all(
     workers.map(async (worker) => {
       while (next < plants.length) {
         const s = next++;
-        const plant = plants[s]!;
         const request: PlantRequest = {
-          program: subProgram(
-            program,
-            plant.cols,
-            plant.rows,
-            Float64Array.from(plant.cols, (j) => reduced[j]!),
-            "maximize",
-          ),
+          program: lagrangian.plantProgram(s, relaxation.reduced),
           mipRelGap: 1e-4,
           timeLimitSeconds: Number(args["plant-limit"]),
           stopFlag,

@@ -61,40 +61,54 @@ export class PlantLagrangian {
 
   /**
    * L(λ), in maximisation terms without the objective's offset (as the decomposition's bounds); `lambda` holds
-   * a multiplier per program row (only the relaxed ones are read; the reduced profit of a column is then
-   * sign·c − Aᵀλ). A multiplier of the wrong sign for its row's finite sides is taken as 0. The plant MILPs share
-   * `seconds` (what one leaves goes to the next) over `threads` worker threads (0: this thread). Undefined when a
-   * plant MILP gives no bound in its time, the solve is stopped, or a loose column's box is unbounded.
+   * a multiplier per program row (only the relaxed ones are read). The plant MILPs share `seconds` (what one
+   * leaves goes to the next) over `threads` worker threads (0: this thread). Undefined when a plant MILP gives no
+   * bound in its time, the solve is stopped, or a loose column's box is unbounded.
    */
   async bound(lambda: Float64Array, controls: PlantControls): Promise<number | undefined> {
+    const relaxation = this.relax(lambda);
+    if (!relaxation) return undefined;
+    const programs = this.plants.map((_, s) => this.plantProgram(s, relaxation.reduced));
+    const bounds = await solvePlants(programs, controls);
+    if (bounds === undefined || bounds.some((b) => Number.isNaN(b))) return undefined;
+    return bounds.reduce((sum, b) => sum + b, relaxation.constant);
+  }
+
+  /**
+   * The relaxation at λ: each column's reduced profit sign·c − Aᵀλ, and the part of L(λ) that is not the plant
+   * MILPs' — Σ λ·side over the relaxed rows plus the loose columns' best. A multiplier of the wrong sign for its
+   * row's finite sides is taken as 0. Undefined when a loose column's box is unbounded.
+   */
+  relax(lambda: Float64Array): { reduced: Float64Array; constant: number } | undefined {
     const p = this.program;
     const reduced = Float64Array.from(p.colCost, (c) => this.sign * c);
-    let value = 0;
+    let constant = 0;
     for (const r of this.relaxed) {
       let y = lambda[r]!;
       if ((y > 0 && !Number.isFinite(p.rowUpper[r]!)) || (y < 0 && !Number.isFinite(p.rowLower[r]!))) y = 0;
       if (y === 0) continue;
-      value += y * (y > 0 ? p.rowUpper[r]! : p.rowLower[r]!);
+      constant += y * (y > 0 ? p.rowUpper[r]! : p.rowLower[r]!);
       for (let k = p.rowStart[r]!; k < p.rowStart[r + 1]!; k++) reduced[p.colIndex[k]!]! -= y * p.value[k]!;
     }
     for (const j of this.loose) {
       const c = reduced[j]!;
       const at = c > 0 ? p.colUpper[j]! : c < 0 ? p.colLower[j]! : 0;
       if (!Number.isFinite(at)) return undefined;
-      value += c * at;
+      constant += c * at;
     }
-    const programs = this.plants.map((plant) =>
-      subProgram(
-        p,
-        plant.cols,
-        plant.rows,
-        Float64Array.from(plant.cols, (j) => reduced[j]!),
-        "maximize",
-      ),
+    return { reduced, constant };
+  }
+
+  /** Plant s's MILP (in `plants` order) at the given reduced profits, maximised. */
+  plantProgram(s: number, reduced: Float64Array): MathProgram {
+    const plant = this.plants[s]!;
+    return subProgram(
+      this.program,
+      plant.cols,
+      plant.rows,
+      Float64Array.from(plant.cols, (j) => reduced[j]!),
+      "maximize",
     );
-    const bounds = await solvePlants(programs, controls);
-    if (bounds === undefined || bounds.some((b) => Number.isNaN(b))) return undefined;
-    return bounds.reduce((sum, b) => sum + b, value);
   }
 }
 
