@@ -243,3 +243,18 @@ function extendFlat(volume: Scenario["demand"][number]["volume"], start: number,
   if (atLast !== undefined) for (let year = last + 1; year <= end; year++) byYear[String(year)] = atLast;
   return byYear;
 }
+
+/**
+ * A value in words and, where the solves left gaps that show at the words' precision, the interval they prove:
+ * "45.0% (44.1–45.6%)". Reports stored before intervals existed have none.
+ */
+export function withInterval(
+  value: number,
+  range: readonly [number, number] | null | undefined,
+  format: (n: number) => string,
+): string {
+  const shown = format(value);
+  if (!range) return shown;
+  const [lo, hi] = range.map(format);
+  return lo === shown && hi === shown ? shown : `${shown} (${lo}–${hi})`;
+}

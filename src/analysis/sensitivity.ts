@@ -1,7 +1,7 @@
 import type { Scenario } from "../domain/scenario.js";
 import { solveScenario } from "../plan/solve.js";
 import type { Plan } from "../plan/types.js";
-import { OPTIMUM_TOLERANCE } from "../solver/types.js";
+import { OPTIMUM_GAP, OPTIMUM_TOLERANCE } from "../solver/types.js";
 
 /**
  * Sensitivity of a choice between options. Each option is a scenario (e.g. "reopen Belvidere", "Italy only")
@@ -25,13 +25,6 @@ export type Edit = (scenario: Scenario) => Scenario;
 
 /** Solves a scenario to its NPV; replaceable in tests. */
 export type NpvSolver = (scenario: Scenario) => Promise<number>;
-
-/**
- * A comparison of options weighs differences between optima, so its solves ask for the optimum itself, not the
- * scenario's gap: at the Alfa scenarios' 1e-4, 16 of the demo's 296 sensitivity re-solves ended `optimal` with
- * their bound up to €0.22m above the plan.
- */
-export const OPTIMUM_GAP = 1e-9;
 
 /** The scenario solved to its proven optimum (its gap closed); anything less is an error. */
 export async function solveToOptimum(scenario: Scenario, explain = false): Promise<Plan> {

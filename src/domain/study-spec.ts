@@ -189,7 +189,14 @@ export const StudySpec = z
     options: z.array(StudyOption).min(1).max(50),
     solver: z
       .strictObject({
-        mipRelGap: z.number().min(0).max(1).optional(),
+        mipRelGap: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe(
+            "relative gap of every solve; by default the optimum itself. Above it, the report gives a comparison the solves did not settle as the interval they prove",
+          ),
         timeLimitSeconds: z.number().positive().max(86400).optional(),
       })
       .default({}),

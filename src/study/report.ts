@@ -1,15 +1,22 @@
 import { z } from "zod";
 import { Distribution } from "../domain/study-spec.js";
+import { OPTIMUM_TOLERANCE } from "../solver/types.js";
 import { TaskResult } from "./contract.js";
 
 /**
  * What a study reports: the CLI prints it, `--json` gives it, the server's API returns it and the web app draws
- * it. NPVs are in the options' currency. Only samples where every option solved to proven optimality enter the
+ * it. NPVs are in the options' currency. Only samples where every option solved to optimality enter the
  * distributions, win probabilities and regrets; the others are counted by status and listed, never averaged in.
+ *
+ * Optimal means within the study's gap (by default none: the optimum itself). Each option's optimum lies between
+ * its plan's NPV and its solve's bound, so every comparison comes with the interval those prove — a probability
+ * of being best, a regret, a lead — which is a single value when the solves closed their gaps.
  */
 
 const Status = TaskResult.shape.status;
 const Npvs = z.record(z.string(), z.number().nullable());
+/** the interval the solves prove for a value: [least, most] */
+const Range = z.tuple([z.number(), z.number()]);
 
 export const NpvStats = z.strictObject({
   count: z.number().int(),
@@ -27,10 +34,17 @@ export type NpvStats = z.infer<typeof NpvStats>;
 export const PointResult = z.strictObject({
   values: z.record(z.string(), z.number()),
   npv: Npvs,
-  /** null when an option did not solve to optimality here */
+  /** the most each option's NPV can be: its solve's bound (its plan's NPV once the gap is closed); null as npv */
+  bound: Npvs,
+  /** the option with the best plan (the first listed on a tie); null when an option did not solve to optimality */
   winner: z.string().nullable(),
+  /** no other option's bound lies above the winner's plan: the solves prove it best */
+  winnerProven: z.boolean(),
+  /** no option giving another answer has its bound above the winner's plan: the solves prove the answer */
+  answerProven: z.boolean(),
   /** the headline's lead at this point: best NPV giving its answer minus the best giving the other */
   lead: z.number().nullable(),
+  leadRange: Range.nullable(),
   statuses: z.record(z.string(), Status),
 });
 export type PointResult = z.infer<typeof PointResult>;
@@ -67,8 +81,10 @@ export const StudyReport = z.strictObject({
     .strictObject({
       samples: z.number().int(),
       sampling: z.enum(["random", "latin-hypercube"]),
-      /** samples in which every option solved to proven optimality: the basis of everything below */
+      /** samples in which every option solved to optimality: the basis of everything below */
       complete: z.number().int(),
+      /** complete samples whose best option the solves did not prove (another option's bound above its plan) */
+      undecided: z.number().int(),
       statusCounts: z.record(z.string(), z.record(z.string(), z.number().int())),
       /** samples with an option that did not solve to optimality (first 50) */
       problems: z.array(
@@ -85,22 +101,30 @@ export const StudyReport = z.strictObject({
           against: z.string().optional(),
           /** probability that an option giving `answer` is the best of all */
           probability: z.number(),
+          /** from the samples where the solves prove it to those where they do not rule it out */
+          probabilityRange: Range,
           /** Wilson 95% interval of the probability (sampling error only) */
           interval: z.tuple([z.number(), z.number()]),
           /** probability that the best option giving `answer` beats the best giving `against` (lead > 0) */
           beats: z.number().nullable(),
+          beatsRange: Range.nullable(),
           /** mean and P5/P95 of the lead of the best option giving the answer over the best giving the other */
           lead: NpvStats.nullable(),
         })
         .optional(),
-      answers: z.array(z.strictObject({ answer: z.string(), probability: z.number() })),
+      answers: z.array(
+        z.strictObject({ answer: z.string(), probability: z.number(), probabilityRange: Range }),
+      ),
       options: z.array(
         z.strictObject({
           id: z.string(),
           npv: NpvStats.nullable(),
           probabilityBest: z.number(),
+          probabilityBestRange: Range,
           expectedRegret: z.number(),
+          expectedRegretRange: Range,
           maxRegret: z.number(),
+          maxRegretRange: Range,
           /** counts per bin of `histogram` */
           histogram: z.array(z.number().int()),
         }),
@@ -124,14 +148,19 @@ export const StudyReport = z.strictObject({
           ),
         }),
       ),
-      /** every sample: the parameters' values, each option's NPV (null: not optimal) and status, the winner */
+      /**
+       * every sample: the parameters' values, each option's NPV (null: not optimal), bound and status, the winner
+       * and whether the solves prove it best
+       */
       draws: z.array(
         z.strictObject({
           sample: z.number().int(),
           values: z.record(z.string(), z.number()),
           npv: Npvs,
+          bound: Npvs,
           statuses: z.record(z.string(), Status),
           winner: z.string().nullable(),
+          winnerProven: z.boolean(),
         }),
       ),
     })
@@ -226,42 +255,127 @@ export function wilson(k: number, n: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
+// ---- comparisons the solves prove ----
+
+/** One point's options as its solves prove them: each option's optimal NPV lies in [plan, bound]. */
+export interface Proven {
+  plan: Record<string, number>;
+  bound: Record<string, number>;
+}
+
+/** How much `a` exceeds `b`, or 0 where they are equal to within what the solves can tell apart. */
+export function excess(a: number, b: number): number {
+  return a - b > OPTIMUM_TOLERANCE * Math.max(1, Math.abs(b)) ? a - b : 0;
+}
+
+/** The option with the best plan; on a tie, the first listed. */
+export function winnerOf(options: readonly string[], plan: Record<string, number>): string {
+  const top = Math.max(...options.map((o) => plan[o]!));
+  return options.find((o) => excess(top, plan[o]!) === 0)!;
+}
+
+/** Whether one of `rivals` could beat the winner: its bound lies above the winner's plan. */
+export function couldBeat(p: Proven, winner: string, rivals: readonly string[]): boolean {
+  return rivals.some((o) => o !== winner && excess(p.bound[o]!, p.plan[winner]!) > 0);
+}
+
+/** The best of a group's options: by their plans, and the most their optima can be. */
+export function bestOf(p: Proven, group: readonly string[]): { plan: number; bound: number } {
+  return {
+    plan: Math.max(...group.map((o) => p.plan[o]!)),
+    bound: Math.max(...group.map((o) => p.bound[o]!)),
+  };
+}
+
 /**
  * Per option over the samples: probability of being best (ties to the option listed first), expected and
- * maximum regret (the best NPV of the sample minus the option's), and the option whose maximum regret is least.
+ * maximum regret (the best NPV of the sample minus the option's), and the option whose maximum regret is least —
+ * each with the interval the solves prove. An option is proven best where no other's bound lies above its plan,
+ * and may be best where it is, or its bound lies above the best plan; its regret is at least the best plan minus
+ * its bound and at most the greatest bound minus its plan.
  */
 export function regretsOf(
   options: readonly string[],
-  samples: readonly Record<string, number>[],
-): { probabilityBest: number[]; expectedRegret: number[]; maxRegret: number[]; minMaxRegret: string | null } {
-  const wins = options.map(() => 0);
-  const regretSum = options.map(() => 0);
-  const regretMax = options.map(() => 0);
-  for (const npv of samples) {
-    let best = 0;
-    for (let i = 1; i < options.length; i++) if (npv[options[i]!]! > npv[options[best]!]!) best = i;
-    wins[best]!++;
-    const top = npv[options[best]!]!;
+  samples: readonly Proven[],
+): {
+  probabilityBest: number[];
+  probabilityBestRange: [number, number][];
+  expectedRegret: number[];
+  expectedRegretRange: [number, number][];
+  maxRegret: number[];
+  maxRegretRange: [number, number][];
+  minMaxRegret: string | null;
+} {
+  const zero = () => options.map(() => 0);
+  const [wins, provenWins, possibleWins] = [zero(), zero(), zero()];
+  const [regretSum, lowSum, highSum] = [zero(), zero(), zero()];
+  const [regretMax, lowMax, highMax] = [zero(), zero(), zero()];
+  for (const p of samples) {
+    const winner = winnerOf(options, p.plan);
+    const top = p.plan[winner]!;
+    const { bound: most } = bestOf(p, options);
     for (const [i, id] of options.entries()) {
-      const regret = top - npv[id]!;
+      if (id === winner) {
+        wins[i]!++;
+        possibleWins[i]!++;
+        if (!couldBeat(p, winner, options)) provenWins[i]!++;
+      } else if (excess(p.bound[id]!, top) > 0) possibleWins[i]!++;
+      const regret = excess(top, p.plan[id]!);
+      const low = excess(top, p.bound[id]!);
+      const high = excess(most, p.plan[id]!);
       regretSum[i]! += regret;
+      lowSum[i]! += low;
+      highSum[i]! += high;
       regretMax[i] = Math.max(regretMax[i]!, regret);
+      lowMax[i] = Math.max(lowMax[i]!, low);
+      highMax[i] = Math.max(highMax[i]!, high);
     }
   }
   const n = samples.length;
+  const share = (count: number) => (n ? count / n : 0);
   let minMax: number | undefined;
-  // on a tie of maximum regrets, the option with the smaller expected regret
-  for (let i = 0; i < options.length; i++)
-    if (
-      minMax === undefined ||
-      regretMax[i]! < regretMax[minMax]! ||
-      (regretMax[i] === regretMax[minMax] && regretSum[i]! < regretSum[minMax]!)
-    )
+  // on a tie of maximum regrets (within what the solves tell apart), the option with the smaller expected regret
+  for (let i = 0; i < options.length; i++) {
+    if (minMax === undefined) {
       minMax = i;
+      continue;
+    }
+    const lower = excess(regretMax[minMax]!, regretMax[i]!) > 0;
+    const tied = !lower && excess(regretMax[i]!, regretMax[minMax]!) === 0;
+    if (lower || (tied && regretSum[i]! < regretSum[minMax]!)) minMax = i;
+  }
   return {
-    probabilityBest: wins.map((w) => (n ? w / n : 0)),
-    expectedRegret: regretSum.map((r) => (n ? r / n : 0)),
+    probabilityBest: wins.map(share),
+    probabilityBestRange: options.map((_, i) => [share(provenWins[i]!), share(possibleWins[i]!)]),
+    expectedRegret: regretSum.map(share),
+    expectedRegretRange: options.map((_, i) => [share(lowSum[i]!), share(highSum[i]!)]),
     maxRegret: regretMax,
+    maxRegretRange: options.map((_, i) => [lowMax[i]!, highMax[i]!]),
     minMaxRegret: n && minMax !== undefined ? options[minMax]! : null,
+  };
+}
+
+/** One group's best option against another's at a point. */
+export interface Lead {
+  /** by their plans */
+  value: number;
+  /** what the solves prove: [our best plan − their greatest bound, our greatest bound − their best plan] */
+  range: [number, number];
+  /** whether the lead is positive (beyond a tie): proven, by the plans, possibly */
+  beats: { proven: boolean; found: boolean; possible: boolean };
+}
+
+export function leadBetween(p: Proven, ours: readonly string[], theirs: readonly string[]): Lead | null {
+  if (ours.length === 0 || theirs.length === 0) return null;
+  const a = bestOf(p, ours);
+  const b = bestOf(p, theirs);
+  return {
+    value: a.plan - b.plan,
+    range: [a.plan - b.bound, a.bound - b.plan],
+    beats: {
+      proven: excess(a.plan, b.bound) > 0,
+      found: excess(a.plan, b.plan) > 0,
+      possible: excess(a.bound, b.plan) > 0,
+    },
   };
 }

@@ -1,9 +1,23 @@
 import { breakEvenSearch, type Verdict } from "../analysis/sensitivity.js";
 import type { Scenario } from "../domain/scenario.js";
+import { OPTIMUM_GAP } from "../solver/types.js";
 import { numbersAt } from "../domain/scenario-path.js";
 import type { LoadedStudy, StudyParameter, StudySpec } from "../domain/study-spec.js";
 import type { Assignment, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
-import { type PointResult, regretsOf, type StudyReport, statsOf, wilson } from "./report.js";
+import {
+  bestOf,
+  couldBeat,
+  excess,
+  type Lead,
+  leadBetween,
+  type PointResult,
+  type Proven,
+  regretsOf,
+  type StudyReport,
+  statsOf,
+  wilson,
+  winnerOf,
+} from "./report.js";
 import { monteCarloSampler, quantile } from "./sampling.js";
 
 /**
@@ -49,7 +63,8 @@ export function prepareStudy(loaded: LoadedStudy): PreparedStudy {
       ...(o.answer ? { answer: o.answer } : {}),
       scenario: scenarios[i]!,
     })),
-    solver: spec.solver,
+    // a comparison weighs differences between optima: unless the study says otherwise, its solves close the gap
+    solver: { ...spec.solver, mipRelGap: spec.solver.mipRelGap ?? OPTIMUM_GAP },
   };
 }
 
@@ -105,25 +120,38 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
   };
 
   const headline = spec.headline;
-  const leadOf = (npv: Record<string, number>) => {
+  const leadOf = (p: Proven): Lead | null => {
     if (!headline) return null;
-    const best = (match: (answer: string) => boolean) =>
-      Math.max(...optionIds.filter((o) => match(answerOf.get(o)!)).map((o) => npv[o]!));
-    const against = best((a) => (headline.against ? a === headline.against : a !== headline.answer));
-    return Number.isFinite(against) ? best((a) => a === headline.answer) - against : null;
+    const answers = (match: (answer: string) => boolean) => optionIds.filter((o) => match(answerOf.get(o)!));
+    return leadBetween(
+      p,
+      answers((a) => a === headline.answer),
+      answers((a) => (headline.against ? a === headline.against : a !== headline.answer)),
+    );
   };
   const pointResult = (values: Record<string, number>, row: Record<string, TaskResult>): PointResult => {
-    const npv = Object.fromEntries(
-      optionIds.map((o) => [o, row[o]!.status === "optimal" ? row[o]!.npv : null]),
+    const solved = (o: string) => row[o]!.status === "optimal" && row[o]!.npv !== null;
+    const npv = Object.fromEntries(optionIds.map((o) => [o, solved(o) ? row[o]!.npv : null]));
+    // a solve without a bound (an LP's) is its own bound
+    const bound = Object.fromEntries(
+      optionIds.map((o) => [o, solved(o) ? Math.max(row[o]!.npv!, row[o]!.bound ?? row[o]!.npv!) : null]),
     );
     const statuses = Object.fromEntries(optionIds.map((o) => [o, row[o]!.status]));
-    const complete = optionIds.every((o) => npv[o] !== null);
-    const full = npv as Record<string, number>;
+    const unsettled = { winner: null, winnerProven: false, answerProven: false, lead: null, leadRange: null };
+    if (!optionIds.every(solved)) return { values, npv, bound, ...unsettled, statuses };
+    const p = { plan: npv as Record<string, number>, bound: bound as Record<string, number> };
+    const winner = winnerOf(optionIds, p.plan);
+    const otherAnswers = optionIds.filter((o) => answerOf.get(o) !== answerOf.get(winner));
+    const lead = leadOf(p);
     return {
       values,
       npv,
-      winner: complete ? winnerOf(optionIds, full) : null,
-      lead: complete ? leadOf(full) : null,
+      bound,
+      winner,
+      winnerProven: !couldBeat(p, winner, optionIds),
+      answerProven: !couldBeat(p, winner, otherAnswers),
+      lead: lead?.value ?? null,
+      leadRange: lead?.range ?? null,
       statuses,
     };
   };
@@ -239,7 +267,8 @@ async function breakEvens(
   evaluate: (points: Point[], phase: StudyProgress["phase"]) => Promise<Evaluated[]>,
 ): Promise<NonNullable<StudyReport["breakEvens"]>> {
   const settings = spec.methods.breakEven!;
-  if (baseline.winner === null) return [];
+  // without a baseline answer the solves prove, there is nothing to find the flip of (the report says why)
+  if (baseline.winner === null || !baseline.answerProven) return [];
   const baselineAnswer = answerOf.get(baseline.winner)!;
   const searches = selected(spec, settings.parameters).map((id, index) => {
     const parameter = spec.parameters.find((p) => p.id === id)!;
@@ -282,13 +311,9 @@ async function breakEvens(
     const results = await evaluate(points, "break-even");
     for (const [i, { side }] of open.entries()) {
       const result = results[i]!;
-      if (result.winner === null) {
-        const failed = Object.entries(result.statuses).filter(([, status]) => status !== "optimal");
+      if (result.winner === null || !result.answerProven) {
         side.done = true;
-        side.outcome = {
-          stoppedAt: side.pending!,
-          stoppedBy: failed.map(([o, status]) => `${o} ${status}`).join(", "),
-        };
+        side.outcome = { stoppedAt: side.pending!, stoppedBy: unsettledBy(result, answerOf) };
         continue;
       }
       const verdict = { flips: answerOf.get(result.winner) !== baselineAnswer, winner: result.winner };
@@ -310,18 +335,35 @@ async function breakEvens(
   }));
 }
 
+/** Why a point has no answer the solves prove: the options that did not solve, or those within the gap. */
+function unsettledBy(result: PointResult, answerOf: Map<string, string>): string {
+  const { winner } = result;
+  if (winner === null)
+    return Object.entries(result.statuses)
+      .filter(([, status]) => status !== "optimal")
+      .map(([o, status]) => `${o} ${status}`)
+      .join(", ");
+  const rivals = Object.keys(result.bound).filter(
+    (o) => answerOf.get(o) !== answerOf.get(winner) && excess(result.bound[o]!, result.npv[winner]!) > 0,
+  );
+  return `${winner} and ${rivals.join(", ")} within the solver's gap`;
+}
+
 function summariseMonteCarlo(
   prepared: PreparedStudy,
   spec: StudySpec,
   points: Point[],
   results: Evaluated[],
-  leadOf: (npv: Record<string, number>) => number | null,
+  leadOf: (p: Proven) => Lead | null,
   sampling: "random" | "latin-hypercube",
 ): NonNullable<StudyReport["monteCarlo"]> {
   const optionIds = prepared.options.map((o) => o.id);
   const complete = results.filter((r) => r.winner !== null);
-  const full = complete.map((r) => r.npv as Record<string, number>);
-  const regrets = regretsOf(optionIds, full);
+  const proven: Proven[] = complete.map((r) => ({
+    plan: r.npv as Record<string, number>,
+    bound: r.bound as Record<string, number>,
+  }));
+  const regrets = regretsOf(optionIds, proven);
   const statusCounts: Record<string, Record<string, number>> = {};
   const problems: NonNullable<StudyReport["monteCarlo"]>["problems"] = [];
   for (const [i, r] of results.entries())
@@ -334,46 +376,71 @@ function summariseMonteCarlo(
         problems.push({ sample: points[i]!.sample, option: o, status, ...(message ? { message } : {}) });
       }
     }
-  const allNpv = full.flatMap((npv) => optionIds.map((o) => npv[o]!));
+  const allNpv = proven.flatMap((p) => optionIds.map((o) => p.plan[o]!));
   const lo = allNpv.length ? Math.min(...allNpv) : 0;
   const hi = allNpv.length ? Math.max(...allNpv) : 1;
   const bins = 30;
   const binOf = (v: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo || 1)) * bins));
   const answers = [...new Set(prepared.options.map((o) => o.answer ?? o.id))];
   const answerOf = new Map(prepared.options.map((o) => [o.id, o.answer ?? o.id]));
-  const winsOf = (answer: string) => complete.filter((r) => answerOf.get(r.winner!) === answer).length;
+  const share = (count: number) => (complete.length ? count / complete.length : 0);
+  /** samples where an option giving `answer` is best: proven, by the plans, possibly */
+  const winsOf = (answer: string) => {
+    const counts = { proven: 0, found: 0, possible: 0 };
+    for (const [i, r] of complete.entries()) {
+      const p = proven[i]!;
+      const won = answerOf.get(r.winner!) === answer;
+      const ours = optionIds.filter((o) => answerOf.get(o) === answer);
+      if (won) counts.found++;
+      if (won && r.answerProven) counts.proven++;
+      if (won || excess(bestOf(p, ours).bound, p.plan[r.winner!]!) > 0) counts.possible++;
+    }
+    return counts;
+  };
   const headline = spec.headline;
-  const leads = headline ? full.map(leadOf).filter((x): x is number => x !== null) : [];
+  const leads = headline ? proven.map(leadOf).filter((x): x is Lead => x !== null) : [];
+  const beats = (kind: keyof Lead["beats"]) => leads.filter((lead) => lead.beats[kind]).length / leads.length;
+  const wins = headline ? winsOf(headline.answer) : undefined;
   return {
     samples: points.length,
     sampling,
     complete: complete.length,
+    undecided: complete.filter((r) => !r.winnerProven).length,
     statusCounts,
     problems,
-    ...(headline
+    ...(headline && wins
       ? {
           headline: {
             ...headline,
-            probability: complete.length ? winsOf(headline.answer) / complete.length : 0,
-            interval: wilson(winsOf(headline.answer), complete.length),
-            beats: leads.length ? leads.filter((lead) => lead > 0).length / leads.length : null,
-            lead: statsOf(leads),
+            probability: share(wins.found),
+            probabilityRange: [share(wins.proven), share(wins.possible)] as [number, number],
+            interval: wilson(wins.found, complete.length),
+            beats: leads.length ? beats("found") : null,
+            beatsRange: leads.length ? ([beats("proven"), beats("possible")] as [number, number]) : null,
+            lead: statsOf(leads.map((lead) => lead.value)),
           },
         }
       : {}),
-    answers: answers.map((answer) => ({
-      answer,
-      probability: complete.length ? winsOf(answer) / complete.length : 0,
-    })),
+    answers: answers.map((answer) => {
+      const counts = winsOf(answer);
+      return {
+        answer,
+        probability: share(counts.found),
+        probabilityRange: [share(counts.proven), share(counts.possible)] as [number, number],
+      };
+    }),
     options: optionIds.map((o, i) => {
       const histogram = new Array<number>(bins).fill(0);
-      for (const npv of full) histogram[binOf(npv[o]!)]!++;
+      for (const p of proven) histogram[binOf(p.plan[o]!)]!++;
       return {
         id: o,
-        npv: statsOf(full.map((npv) => npv[o]!)),
+        npv: statsOf(proven.map((p) => p.plan[o]!)),
         probabilityBest: regrets.probabilityBest[i]!,
+        probabilityBestRange: regrets.probabilityBestRange[i]!,
         expectedRegret: regrets.expectedRegret[i]!,
+        expectedRegretRange: regrets.expectedRegretRange[i]!,
         maxRegret: regrets.maxRegret[i]!,
+        maxRegretRange: regrets.maxRegretRange[i]!,
         histogram,
       };
     }),
@@ -384,8 +451,10 @@ function summariseMonteCarlo(
       sample: points[i]!.sample,
       values: r.values,
       npv: r.npv,
+      bound: r.bound,
       statuses: r.statuses,
       winner: r.winner,
+      winnerProven: r.winnerProven,
     })),
   };
 }
@@ -459,13 +528,6 @@ export function assignmentsOf(
     const p = parameters.get(id)!;
     return { path: p.path, mode: p.mode, value };
   });
-}
-
-/** The option with the highest NPV, the first listed on a tie. */
-function winnerOf(options: readonly string[], npv: Record<string, number>): string {
-  let best = options[0]!;
-  for (const o of options) if (npv[o]! > npv[best]!) best = o;
-  return best;
 }
 
 function selected(spec: StudySpec, ids: "all" | string[]): string[] {

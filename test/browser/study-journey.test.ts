@@ -1,4 +1,6 @@
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { withInterval } from "../../src/analysis/parameters.js";
 import type { StudyReport } from "../../src/study/report.js";
 import { screenshot, worldForFile } from "./harness.js";
 import { alfaStudySpec } from "./study-specs.js";
@@ -18,15 +20,29 @@ const STUDY = alfaStudySpec({
   methods: "{ monteCarlo: { samples: 8 } }",
 });
 
+/** Near the dollar's break-even, solved within 5 %: HiGHS stops with bounds that leave some samples open. */
+const GAPPED = alfaStudySpec({
+  id: "browser-study-gapped",
+  question: "Near the break-even and solved within a gap, which samples do the solves settle?",
+  parameters: ["dollar-near-break-even"],
+  methods: "{ monteCarlo: { samples: 6 } }",
+  mipRelGap: 0.05,
+});
+
+/** Starts a study from the studies page with `samples` Monte Carlo samples. */
+async function startStudy(page: Page, spec: string, samples: number): Promise<void> {
+  await page.goto("/#/studies");
+  await page.getByRole("heading", { name: "Studies", exact: true }).waitFor();
+  const form = page.getByRole("form", { name: "New study" });
+  await form.getByRole("textbox").fill(spec);
+  await form.getByRole("spinbutton").fill(String(samples));
+  await form.getByRole("button", { name: "Start study" }).click();
+}
+
 describe("the study page", () => {
   it("starts a study, shows its progress, then the win probability, histograms and samples", async () => {
     const { page } = world();
-    await page.goto("/#/studies");
-    await page.getByRole("heading", { name: "Studies", exact: true }).waitFor();
-    const form = page.getByRole("form", { name: "New study" });
-    await form.getByRole("textbox").fill(STUDY);
-    await form.getByRole("spinbutton").fill("6");
-    await form.getByRole("button", { name: "Start study" }).click();
+    await startStudy(page, STUDY, 6);
 
     // the study's page follows it: progress while it runs, the report when it is done
     await page.getByRole("region", { name: "Progress" }).waitFor();
@@ -70,5 +86,37 @@ describe("the study page", () => {
     expect(await list.textContent()).toContain(
       "Does a dual-sourced Belvidere beat Italy when the dollar moves?",
     );
+  });
+
+  it("shows what the solves prove where a gap leaves samples open: intervals, and winners not proven", async () => {
+    const { page } = world();
+    await startStudy(page, GAPPED, 6);
+    const answer = page.getByRole("region", { name: "Answer under uncertainty" });
+    await answer.waitFor({ timeout: 240_000 });
+    const studyId = decodeURIComponent(page.url().split("/").at(-1)!);
+    const report = (await (await page.request.get(`/api/studies/${studyId}/report`)).json()) as StudyReport;
+    const mc = report.monteCarlo!;
+    expect(mc.undecided).toBeGreaterThan(0);
+    const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+    const [least, most] = mc.headline!.probabilityRange;
+    expect(await answer.textContent()).toContain(
+      `The solves' gaps leave ${mc.undecided} samples undecided: the solves prove ${pct(least)} and do not rule out ${pct(most)}.`,
+    );
+    // P(best) with its interval, as the report gives it
+    const options = page.getByRole("table", { name: "Options compared" });
+    const cells = await options.locator("tbody tr td:nth-child(3)").allTextContents();
+    expect(cells).toEqual(
+      mc.options.map((o) => withInterval(o.probabilityBest, o.probabilityBestRange, pct)),
+    );
+    expect(cells.some((c) => c.includes("–"))).toBe(true);
+    // each sample's winner, marked where the solves do not prove it
+    const samples = page.getByRole("table", { name: "Samples table" });
+    const winners = mc.draws.map(
+      (d) =>
+        `${report.options.find((o) => o.id === d.winner)!.label}${d.winnerProven ? "" : " (not proven)"}`,
+    );
+    expect(await samples.locator("tbody tr td:last-child").allTextContents()).toEqual(winners);
+    expect(winners.filter((w) => w.endsWith("(not proven)"))).toHaveLength(mc.undecided);
+    await screenshot(page, "61-study-gapped");
   });
 });

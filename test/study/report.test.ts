@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { breakEvenSearch, type Verdict } from "../../src/analysis/sensitivity.js";
-import { quantileOf, regretsOf, statsOf, wilson } from "../../src/study/report.js";
+import {
+  leadBetween,
+  type Proven,
+  quantileOf,
+  regretsOf,
+  statsOf,
+  wilson,
+  winnerOf,
+} from "../../src/study/report.js";
+
+/** Samples whose solves closed their gaps: each bound is its plan. */
+const exact = (samples: Record<string, number>[]): Proven[] => samples.map((plan) => ({ plan, bound: plan }));
 
 describe("regret", () => {
   it("is the sample's best NPV minus the option's, averaged and maximised, by hand", () => {
@@ -11,7 +22,7 @@ describe("regret", () => {
       { a: 100, b: 130, c: 110 },
       { a: 100, b: 40, c: 95 },
     ];
-    const r = regretsOf(["a", "b", "c"], samples);
+    const r = regretsOf(["a", "b", "c"], exact(samples));
     expect(r.probabilityBest).toEqual([0.5, 0.5, 0]);
     // a: 60, 0, 30, 0 → mean 22.5, max 60; b: 0, 80, 0, 60 → 35, 80; c: 40, 10, 20, 5 → 18.75, 40
     expect(r.expectedRegret).toEqual([22.5, 35, 18.75]);
@@ -23,19 +34,94 @@ describe("regret", () => {
     // x and y both lose at most 10; x loses it twice, y once
     const r = regretsOf(
       ["x", "y", "z"],
-      [
+      exact([
         { x: 0, y: 10, z: 10 },
         { x: 10, y: 0, z: 0 },
         { x: 0, y: 10, z: -20 },
-      ],
+      ]),
     );
     expect(r.maxRegret).toEqual([10, 10, 30]);
     expect(r.expectedRegret.map((v) => v * 3)).toEqual([20, 10, 40]);
     expect(r.minMaxRegret).toBe("y");
   });
 
-  it("breaks ties to the option listed first", () => {
-    expect(regretsOf(["x", "y"], [{ x: 5, y: 5 }]).probabilityBest).toEqual([1, 0]);
+  it("breaks ties to the option listed first, also within what the solves can tell apart", () => {
+    expect(regretsOf(["x", "y"], exact([{ x: 5, y: 5 }])).probabilityBest).toEqual([1, 0]);
+    // 1e-9 relative: the noise of two solves of the same optimum, not a difference
+    const r = regretsOf(["x", "y"], exact([{ x: 1e10, y: 1e10 + 10 }]));
+    expect(r.probabilityBest).toEqual([1, 0]);
+    expect(r.probabilityBestRange).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+    expect(r.maxRegret).toEqual([0, 0]);
+    expect(winnerOf(["y", "x"], { x: 1e10, y: 1e10 + 10 })).toBe("y");
+  });
+
+  it("gives single values where the solves closed their gaps", () => {
+    const r = regretsOf(
+      ["a", "b"],
+      exact([
+        { a: 3, b: 1 },
+        { a: 0, b: 2 },
+      ]),
+    );
+    expect(r.probabilityBestRange).toEqual([
+      [0.5, 0.5],
+      [0.5, 0.5],
+    ]);
+    expect(r.expectedRegretRange).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(r.maxRegretRange).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
+  });
+
+  it("gives the interval the solves prove where their gaps leave the order open", () => {
+    // sample 1: a's plan 100 (optimum ≤ 101), b's plan 99.5 (≤ 100.5): b may beat a
+    // sample 2: a 100 (≤ 100.2), b 90 (≤ 95): a proven best
+    const samples: Proven[] = [
+      { plan: { a: 100, b: 99.5 }, bound: { a: 101, b: 100.5 } },
+      { plan: { a: 100, b: 90 }, bound: { a: 100.2, b: 95 } },
+    ];
+    const r = regretsOf(["a", "b"], samples);
+    expect(r.probabilityBest).toEqual([1, 0]);
+    expect(r.probabilityBestRange).toEqual([
+      [0.5, 1],
+      [0, 0.5],
+    ]);
+    // a: regret 0 by the plans; at most 101 − 100 = 1 in sample 1 and 100.2 − 100 = 0.2 in sample 2
+    expect(r.expectedRegret[0]).toBe(0);
+    expect(r.expectedRegretRange[0]![0]).toBe(0);
+    expect(r.expectedRegretRange[0]![1]).toBeCloseTo(0.6, 12);
+    expect(r.maxRegretRange[0]).toEqual([0, 1]);
+    // b: 0.5 and 10 by the plans; at least 0 (its bound 100.5 ≥ 100) and 5; at most 1.5 and 10.2
+    expect(r.expectedRegret[1]).toBeCloseTo(5.25, 12);
+    expect(r.expectedRegretRange[1]![0]).toBeCloseTo(2.5, 12);
+    expect(r.expectedRegretRange[1]![1]).toBeCloseTo(5.85, 12);
+    expect(r.maxRegretRange[1]![0]).toBeCloseTo(5, 12);
+    expect(r.maxRegretRange[1]![1]).toBeCloseTo(10.2, 12);
+    for (const [i, [lo, hi]] of r.probabilityBestRange.entries()) {
+      expect(lo).toBeLessThanOrEqual(r.probabilityBest[i]!);
+      expect(hi).toBeGreaterThanOrEqual(r.probabilityBest[i]!);
+    }
+  });
+});
+
+describe("lead", () => {
+  it("is positive by the plans, proven positive only beyond the rivals' bounds", () => {
+    const p: Proven = { plan: { a: 100, b: 99, c: 90 }, bound: { a: 100, b: 101, c: 90 } };
+    const lead = leadBetween(p, ["a"], ["b", "c"])!;
+    expect(lead.value).toBe(1);
+    expect(lead.range).toEqual([-1, 1]);
+    expect(lead.beats).toEqual({ proven: false, found: true, possible: true });
+    const exactLead = leadBetween({ plan: p.plan, bound: p.plan }, ["a"], ["b"])!;
+    expect(exactLead.range).toEqual([1, 1]);
+    expect(exactLead.beats).toEqual({ proven: true, found: true, possible: true });
+    expect(leadBetween(p, ["a"], [])).toBeNull();
   });
 });
 

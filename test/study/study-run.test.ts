@@ -185,7 +185,7 @@ describe("portello study", { timeout: 600_000 }, () => {
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split("\n");
     expect(lines[0]).toBe(
-      "sample,north-cost,west-open,demand,npv:north,status:north,npv:west,status:west,winner",
+      "sample,north-cost,west-open,demand,npv:north,bound:north,status:north,npv:west,bound:west,status:west,winner,proven",
     );
     expect(lines).toHaveLength(4);
     const json = cli(file, "--samples", "3", "--json");

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { formatValue } from "../../analysis/parameters.js";
+import { formatValue, withInterval } from "../../analysis/parameters.js";
 import type { ParameterUnit } from "../../domain/question.js";
 import { loadStudySpec } from "../../domain/study-spec.js";
-import type { StudyReport } from "../../study/report.js";
+import { excess, type StudyReport } from "../../study/report.js";
 import { runStudy, type StudyProgress } from "../../study/run.js";
 import { openPostgresStore, redact } from "../../store/postgres-store.js";
 import { QueueEngine } from "../../study/bullmq-engine.js";
@@ -187,9 +187,15 @@ export function headlineWords(r: StudyReport): string | undefined {
     `In ${mc.complete} of ${mc.samples} Monte Carlo samples solved to optimality, an option answering ${name(h.answer)} is best ` +
       `in ${percent(h.probability)} (95% interval ${percent(lo)}–${percent(hi)}).`,
   ];
+  const [least, most] = h.probabilityRange;
+  if (percent(least) !== percent(most))
+    parts.push(
+      `The solves' gaps leave ${mc.undecided} samples undecided: the solves prove ${percent(least)} and do not rule ` +
+        `out ${percent(most)}.`,
+    );
   if (h.against && h.beats !== null && lead)
     parts.push(
-      `Its best option beats the best answering ${name(h.against)} in ${percent(h.beats)} of them; its lead ` +
+      `Its best option beats the best answering ${name(h.against)} in ${withInterval(h.beats, h.beatsRange, percent)} of them; its lead ` +
         `over it is ${money(lead.p50)} at the median (P5 ${money(lead.p5)}, P95 ${money(lead.p95)}).`,
     );
   return parts.join(" ");
@@ -211,10 +217,7 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
     section("ANSWER UNDER UNCERTAINTY");
     out.push(words);
   }
-  out.push(
-    "",
-    `Baseline (every parameter as the scenarios have it): ${r.baseline.winner ? `"${label(r.baseline.winner)}" is best` : "not every option solved"}.`,
-  );
+  out.push("", `Baseline (every parameter as the scenarios have it): ${baselineWords(r.baseline, label)}.`);
 
   const mc = r.monteCarlo;
   if (mc) {
@@ -235,18 +238,25 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
         mc.options.map((o) => [
           label(o.id),
           r.options.find((x) => x.id === o.id)?.answer ?? "",
-          percent(o.probabilityBest),
+          withInterval(o.probabilityBest, o.probabilityBestRange, percent),
           money(o.npv?.mean ?? null),
           money(o.npv?.p5 ?? null),
           money(o.npv?.p50 ?? null),
           money(o.npv?.p95 ?? null),
-          money(o.expectedRegret),
-          money(o.maxRegret),
+          withInterval(o.expectedRegret, o.expectedRegretRange, money),
+          withInterval(o.maxRegret, o.maxRegretRange, money),
         ]),
       ),
     );
     if (mc.minMaxRegret) out.push(`Least maximum regret: "${label(mc.minMaxRegret)}".`);
-    out.push(`By answer: ${mc.answers.map((a) => `${a.answer} ${percent(a.probability)}`).join(", ")}.`);
+    out.push(
+      `By answer: ${mc.answers.map((a) => `${a.answer} ${withInterval(a.probability, a.probabilityRange, percent)}`).join(", ")}.`,
+    );
+    if (mc.undecided > 0)
+      out.push(
+        `In ${mc.undecided} samples the solves' gaps leave the best option undecided; the intervals in brackets ` +
+          "are what the solves prove (from proven best to not ruled out).",
+      );
     const changing = mc.decisions.filter((d) => d.changes);
     if (changing.length) {
       out.push("", "Decisions that change across samples (share of the samples the option solved):");
@@ -273,10 +283,10 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
           parameter(row.parameter).label,
           value(row.parameter, row.low.values[row.parameter]!),
           money(measure(row.low)),
-          row.low.winner ? label(row.low.winner) : "—",
+          winnerLabel(row.low, label),
           value(row.parameter, row.high.values[row.parameter]!),
           money(measure(row.high)),
-          row.high.winner ? label(row.high.winner) : "—",
+          winnerLabel(row.high, label),
           money(row.swing),
         ]),
       ),
@@ -290,8 +300,8 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
         [...r.grid.parameters.map((id) => parameter(id).label), "winner", "lead"],
         r.grid.points.map((p) => [
           ...r.grid!.parameters.map((id) => value(id, p.values[id]!)),
-          p.winner ? label(p.winner) : "—",
-          money(p.lead),
+          winnerLabel(p, label),
+          p.lead === null ? "—" : withInterval(p.lead, p.leadRange, money),
         ]),
       ),
     );
@@ -324,6 +334,23 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
   return out.join("\n");
 }
 
+/** A point's best option, marked where the solves do not prove it best. */
+function winnerLabel(point: StudyReport["baseline"], label: (id: string) => string): string {
+  if (point.winner === null) return "—";
+  return point.winnerProven ? label(point.winner) : `${label(point.winner)} (not proven)`;
+}
+
+/** Who is best at the baseline, and whether the solves prove it. */
+function baselineWords(point: StudyReport["baseline"], label: (id: string) => string): string {
+  if (point.winner === null) return "not every option solved";
+  const best = `"${label(point.winner)}"`;
+  if (point.winnerProven) return `${best} is best`;
+  const rivals = Object.keys(point.bound).filter(
+    (o) => o !== point.winner && excess(point.bound[o]!, point.npv[point.winner!]!) > 0,
+  );
+  return `${best} has the best plan, but the solves' gaps leave ${rivals.map((o) => `"${label(o)}"`).join(", ")} able to beat it${point.answerProven ? " (not its answer)" : ""}`;
+}
+
 function distributionWords(p: StudyReport["parameters"][number]): string {
   const d = p.distribution;
   const v = (x: number) => formatValue(p.unit as ParameterUnit, x, p.currency);
@@ -346,19 +373,29 @@ function distributionWords(p: StudyReport["parameters"][number]): string {
   }
 }
 
-/** Every Monte Carlo sample: parameter values, each option's NPV and status, the winner. */
+/**
+ * Every Monte Carlo sample: parameter values, each option's NPV, bound and status, the winner and whether the
+ * solves prove it best.
+ */
 export function samplesCsv(r: StudyReport): string {
   const mc = r.monteCarlo;
   if (!mc) throw new UserError("the study has no Monte Carlo: --csv writes its samples");
   const options = r.options.map((o) => o.id);
   const parameters = r.parameters.map((p) => p.id);
-  const header = ["sample", ...parameters, ...options.flatMap((o) => [`npv:${o}`, `status:${o}`]), "winner"];
+  const header = [
+    "sample",
+    ...parameters,
+    ...options.flatMap((o) => [`npv:${o}`, `bound:${o}`, `status:${o}`]),
+    "winner",
+    "proven",
+  ];
   const rows = mc.draws.map((d) =>
     [
       d.sample,
       ...parameters.map((p) => d.values[p] ?? ""),
-      ...options.flatMap((o) => [d.npv[o] ?? "", d.statuses[o] ?? ""]),
+      ...options.flatMap((o) => [d.npv[o] ?? "", d.bound[o] ?? "", d.statuses[o] ?? ""]),
       d.winner ?? "",
+      d.winner === null ? "" : d.winnerProven ? "yes" : "no",
     ].join(","),
   );
   return `${[header.join(","), ...rows].join("\n")}\n`;

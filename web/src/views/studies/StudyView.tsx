@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { formatValue } from "../../../../src/analysis/parameters.js";
+import { formatValue, withInterval } from "../../../../src/analysis/parameters.js";
 import type { ParameterUnit } from "../../../../src/domain/question.js";
 import { api } from "../../api/client.js";
 import type { StudyRecord, StudyReport } from "../../api/types.js";
@@ -136,9 +136,16 @@ function ReportBody({ r }: { r: StudyReport }) {
             In {mc.complete} of {mc.samples} samples solved to optimality, an option answering “{h.answer}” is
             best (95% interval {pct(h.interval[0])}–{pct(h.interval[1])}).
             {h.against && h.beats !== null && h.lead
-              ? ` Its best option beats the best answering “${h.against}” in ${pct(h.beats)} of them; its lead over it is ${money(h.lead.p50, currency)} at the median (P5 ${money(h.lead.p5, currency)}, P95 ${money(h.lead.p95, currency)}).`
+              ? ` Its best option beats the best answering “${h.against}” in ${withInterval(h.beats, h.beatsRange, pct)} of them; its lead over it is ${money(h.lead.p50, currency)} at the median (P5 ${money(h.lead.p5, currency)}, P95 ${money(h.lead.p95, currency)}).`
               : ""}
           </p>
+          {mc.undecided > 0 && h.probabilityRange && (
+            <p className="error">
+              The solves' gaps leave {mc.undecided} samples undecided: the solves prove{" "}
+              {pct(h.probabilityRange[0])} and do not rule out {pct(h.probabilityRange[1])}. Intervals in
+              brackets below are what the solves prove.
+            </p>
+          )}
           {mc.complete < mc.samples && (
             <p className="error">
               {mc.samples - mc.complete} samples had an option that did not solve to optimality; they are left
@@ -182,13 +189,17 @@ function ReportBody({ r }: { r: StudyReport }) {
                     {mc.minMaxRegret === o.id ? " (least max regret)" : ""}
                   </th>
                   <td>{r.options.find((x) => x.id === o.id)?.answer ?? ""}</td>
-                  <td className="num">{pct(o.probabilityBest)}</td>
+                  <td className="num">{withInterval(o.probabilityBest, o.probabilityBestRange, pct)}</td>
                   <td className="num">{o.npv ? money(o.npv.mean, currency) : "—"}</td>
                   <td className="num">{o.npv ? money(o.npv.p5, currency) : "—"}</td>
                   <td className="num">{o.npv ? money(o.npv.p50, currency) : "—"}</td>
                   <td className="num">{o.npv ? money(o.npv.p95, currency) : "—"}</td>
-                  <td className="num">{money(o.expectedRegret, currency)}</td>
-                  <td className="num">{money(o.maxRegret, currency)}</td>
+                  <td className="num">
+                    {withInterval(o.expectedRegret, o.expectedRegretRange, (v) => money(v, currency))}
+                  </td>
+                  <td className="num">
+                    {withInterval(o.maxRegret, o.maxRegretRange, (v) => money(v, currency))}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -300,7 +311,9 @@ function Samples({
                       : money(d.npv[o.id]!, currency)}
                   </td>
                 ))}
-                <td>{d.winner ? label(d.winner) : "—"}</td>
+                <td>
+                  {d.winner ? `${label(d.winner)}${d.winnerProven === false ? " (not proven)" : ""}` : "—"}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -210,7 +210,7 @@ function WinnerHeatTable({
                     }
                     title={point ? npvWords(report, label, point) : undefined}
                   >
-                    {winner ? label(winner) : "—"}
+                    {winner ? `${label(winner)}${point?.winnerProven === false ? " (not proven)" : ""}` : "—"}
                   </td>
                 );
               })}
@@ -259,7 +259,9 @@ function GridTable({
                   </td>
                 );
               })}
-              <td>{p.winner ? label(p.winner) : "—"}</td>
+              <td>
+                {p.winner ? `${label(p.winner)}${p.winnerProven === false ? " (not proven)" : ""}` : "—"}
+              </td>
               {lead && <td className="num">{p.lead === null ? "—" : money(p.lead, currency)}</td>}
             </tr>
           ))}
