@@ -1,11 +1,41 @@
 import { NPV_LINES, NPV_LINE_LABELS } from "../model/npv-lines.js";
 import type { Plan } from "../plan/types.js";
+import { excess, OPTIMUM_TOLERANCE } from "../solver/types.js";
 
-/** Plans side by side: one value per plan for each KPI, and the decisions on which they differ. */
+/**
+ * Plans side by side: one value per plan for each KPI, the decisions on which they differ, and how far each
+ * scenario's best NPV lies from the first's — exact only between proven optima.
+ */
 export interface PlanComparison {
-  plans: { id: string; name: string; status: string; currency: string }[];
+  plans: ComparedPlan[];
   kpis: ComparedKpi[];
   differences: DecisionDifference[];
+  /** one per plan after the first: its scenario's optimal NPV against the first's */
+  npvChanges: NpvChange[];
+}
+
+export interface ComparedPlan {
+  id: string;
+  name: string;
+  status: string;
+  currency: string;
+  /** the most the scenario's NPV can be, by its solve's bound; null where the plan records none */
+  npvAtMost: number | null;
+  /** the plan is the scenario's optimum itself (its bound meets its NPV) */
+  proven: boolean;
+}
+
+/**
+ * The later plan's NPV minus the first's: between the plans (`value`), and between the scenarios' optima — the
+ * value itself where both plans are proven optima, else the interval their solves prove, [least, most] (null: an
+ * open end, where a plan records no bound).
+ */
+export interface NpvChange {
+  plan: string;
+  value: number;
+  proven: boolean;
+  least: number | null;
+  most: number | null;
 }
 
 export interface ComparedKpi {
@@ -28,13 +58,31 @@ export interface DecisionDifference {
 const NONE = "—";
 
 export function comparePlans(plans: Plan[]): PlanComparison {
-  return {
-    plans: plans.map((p) => ({
+  const compared = plans.map((p): ComparedPlan => {
+    const npvAtMost = npvAtMostOf(p);
+    return {
       id: p.scenario.id,
       name: p.scenario.name,
       status: p.status,
       currency: p.scenario.currency,
-    })),
+      npvAtMost,
+      proven: p.status === "optimal" && npvAtMost !== null && excess(npvAtMost, p.npv) === 0,
+    };
+  });
+  const [first] = plans;
+  return {
+    plans: compared,
+    npvChanges: plans.slice(1).map((p, i) => {
+      const [a, b] = [compared[0]!, compared[i + 1]!];
+      const proven = a.proven && b.proven;
+      return {
+        plan: b.id,
+        value: p.npv - first!.npv,
+        proven,
+        least: a.npvAtMost === null ? null : p.npv - a.npvAtMost,
+        most: b.npvAtMost === null ? null : b.npvAtMost - first!.npv,
+      };
+    }),
     kpis: compareKpis(plans),
     differences: [
       ...differing("allocation", plans, allocationsByProgram),
@@ -44,6 +92,17 @@ export function comparePlans(plans: Plan[]): PlanComparison {
       ...differing("shifts", plans, shiftProfiles),
     ],
   };
+}
+
+/**
+ * The most the plan's scenario can earn: its solve's bound in NPV terms, never below the plan; a plan proven
+ * optimal without a bound (an LP's) is its own. Plans stored before the bound was kept in NPV terms have none.
+ */
+function npvAtMostOf(plan: Plan): number | null {
+  const { npvAtMost, bound, gap } = plan.solver;
+  if (npvAtMost !== undefined && Number.isFinite(npvAtMost)) return Math.max(npvAtMost, plan.npv);
+  const closed = bound === undefined || (gap !== undefined && gap <= OPTIMUM_TOLERANCE);
+  return plan.status === "optimal" && closed ? plan.npv : null;
 }
 
 function compareKpis(plans: Plan[]): ComparedKpi[] {

@@ -49,7 +49,9 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     value,
     numFmt: MONEY,
   });
-  const summary: [string, CellOut, string?][] = [
+  type Row = [string, CellOut, string?];
+  const bound = plan.solver.npvAtMost;
+  const summary: Row[] = [
     ["scenario", plan.scenario.id],
     ["name", plan.scenario.name],
     ["horizon", `${plan.scenario.horizon.start}–${plan.scenario.horizon.end}`],
@@ -61,6 +63,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
       ? [["relative gap", plan.solver.gap, "0.000%"] as [string, CellOut, string]]
       : []),
     [`NPV (${c})`, plan.npv, MONEY],
+    ...(bound !== undefined ? [[`NPV at most, by the solver's bound (${c})`, bound, MONEY] as Row] : []),
     ...Object.entries(plan.npvBreakdown).map(
       ([key, value]) => [`  ${words(key)} (${c}, discounted)`, value, MONEY] as [string, CellOut, string],
     ),
@@ -234,6 +237,8 @@ export function fillComparisonWorkbook(writer: WorkbookWriter, comparison: PlanC
       { header: "name", value: (p) => p.name },
       { header: "status", value: (p) => p.status },
       { header: "currency", value: (p) => p.currency },
+      { header: "proven optimum", value: (p) => (p.proven ? "yes" : "no") },
+      { header: "NPV at most, by the solver's bound", value: (p) => p.npvAtMost ?? "", numFmt: MONEY },
     ],
     comparison.plans,
   );

@@ -63,7 +63,13 @@ export function emptyPlan(scenario: Scenario, solution: Solution): Plan {
       name: solution.solver,
       seconds: solution.seconds,
       ...(solution.gap !== undefined ? { gap: solution.gap } : {}),
-      ...(solution.bound !== undefined ? { bound: solution.bound } : {}),
+      ...(solution.bound !== undefined
+        ? {
+            bound: solution.bound,
+            // the NPV is the objective in profit mode and minus it (the cost) in serve-all
+            npvAtMost: scenario.objective.mode === "profit" ? solution.bound : -solution.bound,
+          }
+        : {}),
       ...(solution.decomposition ? { decomposition: { ...solution.decomposition } } : {}),
     },
     npv: 0,

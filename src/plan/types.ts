@@ -18,7 +18,10 @@ export interface Plan {
     name: string;
     seconds: number;
     gap?: number;
+    /** the solver's bound on its objective (the NPV in profit mode, the discounted cost in serve-all) */
     bound?: number;
+    /** the most the scenario's NPV can be, by that bound: its plan's NPV once the gap is closed */
+    npvAtMost?: number;
     /** the work of a decomposition solve: master MILP solves, LP rounds, cuts (absent when monolithic) */
     decomposition?: DecompositionStats;
   };

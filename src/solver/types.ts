@@ -81,6 +81,11 @@ export function isProvenOptimum(solution: Solution): boolean {
   return slack <= OPTIMUM_TOLERANCE * Math.max(1, Math.abs(solution.objective));
 }
 
+/** How much `a` exceeds `b`, or 0 where they are equal to within OPTIMUM_TOLERANCE (relative to `b`). */
+export function excess(a: number, b: number): number {
+  return a - b > OPTIMUM_TOLERANCE * Math.max(1, Math.abs(b)) ? a - b : 0;
+}
+
 /** A solver adapter: any backend that can take a MathProgram. */
 export interface SolverAdapter {
   readonly name: string;

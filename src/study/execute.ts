@@ -79,7 +79,7 @@ export function createTaskExecutor(options: ExecutorOptions = {}): TaskExecutor 
         ? { timeLimitSeconds: study.solver.timeLimitSeconds }
         : {}),
     });
-    const result = summarisePlan(task, plan, solveKey, seconds(), applied.scenario.objective.mode);
+    const result = summarisePlan(task, plan, solveKey, seconds());
     // errors may be the machine's (memory), not the scenario's: do not remember them
     if (result.status !== "error" && result.status !== "cancelled")
       await options.cache?.set(solveKey, result);
@@ -234,15 +234,8 @@ export function canonicalJson(value: unknown): string {
  * `allocation:<program>` → the plants building it ("belvidere+cassino"), `open:<plant>` / `close:<plant>` → the
  * year, `platform:<plant>:<platform>` → the year of the conversion, `shifts:<plant>` → the most shifts it runs.
  */
-export function summarisePlan(
-  task: StudyTask,
-  plan: Plan,
-  solveKey: string,
-  seconds: number,
-  mode: Scenario["objective"]["mode"] = "profit",
-): TaskResult {
-  // the solver's bound is on its objective: the NPV in profit mode, the cost (−NPV) in serve-all mode
-  const bound = plan.solver.bound;
+export function summarisePlan(task: StudyTask, plan: Plan, solveKey: string, seconds: number): TaskResult {
+  const bound = plan.solver.npvAtMost;
   const hasPlan = Number.isFinite(plan.npv) && (plan.status === "optimal" || plan.status === "time-limit");
   const decisions: Record<string, string> = {};
   if (hasPlan) {
@@ -266,7 +259,7 @@ export function summarisePlan(
     option: task.option,
     status: plan.status,
     npv: hasPlan ? plan.npv : null,
-    bound: bound !== undefined && Number.isFinite(bound) ? (mode === "profit" ? bound : -bound) : null,
+    bound: bound !== undefined && Number.isFinite(bound) ? bound : null,
     gap: plan.solver.gap !== undefined && Number.isFinite(plan.solver.gap) ? plan.solver.gap : null,
     decisions: sorted,
     served: hasPlan ? plan.flows.reduce((sum, f) => sum + f.volume, 0) : 0,

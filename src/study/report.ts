@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Distribution } from "../domain/study-spec.js";
-import { OPTIMUM_TOLERANCE } from "../solver/types.js";
+import { excess } from "../solver/types.js";
 import { TaskResult } from "./contract.js";
 
 /**
@@ -261,11 +261,6 @@ export function wilson(k: number, n: number): [number, number] {
 export interface Proven {
   plan: Record<string, number>;
   bound: Record<string, number>;
-}
-
-/** How much `a` exceeds `b`, or 0 where they are equal to within what the solves can tell apart. */
-export function excess(a: number, b: number): number {
-  return a - b > OPTIMUM_TOLERANCE * Math.max(1, Math.abs(b)) ? a - b : 0;
 }
 
 /** The option with the best plan; on a tie, the first listed. */

@@ -1,13 +1,12 @@
 import { breakEvenSearch, type Verdict } from "../analysis/sensitivity.js";
 import type { Scenario } from "../domain/scenario.js";
-import { OPTIMUM_GAP } from "../solver/types.js";
+import { excess, OPTIMUM_GAP } from "../solver/types.js";
 import { numbersAt } from "../domain/scenario-path.js";
 import type { LoadedStudy, StudyParameter, StudySpec } from "../domain/study-spec.js";
 import type { Assignment, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
 import {
   bestOf,
   couldBeat,
-  excess,
   type Lead,
   leadBetween,
   type PointResult,

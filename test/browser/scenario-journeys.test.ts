@@ -86,6 +86,51 @@ describe("scenario editor, run and compare", () => {
     await screenshot(page, "07-results-version-2");
   }, 300_000);
 
+  it("compares runs solved within a gap: the NPV change is marked, and the interval between the optima given", async () => {
+    const { page } = world();
+    await page.goto("/#/scenarios");
+    const scenarios = (await (await page.request.get("/api/projects/alfa-romeo/scenarios")).json()) as {
+      id: string;
+      fileName: string;
+    }[];
+    const idOf = (file: string) => scenarios.find((s) => s.fileName === file)!.id;
+    // within 5 %, HiGHS stops at the root with bounds above its plans (test/plan/compare.test.ts)
+    const runs: string[] = [];
+    for (const file of ["italy-more-shifts.yaml", "reopen-belvidere-multi-source.yaml"]) {
+      const started = await page.request.post(`/api/scenarios/${idOf(file)}/runs`, {
+        data: { options: { mipRelGap: 0.05, explain: false } },
+      });
+      expect(started.status()).toBe(202);
+      runs.push(((await started.json()) as { id: string }).id);
+    }
+    for (const id of runs)
+      await expect
+        .poll(
+          async () =>
+            ((await (await page.request.get(`/api/runs/${id}`)).json()) as { status: string }).status,
+          {
+            timeout: 120_000,
+          },
+        )
+        .toBe("succeeded");
+    const comparison = (await (await page.request.get(`/api/compare?runs=${runs.join(",")}`)).json()) as {
+      npvChanges: { proven: boolean; least: number; most: number }[];
+    };
+    expect(comparison.npvChanges[0]!.proven).toBe(false);
+
+    await page.goto(`/#/compare?runs=${runs.join(",")}`);
+    const figures = page.getByRole("table", { name: "Key figures" });
+    await figures.waitFor();
+    const npvRow = figures
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "NPV", exact: true }) });
+    expect((await npvRow.getByRole("cell").allTextContents()).at(-1)).toMatch(/^−€[\d,.]+m \(not proven\)$/);
+    const note = page.getByRole("note", { name: "Proven NPV changes" });
+    expect(await note.textContent()).toMatch(
+      /are not proven optimal: the change in NPV is between the plans; between the scenarios' optima the solves prove .+ against .+: −€[\d,.]+m to −€[\d,.]+m\./,
+    );
+  }, 300_000);
+
   it("shows an inline validation message with its line for a bad edit", async () => {
     const { page } = world();
     await page.goto("/#/scenarios");

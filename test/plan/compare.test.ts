@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { comparePlans } from "../../src/analysis/compare.js";
+import { formatComparison } from "../../src/cli/commands/plan-report.js";
+import { loadScenario } from "../../src/domain/load.js";
 import { solveScenario } from "../../src/plan/solve.js";
 import { keepInItaly, npvAtBelvidere, npvAtCassino, scenario } from "./scenarios.js";
 
@@ -32,5 +34,29 @@ describe("comparing plans", () => {
   it("finds no differences between a plan and itself", async () => {
     const plan = await solveScenario(scenario(), { explain: false });
     expect(comparePlans([plan, plan]).differences).toEqual([]);
+  });
+
+  it("gives the NPV change exactly between proven optima, else the interval the solves prove", async () => {
+    const italy = await loadScenario("builtin:alfa/italy-more-shifts");
+    const belvidere = await loadScenario("builtin:alfa/reopen-belvidere-multi-source");
+    const solve = (s: typeof italy, mipRelGap: number) => solveScenario(s, { explain: false, mipRelGap });
+    const exact = comparePlans([await solve(italy, 1e-9), await solve(belvidere, 1e-9)]);
+    expect(exact.plans.map((p) => p.proven)).toEqual([true, true]);
+    const [truth] = exact.npvChanges;
+    expect(truth).toMatchObject({ plan: "alfa-reopen-belvidere-multi-source", proven: true });
+    expect(truth!.least).toBeCloseTo(truth!.value, 0);
+    expect(truth!.most).toBeCloseTo(truth!.value, 0);
+
+    // within 5 %, HiGHS stops at the root with bounds above its plans: the optima lie between
+    const gapped = comparePlans([await solve(italy, 0.05), await solve(belvidere, 0.05)]);
+    expect(gapped.plans.map((p) => p.proven)).toEqual([false, false]);
+    const [open] = gapped.npvChanges;
+    expect(open!.proven).toBe(false);
+    expect(open!.least!).toBeLessThan(truth!.value);
+    expect(open!.most!).toBeGreaterThan(truth!.value);
+    expect(formatComparison(gapped)).toMatch(
+      /alfa-reopen-belvidere-multi-source: -€[\d,.]+m between the plans; between the optima -€[\d,.]+m to -€[\d,.]+m \(not both proven optimal/,
+    );
+    expect(formatComparison(exact)).toContain("(both proven optimal)");
   });
 });

@@ -211,8 +211,27 @@ export function formatComparison(comparison: PlanComparison): string {
           : formatNumber(Math.round(v)),
     ),
   ]);
-  const status = ["status", ...comparison.plans.map((p) => p.status)];
-  const sections = [`KPIs\n${table(headers, [status, ...kpiRows])}`];
+  const status = ["status", ...comparison.plans.map((p) => (p.proven ? `${p.status} (proven)` : p.status))];
+  const atMost = [
+    "NPV at most (bound)",
+    ...comparison.plans.map((p) => (p.npvAtMost === null ? "—" : formatMoney(p.npvAtMost, currency))),
+  ];
+  const sections = [`KPIs\n${table(headers, [status, atMost, ...kpiRows])}`];
+  if (comparison.npvChanges.length > 0) {
+    const first = comparison.plans[0]!.id;
+    const signed = (v: number) => `${v >= 0 ? "+" : ""}${formatMoney(v, currency)}`;
+    const end = (v: number | null, open: string) => (v === null ? open : signed(v));
+    sections.push(
+      `NPV against ${first}\n${comparison.npvChanges
+        .map((c) =>
+          c.proven
+            ? `  ${c.plan}: ${signed(c.value)} (both proven optimal)`
+            : `  ${c.plan}: ${signed(c.value)} between the plans; between the optima ${end(c.least, "−∞")} to ` +
+              `${end(c.most, "+∞")} (not both proven optimal: a plan's NPV lies between its plan and its bound)`,
+        )
+        .join("\n")}`,
+    );
+  }
   if (comparison.differences.length === 0) {
     sections.push("Decisions: the same in every plan");
   } else {

@@ -6,7 +6,12 @@
 export type { Plan } from "../../../src/plan/types.js";
 export type { StudyReport } from "../../../src/study/report.js";
 export type { StudyRecord } from "../../../src/store/studies.js";
-export type { PlanComparison, ComparedKpi, DecisionDifference } from "../../../src/analysis/compare.js";
+export type {
+  ComparedKpi,
+  DecisionDifference,
+  NpvChange,
+  PlanComparison,
+} from "../../../src/analysis/compare.js";
 export type { ScenarioDiff, EntityChange, FieldChange } from "../../../src/analysis/scenario-diff.js";
 export type {
   Project,

@@ -1,6 +1,6 @@
 import { api } from "../../api/client.js";
 import { runsWithNames } from "../../api/queries.js";
-import type { ComparedKpi, PlanComparison, Run } from "../../api/types.js";
+import type { ComparedKpi, NpvChange, PlanComparison, Run } from "../../api/types.js";
 import { BarChart } from "../../components/charts/BarChart.js";
 import { Loaded } from "../../components/Status.js";
 import { PALETTE } from "../../lib/colors.js";
@@ -75,7 +75,14 @@ function Comparison({
     <>
       <section className="panel" aria-labelledby="kpi-heading">
         <h2 id="kpi-heading">Key figures</h2>
-        <KpiTable kpis={comparison.kpis} columns={columns} runIds={runIds} currency={currency} />
+        <KpiTable
+          kpis={comparison.kpis}
+          columns={columns}
+          runIds={runIds}
+          currency={currency}
+          npvChange={comparison.npvChanges?.at(-1)}
+        />
+        <OptimaNote comparison={comparison} columns={columns} currency={currency} />
       </section>
       <section className="panel" aria-labelledby="decisions-heading">
         <h2 id="decisions-heading">Decisions that differ</h2>
@@ -115,16 +122,51 @@ function Comparison({
   );
 }
 
+/**
+ * Where a plan is not its scenario's proven optimum, the NPV changes between the plans are not those between the
+ * scenarios' optima: the note says which plans, and the interval the solves prove for each change.
+ */
+function OptimaNote({
+  comparison,
+  columns,
+  currency,
+}: {
+  comparison: PlanComparison;
+  columns: string[];
+  currency: string;
+}) {
+  // comparisons stored before proofs were compared have no npvChanges
+  const open = (comparison.npvChanges ?? []).map((c, i) => ({ c, i: i + 1 })).filter(({ c }) => !c.proven);
+  if (open.length === 0) return null;
+  const end = (v: number | null, none: string) => (v === null ? none : moneyDelta(v, currency));
+  const unproven = comparison.plans.map((p, i) => ({ p, i })).filter(({ p }) => !p.proven);
+  return (
+    <p className="muted" role="note" aria-label="Proven NPV changes">
+      {unproven.map(({ i }) => columns[i]).join(", ")} {unproven.length === 1 ? "is" : "are"} not proven
+      optimal: the change in NPV is between the plans; between the scenarios' optima the solves prove{" "}
+      {open
+        .map(
+          ({ c, i }) =>
+            `${columns[i]} against ${columns[0]}: ${end(c.least, "no lower end")} to ${end(c.most, "no upper end")}`,
+        )
+        .join("; ")}
+      .
+    </p>
+  );
+}
+
 function KpiTable({
   kpis,
   columns,
   runIds,
   currency,
+  npvChange,
 }: {
   kpis: ComparedKpi[];
   columns: string[];
   runIds: string[];
   currency: string;
+  npvChange: NpvChange | undefined;
 }) {
   const format = (k: ComparedKpi, v: number) =>
     k.unit === "money" ? money(v, currency) : k.unit === "ratio" ? percent(v, 1) : vehicles(v);
@@ -165,7 +207,12 @@ function KpiTable({
                       {format(k, v)}
                     </td>
                   ))}
-                  {columns.length > 1 && <td className={`num ${judged(k, change)}`}>{delta(k, change)}</td>}
+                  {columns.length > 1 && (
+                    <td className={`num ${judged(k, change)}`}>
+                      {delta(k, change)}
+                      {k.key === "npv" && npvChange && !npvChange.proven ? " (not proven)" : ""}
+                    </td>
+                  )}
                 </tr>
               );
             })}
