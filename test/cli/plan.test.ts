@@ -82,8 +82,27 @@ describe("portello compare", () => {
     expect(run.stdout).toMatch(/allocation\s+giulia\s+belvidere 2026–2027\s+cassino 2026–2027/);
     expect(run.stdout).toMatch(/opening\s+belvidere\s+reopen 2026\s+—/);
 
+    expect(run.stdout).toMatch(
+      /NPV against two-plants\n {2}keep-in-italy: -€742\.3m \(both proven optimal\)/,
+    );
+
     const json = JSON.parse(portello("compare", fixture("two-plants.yaml"), saved, "--json").stdout);
     expect(json.plans.map((p: { id: string }) => p.id)).toEqual(["two-plants", "keep-in-italy"]);
+  });
+
+  it("solves scenarios to the optimum unless given a gap, and then says what the solves prove", () => {
+    const options = ["builtin:alfa/italy-more-shifts", "builtin:alfa/reopen-belvidere-multi-source"];
+    const exact = portello("compare", ...options);
+    expect(exact.code).toBe(0);
+    expect(exact.stdout).toMatch(/alfa-reopen-belvidere-multi-source: -€189\.1m \(both proven optimal\)/);
+    const gapped = portello("compare", ...options, "--gap", "0.05");
+    expect(gapped.code).toBe(0);
+    expect(gapped.stdout).toMatch(
+      /alfa-reopen-belvidere-multi-source: -€189\.1m between the plans; between the optima -€[\d,.]+m to -€[\d,.]+m \(not both proven optimal/,
+    );
+    expect(portello("compare", ...options, "--gap", "2").stderr).toContain(
+      "expected a relative gap between 0 and 1",
+    );
   });
 
   it("refuses a single input and a JSON file that is neither plan nor scenario", () => {

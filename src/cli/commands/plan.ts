@@ -5,9 +5,9 @@ import { comparePlans } from "../../analysis/compare.js";
 import { writeComparisonWorkbookFile, writePlanWorkbookFile } from "../../analysis/plan-workbook.js";
 import { loadScenario } from "../../domain/load.js";
 import type { Scenario } from "../../domain/scenario.js";
-import { SOLVE_METHODS, type SolveMethod, solveScenario } from "../../plan/solve.js";
+import { type PlanOptions, SOLVE_METHODS, type SolveMethod, solveScenario } from "../../plan/solve.js";
 import type { Plan } from "../../plan/types.js";
-import type { SolveProgress, SolverAdapter } from "../../solver/types.js";
+import { OPTIMUM_GAP, type SolveProgress, type SolverAdapter } from "../../solver/types.js";
 import { ExitCode } from "../exit-codes.js";
 import { printJson, runCommand, UserError } from "../output.js";
 import { formatComparison, formatPlanReport, formatProgress } from "./plan-report.js";
@@ -56,6 +56,12 @@ export function registerPlanCommands(program: Command): void {
     .option("--json", "print the comparison as JSON")
     .option("--xlsx <file>", "also write the comparison as an Excel workbook")
     .option("--force", "let --xlsx overwrite an existing file")
+    .option("--time-limit <seconds>", "each scenario's solve stops after this many seconds", positiveNumber)
+    .option(
+      "--gap <relative>",
+      "solve the scenarios within this relative gap (default: to the optimum, so that NPV changes are proven)",
+      fraction,
+    )
     .action((inputs: string[], flags: CompareFlags) => runCommand(() => compareCommand(inputs, flags)));
 }
 
@@ -140,6 +146,8 @@ interface CompareFlags {
   json?: boolean;
   xlsx?: string;
   force?: boolean;
+  timeLimit?: number;
+  gap?: number;
 }
 
 async function compareCommand(inputs: string[], flags: CompareFlags): Promise<ExitCode> {
@@ -147,7 +155,13 @@ async function compareCommand(inputs: string[], flags: CompareFlags): Promise<Ex
   if (flags.xlsx && !flags.force && existsSync(flags.xlsx))
     throw new UserError(`${flags.xlsx} exists; use --force to overwrite it`);
   const plans: Plan[] = [];
-  for (const input of inputs) plans.push(await planFrom(input));
+  const options = {
+    explain: false,
+    // a comparison weighs differences between optima: by default the solves close their gaps
+    mipRelGap: flags.gap ?? OPTIMUM_GAP,
+    ...(flags.timeLimit !== undefined ? { timeLimitSeconds: flags.timeLimit } : {}),
+  };
+  for (const input of inputs) plans.push(await planFrom(input, options));
   const comparison = comparePlans(plans);
   if (flags.xlsx) await writeComparisonWorkbookFile(plans, flags.xlsx, flags.force);
   if (flags.json) printJson(comparison);
@@ -156,7 +170,7 @@ async function compareCommand(inputs: string[], flags: CompareFlags): Promise<Ex
 }
 
 /** A saved plan (JSON written by `solve --out`) is read as it is; anything else is a scenario to solve. */
-async function planFrom(input: string): Promise<Plan> {
+async function planFrom(input: string, options: PlanOptions): Promise<Plan> {
   if (input.endsWith(".json") && existsSync(input)) {
     const parsed = parseJson(await readFile(input, "utf8"), input);
     if (isPlanLike(parsed)) return parsed;
@@ -164,7 +178,7 @@ async function planFrom(input: string): Promise<Plan> {
       throw new UserError(`${input}: neither a plan (from solve --out) nor a scenario`);
     }
   }
-  return solveScenario(await loadScenario(input), { explain: false });
+  return solveScenario(await loadScenario(input), options);
 }
 
 function parseJson(text: string, file: string): unknown {
