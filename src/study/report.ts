@@ -263,15 +263,20 @@ export interface Proven {
   bound: Record<string, number>;
 }
 
+/** A point where every option solved, as its solves prove it. */
+export function provenOf(point: Pick<PointResult, "npv" | "bound">): Proven {
+  return { plan: point.npv as Record<string, number>, bound: point.bound as Record<string, number> };
+}
+
 /** The option with the best plan; on a tie, the first listed. */
 export function winnerOf(options: readonly string[], plan: Record<string, number>): string {
   const top = Math.max(...options.map((o) => plan[o]!));
   return options.find((o) => excess(top, plan[o]!) === 0)!;
 }
 
-/** Whether one of `rivals` could beat the winner: its bound lies above the winner's plan. */
-export function couldBeat(p: Proven, winner: string, rivals: readonly string[]): boolean {
-  return rivals.some((o) => o !== winner && excess(p.bound[o]!, p.plan[winner]!) > 0);
+/** The options among `candidates` that could beat the winner: their bounds lie above its plan. */
+export function rivalsOf(p: Proven, winner: string, candidates: readonly string[]): string[] {
+  return candidates.filter((o) => o !== winner && excess(p.bound[o]!, p.plan[winner]!) > 0);
 }
 
 /** The best of a group's options: by their plans, and the most their optima can be. */
@@ -313,7 +318,7 @@ export function regretsOf(
       if (id === winner) {
         wins[i]!++;
         possibleWins[i]!++;
-        if (!couldBeat(p, winner, options)) provenWins[i]!++;
+        if (rivalsOf(p, winner, options).length === 0) provenWins[i]!++;
       } else if (excess(p.bound[id]!, top) > 0) possibleWins[i]!++;
       const regret = excess(top, p.plan[id]!);
       const low = excess(top, p.bound[id]!);

@@ -6,12 +6,13 @@ import type { LoadedStudy, StudyParameter, StudySpec } from "../domain/study-spe
 import type { Assignment, PreparedStudy, StudyEngine, StudyTask, TaskResult } from "./contract.js";
 import {
   bestOf,
-  couldBeat,
   type Lead,
   leadBetween,
   type PointResult,
   type Proven,
+  provenOf,
   regretsOf,
+  rivalsOf,
   type StudyReport,
   statsOf,
   wilson,
@@ -138,7 +139,7 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
     const statuses = Object.fromEntries(optionIds.map((o) => [o, row[o]!.status]));
     const unsettled = { winner: null, winnerProven: false, answerProven: false, lead: null, leadRange: null };
     if (!optionIds.every(solved)) return { values, npv, bound, ...unsettled, statuses };
-    const p = { plan: npv as Record<string, number>, bound: bound as Record<string, number> };
+    const p = provenOf({ npv, bound });
     const winner = winnerOf(optionIds, p.plan);
     const otherAnswers = optionIds.filter((o) => answerOf.get(o) !== answerOf.get(winner));
     const lead = leadOf(p);
@@ -147,8 +148,8 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
       npv,
       bound,
       winner,
-      winnerProven: !couldBeat(p, winner, optionIds),
-      answerProven: !couldBeat(p, winner, otherAnswers),
+      winnerProven: rivalsOf(p, winner, optionIds).length === 0,
+      answerProven: rivalsOf(p, winner, otherAnswers).length === 0,
       lead: lead?.value ?? null,
       leadRange: lead?.range ?? null,
       statuses,
@@ -342,9 +343,8 @@ function unsettledBy(result: PointResult, answerOf: Map<string, string>): string
       .filter(([, status]) => status !== "optimal")
       .map(([o, status]) => `${o} ${status}`)
       .join(", ");
-  const rivals = Object.keys(result.bound).filter(
-    (o) => answerOf.get(o) !== answerOf.get(winner) && excess(result.bound[o]!, result.npv[winner]!) > 0,
-  );
+  const otherAnswers = Object.keys(result.bound).filter((o) => answerOf.get(o) !== answerOf.get(winner));
+  const rivals = rivalsOf(provenOf(result), winner, otherAnswers);
   return `${winner} and ${rivals.join(", ")} within the solver's gap`;
 }
 
@@ -358,10 +358,7 @@ function summariseMonteCarlo(
 ): NonNullable<StudyReport["monteCarlo"]> {
   const optionIds = prepared.options.map((o) => o.id);
   const complete = results.filter((r) => r.winner !== null);
-  const proven: Proven[] = complete.map((r) => ({
-    plan: r.npv as Record<string, number>,
-    bound: r.bound as Record<string, number>,
-  }));
+  const proven = complete.map(provenOf);
   const regrets = regretsOf(optionIds, proven);
   const statusCounts: Record<string, Record<string, number>> = {};
   const problems: NonNullable<StudyReport["monteCarlo"]>["problems"] = [];
@@ -386,10 +383,10 @@ function summariseMonteCarlo(
   /** samples where an option giving `answer` is best: proven, by the plans, possibly */
   const winsOf = (answer: string) => {
     const counts = { proven: 0, found: 0, possible: 0 };
+    const ours = optionIds.filter((o) => answerOf.get(o) === answer);
     for (const [i, r] of complete.entries()) {
       const p = proven[i]!;
       const won = answerOf.get(r.winner!) === answer;
-      const ours = optionIds.filter((o) => answerOf.get(o) === answer);
       if (won) counts.found++;
       if (won && r.answerProven) counts.proven++;
       if (won || excess(bestOf(p, ours).bound, p.plan[r.winner!]!) > 0) counts.possible++;

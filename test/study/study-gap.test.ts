@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type LoadedStudy, loadStudySpec } from "../../src/domain/study-spec.js";
 import { StudyReport } from "../../src/study/report.js";
 import { prepareStudy, runStudy } from "../../src/study/run.js";
 import { ThreadEngine } from "../../src/study/thread-engine.js";
 import { OPTIMUM_GAP } from "../../src/solver/types.js";
+import { alfaStudySpec } from "../browser/study-specs.js";
 
 /**
  * The seed question's study over the same samples twice, with real solves: at a 5 % gap, where HiGHS stops with
@@ -102,5 +106,38 @@ describe("a study at a gap against the same study solved to the optimum", { time
       if (d.winnerProven) expect(truth.winner, `sample ${d.sample}`).toBe(d.winner);
     }
     expect(g.draws.filter((d) => !d.winnerProven)).toHaveLength(g.undecided);
+  });
+});
+
+describe("a break-even search at a gap", { timeout: 600_000 }, () => {
+  it("stops where the solves leave the answer open, and names the options within the gap", async () => {
+    const search = async (mipRelGap: number) => {
+      const dir = mkdtempSync(join(tmpdir(), "portello-gap-"));
+      const file = join(dir, "study.yaml");
+      const spec = alfaStudySpec({
+        id: "break-even-at-a-gap",
+        question: "Where does the dollar flip the answer?",
+        parameters: ["dollar"],
+        methods: "{ breakEven: { tolerance: 0.001 } }",
+        mipRelGap,
+      });
+      writeFileSync(file, spec);
+      const engine = new ThreadEngine({ threads: 2 });
+      try {
+        return (await runStudy(await loadStudySpec(file), { engine })).breakEvens![0]!;
+      } finally {
+        await engine.close();
+      }
+    };
+    const exact = await search(0);
+    const flip = exact.sides.find((side) => side.flips !== undefined)!;
+    expect(flip.winner).toBe("belvidere");
+    // within 5 %, the bisection reaches values where Italy's plan is below the dual-sourced Belvidere's bound
+    const gapped = await search(0.05);
+    const stopped = gapped.sides.find((side) => side.end === flip.end)!;
+    expect(stopped.flips).toBeUndefined();
+    expect(stopped.stoppedBy).toBe("italy and belvidere within the solver's gap");
+    expect(stopped.stoppedAt!).toBeGreaterThan(flip.end);
+    expect(stopped.stoppedAt!).toBeLessThan(gapped.baseline);
   });
 });

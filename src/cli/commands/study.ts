@@ -4,8 +4,7 @@ import type { Command } from "commander";
 import { formatValue, withInterval } from "../../analysis/parameters.js";
 import type { ParameterUnit } from "../../domain/question.js";
 import { loadStudySpec } from "../../domain/study-spec.js";
-import { excess } from "../../solver/types.js";
-import type { StudyReport } from "../../study/report.js";
+import { provenOf, rivalsOf, type StudyReport } from "../../study/report.js";
 import { runStudy, type StudyProgress } from "../../study/run.js";
 import { openPostgresStore, redact } from "../../store/postgres-store.js";
 import { QueueEngine } from "../../study/bullmq-engine.js";
@@ -310,6 +309,8 @@ export function renderStudyReport(r: StudyReport, threads?: number): string {
 
   if (r.breakEvens) {
     section("BREAK-EVENS: where the best option's answer changes (bisection on re-solves)");
+    if (r.breakEvens.length === 0)
+      out.push("  none searched: the baseline has no answer the solves prove (see the baseline above)");
     for (const b of r.breakEvens) {
       const p = parameter(b.parameter);
       const sides = b.sides.map((s) =>
@@ -346,9 +347,7 @@ function baselineWords(point: StudyReport["baseline"], label: (id: string) => st
   if (point.winner === null) return "not every option solved";
   const best = `"${label(point.winner)}"`;
   if (point.winnerProven) return `${best} is best`;
-  const rivals = Object.keys(point.bound).filter(
-    (o) => o !== point.winner && excess(point.bound[o]!, point.npv[point.winner!]!) > 0,
-  );
+  const rivals = rivalsOf(provenOf(point), point.winner, Object.keys(point.bound));
   return `${best} has the best plan, but the solves' gaps leave ${rivals.map((o) => `"${label(o)}"`).join(", ")} able to beat it${point.answerProven ? " (not its answer)" : ""}`;
 }
 
