@@ -129,6 +129,12 @@ describe("scenario editor, run and compare", () => {
     expect(await note.textContent()).toMatch(
       /are not proven optimal: the change in NPV is between the plans; between the scenarios' optima the solves prove .+ against .+: −€[\d,.]+m to −€[\d,.]+m\./,
     );
+    // a plan's page says how far its scenario's optimum can lie above it
+    await page.goto(`/#/results/${runs[0]}`);
+    await page.getByRole("heading", { name: "NPV waterfall" }).waitFor();
+    expect(await page.locator(".page-head").textContent()).toMatch(
+      /optimal · gap [\d.]+% · the optimum at most €[\d,.]+m/,
+    );
   }, 300_000);
 
   it("shows an inline validation message with its line for a bad edit", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { comparePlans } from "../../src/analysis/compare.js";
-import { formatComparison } from "../../src/cli/commands/plan-report.js";
+import { formatComparison, formatPlanReport } from "../../src/cli/commands/plan-report.js";
 import { loadScenario } from "../../src/domain/load.js";
 import { solveScenario } from "../../src/plan/solve.js";
 import { keepInItaly, npvAtBelvidere, npvAtCassino, scenario } from "./scenarios.js";
@@ -48,7 +48,10 @@ describe("comparing plans", () => {
     expect(truth!.most).toBeCloseTo(truth!.value, 0);
 
     // within 5 %, HiGHS stops at the root with bounds above its plans: the optima lie between
-    const gapped = comparePlans([await solve(italy, 0.05), await solve(belvidere, 0.05)]);
+    const gappedItaly = await solve(italy, 0.05);
+    expect(formatPlanReport(gappedItaly)).toMatch(/\(status optimal, .*, the optimum at most €[\d,.]+m\)/);
+    expect(formatPlanReport(await solve(italy, 1e-9))).not.toContain("the optimum at most");
+    const gapped = comparePlans([gappedItaly, await solve(belvidere, 0.05)]);
     expect(gapped.plans.map((p) => p.proven)).toEqual([false, false]);
     const [open] = gapped.npvChanges;
     expect(open!.proven).toBe(false);

@@ -3,7 +3,7 @@ import type { PlanComparison } from "../../analysis/compare.js";
 import { summariseHinges } from "../../plan/explain.js";
 import type { Scenario } from "../../domain/scenario.js";
 import type { Plan } from "../../plan/types.js";
-import type { SolveProgress } from "../../solver/types.js";
+import { excess, type SolveProgress } from "../../solver/types.js";
 import { formatMoney, formatNumber, table } from "../output.js";
 
 /** The readable report of `portello solve`: headline, decisions, money, utilisation, explanations, checks. */
@@ -31,6 +31,10 @@ function headline(plan: Plan): string {
   const { solver } = plan;
   const facts = [`status ${plan.status}`, `${solver.seconds.toFixed(1)} s with ${solver.name}`];
   if (solver.gap !== undefined && Number.isFinite(solver.gap)) facts.push(`gap ${percent(solver.gap, 3)}`);
+  // where the gap is open, the most the scenario can earn: the plan is that far from proven best at worst
+  const atMost = solver.npvAtMost;
+  if (atMost !== undefined && Number.isFinite(atMost) && excess(atMost, plan.npv) > 0)
+    facts.push(`the optimum at most ${money(plan, atMost)}`);
   const work = solver.decomposition;
   if (work) {
     const cuts = work.optimalityCuts + work.feasibilityCuts;

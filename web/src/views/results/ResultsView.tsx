@@ -1,4 +1,5 @@
 import { type MouseEvent, type ReactNode, useMemo } from "react";
+import { excess } from "../../../../src/solver/types.js";
 import { api } from "../../api/client.js";
 import type { Plan, Run, ScenarioRecord } from "../../api/types.js";
 import { Loaded } from "../../components/Status.js";
@@ -79,6 +80,9 @@ function Results({
             {percent(plan.scenario.discountRate, 1)} · solved by {plan.solver.name} in{" "}
             {seconds(plan.solver.seconds)} · {plan.status}
             {plan.solver.gap !== undefined && ` · gap ${percent(plan.solver.gap, 3)}`}
+            {plan.solver.npvAtMost !== undefined &&
+              excess(plan.solver.npvAtMost, plan.npv) > 0 &&
+              ` · the optimum at most ${money(plan.solver.npvAtMost, plan.scenario.currency)}`}
           </p>
           <p>
             <a href={api.planWorkbookUrl(run.id)} download>
