@@ -89,6 +89,7 @@ const EXPECTED: Record<string, Row> = {
   followStudy: read,
   cancelStudy: edit(200),
   getStudyReport: read,
+  downloadStudyWorkbook: read,
   getStudyResults: read,
   uploadWorkbook: edit(201),
   downloadWorkbook: read,

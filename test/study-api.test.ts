@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, checked by the assertions
+import ExcelJS from "exceljs";
+import { XLSX_TYPE } from "../src/server/routes/workbooks.js";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisConnection } from "../src/study/queue.js";
@@ -100,6 +102,16 @@ describe("the study API on the queue", () => {
     const report = await api(server.url, `/api/studies/${study.id}/report`);
     expect(report.monteCarlo.samples).toBe(4);
     expect(report.run.engine).toBe("bullmq");
+    // the same report as a workbook: every sample a row, its NPVs as the report has them
+    const xlsx = await fetch(`${server.url}/api/studies/${study.id}/report/xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get("content-type")).toBe(XLSX_TYPE);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await xlsx.arrayBuffer()) as ExcelJS.Buffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Summary", "Options", "Samples", "Parameters"]);
+    const samples = workbook.getWorksheet("Samples")!;
+    expect(samples.rowCount).toBe(1 + 4);
+    expect(samples.getRow(2).getCell(1).value).toBe(report.monteCarlo.draws[0].sample);
     const results = await api<any[]>(server.url, `/api/studies/${study.id}/results`);
     expect(results).toHaveLength(done.total);
     expect(new Set(results.map((r) => `${r.sample}:${r.option}`)).size).toBe(done.total);
@@ -125,6 +137,9 @@ describe("the study API on the queue", () => {
     const report = await fetch(`${server.url}/api/studies/${study.id}/report`);
     expect(report.status).toBe(409);
     expect(((await report.json()) as any).detail).toMatch(/cancelled without a report/);
+    const xlsx = await fetch(`${server.url}/api/studies/${study.id}/report/xlsx`);
+    expect(xlsx.status).toBe(409);
+    expect(((await xlsx.json()) as any).detail).toMatch(/cancelled without a report/);
     await kill(workers[0]!.child, "SIGTERM");
   });
 

@@ -1,6 +1,9 @@
 import {
-  type CellOut,
-  type SheetColumn,
+  addSummary,
+  addTable,
+  MONEY_FORMAT,
+  moneyField,
+  type SummaryRow,
   type WorkbookWriter,
   workbookBytes,
   writeWorkbookFile,
@@ -15,43 +18,15 @@ import { comparePlans, type PlanComparison } from "./compare.js";
  * change how they look.
  */
 
-const MONEY = "#,##0";
 const PER_VEHICLE = "#,##0.00";
 const VEHICLES = "#,##0";
 const PERCENT = "0.0%";
 
-interface Field<T> {
-  header: string;
-  value: (row: T) => CellOut;
-  numFmt?: string;
-  note?: string;
-}
-
-function table<T>(writer: WorkbookWriter, name: string, fields: Field<T>[], rows: T[], frozen = 1) {
-  writer.addSheet({
-    name,
-    columns: fields.map((f): SheetColumn => {
-      const column: SheetColumn = { header: f.header };
-      if (f.numFmt) column.numFmt = f.numFmt;
-      if (f.note) column.note = f.note;
-      return column;
-    }),
-    rows: rows.map((row) => fields.map((f) => f.value(row))),
-    frozenColumns: frozen,
-    spareRows: 0,
-  });
-}
-
 export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
   const c = plan.scenario.currency;
-  const money = <T>(header: string, value: (row: T) => CellOut): Field<T> => ({
-    header: `${header} (${c})`,
-    value,
-    numFmt: MONEY,
-  });
-  type Row = [string, CellOut, string?];
+  const money = moneyField(c);
   const bound = plan.solver.npvAtMost;
-  const summary: Row[] = [
+  const summary: SummaryRow[] = [
     ["scenario", plan.scenario.id],
     ["name", plan.scenario.name],
     ["horizon", `${plan.scenario.horizon.start}–${plan.scenario.horizon.end}`],
@@ -59,32 +34,22 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     ["status", plan.status],
     ["solver", plan.solver.name],
     ["solver seconds", plan.solver.seconds, "0.0"],
-    ...(plan.solver.gap !== undefined
-      ? [["relative gap", plan.solver.gap, "0.000%"] as [string, CellOut, string]]
+    ...(plan.solver.gap !== undefined ? [["relative gap", plan.solver.gap, "0.000%"] as SummaryRow] : []),
+    [`NPV (${c})`, plan.npv, MONEY_FORMAT],
+    ...(bound !== undefined
+      ? [[`NPV at most, by the solver's bound (${c})`, bound, MONEY_FORMAT] as SummaryRow]
       : []),
-    [`NPV (${c})`, plan.npv, MONEY],
-    ...(bound !== undefined ? [[`NPV at most, by the solver's bound (${c})`, bound, MONEY] as Row] : []),
     ...Object.entries(plan.npvBreakdown).map(
-      ([key, value]) => [`  ${words(key)} (${c}, discounted)`, value, MONEY] as [string, CellOut, string],
+      ([key, value]) => [`  ${words(key)} (${c}, discounted)`, value, MONEY_FORMAT] as SummaryRow,
     ),
   ];
   if (plan.infeasibility)
     summary.push(
       ["infeasible", plan.infeasibility.summary],
-      ...plan.infeasibility.reasons.map((r) => ["  reason", r] as [string, CellOut]),
+      ...plan.infeasibility.reasons.map((r) => ["  reason", r] as SummaryRow),
     );
-  writer.addSheet({
-    name: "Summary",
-    columns: [
-      { header: "", width: 34 },
-      { header: "value", width: 60 },
-    ],
-    rows: summary.map(([label, value]) => [label, value]),
-    rowFormats: (row) => [undefined, summary[row - 2]?.[2]],
-    frozenColumns: 1,
-    spareRows: 0,
-  });
-  table(
+  addSummary(writer, summary);
+  addTable(
     writer,
     "Allocations",
     [
@@ -99,7 +64,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     plan.allocations,
     2,
   );
-  table(
+  addTable(
     writer,
     "Plant events",
     [
@@ -111,7 +76,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     ],
     plan.plantEvents,
   );
-  table(
+  addTable(
     writer,
     "Plant years",
     [
@@ -137,7 +102,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     plan.plantYears,
     2,
   );
-  table(
+  addTable(
     writer,
     "Flows",
     [
@@ -150,7 +115,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     plan.flows,
     3,
   );
-  table(
+  addTable(
     writer,
     "Unmet demand",
     [
@@ -167,7 +132,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     value,
     numFmt: PER_VEHICLE,
   });
-  table(
+  addTable(
     writer,
     "Landed cost",
     [
@@ -189,7 +154,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     plan.landedCost,
     3,
   );
-  table(
+  addTable(
     writer,
     "Duties by lane",
     [
@@ -201,7 +166,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     plan.dutiesByLane,
     2,
   );
-  table(
+  addTable(
     writer,
     "Explanations",
     [
@@ -214,7 +179,7 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
     ],
     plan.explanations,
   );
-  table(
+  addTable(
     writer,
     "Checks",
     [
@@ -228,8 +193,8 @@ export function fillPlanWorkbook(writer: WorkbookWriter, plan: Plan): void {
 
 export function fillComparisonWorkbook(writer: WorkbookWriter, comparison: PlanComparison): void {
   const heads = comparison.plans.map((p) => `${p.name} (${p.id})`);
-  const formats = { money: MONEY, vehicles: VEHICLES, ratio: PERCENT } as const;
-  table(
+  const formats = { money: MONEY_FORMAT, vehicles: VEHICLES, ratio: PERCENT } as const;
+  addTable(
     writer,
     "Plans",
     [
@@ -238,7 +203,7 @@ export function fillComparisonWorkbook(writer: WorkbookWriter, comparison: PlanC
       { header: "status", value: (p) => p.status },
       { header: "currency", value: (p) => p.currency },
       { header: "proven optimum", value: (p) => (p.proven ? "yes" : "no") },
-      { header: "NPV at most, by the solver's bound", value: (p) => p.npvAtMost ?? "", numFmt: MONEY },
+      { header: "NPV at most, by the solver's bound", value: (p) => p.npvAtMost ?? "", numFmt: MONEY_FORMAT },
     ],
     comparison.plans,
   );

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ExcelJS, { type CellValue } from "exceljs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { withInterval } from "../../src/analysis/parameters.js";
@@ -118,5 +122,17 @@ describe("the study page", () => {
     expect(await samples.locator("tbody tr td:last-child").allTextContents()).toEqual(winners);
     expect(winners.filter((w) => w.endsWith("(not proven)"))).toHaveLength(mc.undecided);
     await screenshot(page, "61-study-gapped");
+
+    // the report as a workbook: the samples with their bounds and whether the solves prove the best
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download the report as a workbook (.xlsx)" }).click(),
+    ]);
+    const path = join(mkdtempSync(join(tmpdir(), "portello-study-xlsx-")), file.suggestedFilename());
+    await file.saveAs(path);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(path) as unknown as ExcelJS.Buffer);
+    const rows = workbook.getWorksheet("Samples")!.getSheetValues().slice(2) as CellValue[][];
+    expect(rows.map((row) => row.at(-1))).toEqual(mc.draws.map((d) => (d.winnerProven ? "yes" : "no")));
   });
 });

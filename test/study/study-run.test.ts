@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/domain/issues.js";
 import { loadStudySpec } from "../../src/domain/study-spec.js";
@@ -193,6 +194,46 @@ describe("portello study", { timeout: 600_000 }, () => {
     expect(report.monteCarlo!.draws.map((d) => [d.sample, d.values["north-cost"]])).toEqual(
       lines.slice(1).map((l) => [Number(l.split(",")[0]), Number(l.split(",")[1])]),
     );
+  });
+
+  it("writes the report as a workbook, and never overwrites a file unasked", async () => {
+    const file = writeStudy(SPEC.replace(/ {2}breakEven: .*\n/, ""));
+    const dir = mkdtempSync(join(tmpdir(), "portello-study-out-"));
+    const xlsx = join(dir, "study.xlsx");
+    const json = cli(file, "--samples", "3", "--xlsx", xlsx, "--json");
+    expect(json.status).toBe(0);
+    const report = StudyReport.parse(JSON.parse(json.stdout));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsx);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      "Summary",
+      "Options",
+      "Samples",
+      "Parameters",
+      "Tornado",
+    ]);
+    const options = workbook.getWorksheet("Options")!;
+    expect(options.getRow(1).getCell(3).value).toBe("P(best)");
+    const shown = report.monteCarlo!.options.map((_, i) => options.getRow(i + 2).getCell(3).value);
+    expect(shown).toEqual(report.monteCarlo!.options.map((o) => o.probabilityBest));
+    const samples = workbook.getWorksheet("Samples")!;
+    expect(samples.rowCount).toBe(1 + 3);
+    // sample, three parameters, then NPV, bound and status of each option
+    expect(samples.getRow(2).getCell(5).value).toBe(report.monteCarlo!.draws[0]!.npv.north);
+    // an existing file is refused before the study runs, unless --force
+    writeFileSync(join(dir, "kept.csv"), "mine");
+    for (const args of [
+      ["--xlsx", xlsx],
+      ["--csv", join(dir, "kept.csv")],
+    ]) {
+      const refused = cli(file, "--samples", "3", ...args);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toBe(`portello: ${args[1]} exists; use --force to overwrite it\n`);
+      expect(refused.stderr).not.toContain("monte-carlo");
+    }
+    expect(readFileSync(join(dir, "kept.csv"), "utf8")).toBe("mine");
+    expect(cli(file, "--samples", "3", "--csv", join(dir, "kept.csv"), "--force").status).toBe(0);
+    expect(readFileSync(join(dir, "kept.csv"), "utf8")).toMatch(/^sample,/);
   });
 
   it("reports spec errors at their line, never with a stack trace", async () => {

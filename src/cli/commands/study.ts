@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatValue, withInterval } from "../../analysis/parameters.js";
 import type { ParameterUnit } from "../../domain/question.js";
 import { loadStudySpec } from "../../domain/study-spec.js";
 import { provenOf, rivalsOf, type StudyReport } from "../../study/report.js";
+import { writeStudyWorkbookFile } from "../../study/workbook.js";
+import { distributionWords } from "../../study/words.js";
 import { runStudy, type StudyProgress } from "../../study/run.js";
 import { openPostgresStore, redact } from "../../store/postgres-store.js";
 import { QueueEngine } from "../../study/bullmq-engine.js";
@@ -25,6 +28,8 @@ export function registerStudyCommand(program: Command): void {
     .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
     .option("--json", "print the report as JSON")
     .option("--csv <file>", "write every Monte Carlo sample to a CSV file ('-' for stdout)")
+    .option("--xlsx <file>", "write the report as an Excel workbook (docs/excel.md)")
+    .option("--force", "let --csv and --xlsx overwrite existing files")
     .option(
       "--redis <url>",
       "run the solves on the BullMQ queue at this Redis (`portello worker` processes execute them)",
@@ -36,6 +41,10 @@ export function registerStudyCommand(program: Command): void {
     .option("--queue <name>", "with --redis: the queue's name, as given to `portello worker --queue`")
     .action((spec: string, opts: StudyFlags) =>
       runCommand(async () => {
+        // refuse before the study runs, not after: nothing the user saved is overwritten unasked
+        for (const file of [opts.csv === "-" ? undefined : opts.csv, opts.xlsx])
+          if (file && !opts.force && existsSync(file))
+            throw new UserError(`${file} exists; use --force to overwrite it`);
         const loaded = await loadStudySpec(spec);
         const { engine, threads, close } = await engineFor(opts);
         const progress = progressLine();
@@ -61,8 +70,9 @@ export function registerStudyCommand(program: Command): void {
         if (opts.csv) {
           const csv = samplesCsv(report);
           if (opts.csv === "-") process.stdout.write(csv);
-          else await writeFile(opts.csv, csv);
+          else await writeFile(opts.csv, csv, { flag: opts.force ? "w" : "wx" });
         }
+        if (opts.xlsx) await writeStudyWorkbookFile(report, opts.xlsx, opts.force);
         if (opts.json) printJson(report);
         else if (opts.csv !== "-") process.stdout.write(`${renderStudyReport(report, threads)}\n`);
         return undefined;
@@ -75,6 +85,8 @@ interface StudyFlags {
   workers?: number;
   json?: boolean;
   csv?: string;
+  xlsx?: string;
+  force?: boolean;
   redis?: string;
   database?: string;
   queue?: string;
@@ -349,28 +361,6 @@ function baselineWords(point: StudyReport["baseline"], label: (id: string) => st
   if (point.winnerProven) return `${best} is best`;
   const rivals = rivalsOf(provenOf(point), point.winner, Object.keys(point.bound));
   return `${best} has the best plan, but the solves' gaps leave ${rivals.map((o) => `"${label(o)}"`).join(", ")} able to beat it${point.answerProven ? " (not its answer)" : ""}`;
-}
-
-function distributionWords(p: StudyReport["parameters"][number]): string {
-  const d = p.distribution;
-  const v = (x: number) => formatValue(p.unit as ParameterUnit, x, p.currency);
-  const factor = p.factor ? `, moving with ${p.factor.id} (weight ${p.factor.weight})` : "";
-  switch (d.kind) {
-    case "fixed":
-      return `fixed at ${v(d.value)}${factor}`;
-    case "uniform":
-      return `uniform ${v(d.min)}–${v(d.max)}${factor}`;
-    case "triangular":
-      return `triangular ${v(d.min)}–${v(d.max)}, most likely ${v(d.mode)}${factor}`;
-    case "normal":
-      return `normal, mean ${v(d.mean)}, sd ${v(d.sd)}${d.min !== undefined ? `, from ${v(d.min)}` : ""}${d.max !== undefined ? ` to ${v(d.max)}` : ""}${factor}`;
-    case "lognormal":
-      return `lognormal, median ${v(d.median)}, σ(log) ${d.sigma}${d.min !== undefined ? `, from ${v(d.min)}` : ""}${d.max !== undefined ? ` to ${v(d.max)}` : ""}${factor}`;
-    case "discrete": {
-      const total = (d.weights ?? d.values.map(() => 1)).reduce((s, w) => s + w, 0);
-      return `${d.values.map((x, i) => `${v(x)} (${percent((d.weights?.[i] ?? 1) / total)})`).join(" or ")}${factor}`;
-    }
-  }
 }
 
 /**

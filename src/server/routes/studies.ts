@@ -2,6 +2,7 @@ import type { SSEStreamingApi } from "hono/streaming";
 import { z } from "zod";
 import { TaskResult } from "../../study/contract.js";
 import { StudyReport } from "../../study/report.js";
+import { studyWorkbookBytes } from "../../study/workbook.js";
 import { isFinished, type StudyRecord } from "../../store/studies.js";
 import type { Store } from "../../store/types.js";
 import { callerRole, inProject, inStudy } from "../access.js";
@@ -10,6 +11,7 @@ import { HttpProblem } from "../problem.js";
 import type { ApiRouter } from "../router.js";
 import { NewStudyBody, ProjectParams, StudyOut, StudyPageOut, StudyParams } from "../schemas.js";
 import type { StudyManager } from "../studies.js";
+import { workbookResponse, XLSX_TYPE } from "./workbooks.js";
 
 /** How often a study's event stream looks at the store (results arrive from workers anywhere). */
 const STREAM_POLL_MS = 500;
@@ -134,19 +136,25 @@ export function studyRoutes(
       params: StudyParams,
       responses: { 200: { description: "the StudyReport", schema: StudyReport } },
     },
+    async (c, { params }) => c.json(await reportOf(store, params.studyId)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/studies/:studyId/report/xlsx",
+      operationId: "downloadStudyWorkbook",
+      access: inStudy("viewer"),
+      summary:
+        "The report of a succeeded study as an Excel workbook: summary, options, every sample, parameters, tornado, grid, break-evens",
+      tag,
+      params: StudyParams,
+      responses: { 200: { description: "the .xlsx workbook", contentType: XLSX_TYPE } },
+    },
     async (c, { params }) => {
-      const study = await store.studies.get(params.studyId);
-      const report = study.status === "succeeded" ? await store.studies.report(params.studyId) : null;
-      if (report === null) {
-        const why = study.failureReason ? `: ${study.failureReason}` : "";
-        throw new HttpProblem(
-          409,
-          isFinished(study.status)
-            ? `study ${study.id} ${study.status} without a report${why}`
-            : `study ${study.id} is ${study.status} (${study.done} tasks done): its report is not ready yet`,
-        );
-      }
-      return c.json(report as Record<string, unknown>);
+      const report = (await reportOf(store, params.studyId)) as StudyReport;
+      const name = `study-${report.study.id}-${params.studyId.slice(0, 8)}.xlsx`;
+      return workbookResponse(c, await studyWorkbookBytes(report), name);
     },
   );
 
@@ -163,6 +171,22 @@ export function studyRoutes(
     },
     async (c, { params }) => c.json(await store.studies.results(params.studyId)),
   );
+}
+
+/** The stored report of a succeeded study; a 409 that says why where there is none. */
+async function reportOf(store: Store, studyId: string): Promise<Record<string, unknown>> {
+  const study = await store.studies.get(studyId);
+  const report = study.status === "succeeded" ? await store.studies.report(studyId) : null;
+  if (report === null) {
+    const why = study.failureReason ? `: ${study.failureReason}` : "";
+    throw new HttpProblem(
+      409,
+      isFinished(study.status)
+        ? `study ${study.id} ${study.status} without a report${why}`
+        : `study ${study.id} is ${study.status} (${study.done} tasks done): its report is not ready yet`,
+    );
+  }
+  return report as Record<string, unknown>;
 }
 
 /** Progress from the store (workers anywhere write there) and this server's phase, until the study ends. */

@@ -142,4 +142,6 @@ export const api = {
   cancelStudy: (id: string) => post<StudyRecord>(`/api/studies/${q(id)}/cancel`, undefined),
   studyReport: (id: string, signal?: AbortSignal) => get<StudyReport>(`/api/studies/${q(id)}/report`, signal),
   studyEventsUrl: (id: string) => `/api/studies/${q(id)}/events`,
+  /** a succeeded study's report as an .xlsx workbook */
+  studyWorkbookUrl: (id: string) => `/api/studies/${q(id)}/report/xlsx`,
 };

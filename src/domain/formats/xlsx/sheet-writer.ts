@@ -35,6 +35,56 @@ export interface SheetSpec {
   spareRows?: number;
 }
 
+/** A column of a table of objects, and how a row gives its value. */
+export type Field<T> = SheetColumn & { value: (row: T) => CellOut };
+
+/** Whole units of money with thousands separators: how every money column looks. */
+export const MONEY_FORMAT = "#,##0";
+
+/** A money field whose header names the currency: "NPV (EUR)". */
+export function moneyField(currency: string) {
+  return <T>(header: string, value: (row: T) => CellOut): Field<T> => ({
+    header: `${header} (${currency})`,
+    value,
+    numFmt: MONEY_FORMAT,
+  });
+}
+
+/** Objects as a sheet, one field per column, the first `frozen` columns kept in view. */
+export function addTable<T>(
+  writer: WorkbookWriter,
+  name: string,
+  fields: Field<T>[],
+  rows: readonly T[],
+  frozen = 1,
+): void {
+  writer.addSheet({
+    name,
+    columns: fields.map(({ value: _, ...column }) => column),
+    rows: rows.map((row) => fields.map((f) => f.value(row))),
+    frozenColumns: frozen,
+    spareRows: 0,
+  });
+}
+
+/** A summary line: label, value and, where it has one, the value's number format. */
+export type SummaryRow = [string, CellOut, string?];
+
+/** Label–value lines as a sheet (a workbook's Summary), each value in its own format. */
+export function addSummary(writer: WorkbookWriter, rows: SummaryRow[], labelWidth = 34): void {
+  writer.addSheet({
+    name: "Summary",
+    columns: [
+      { header: "", width: labelWidth },
+      { header: "value", width: 60 },
+    ],
+    rows: rows.map(([label, value]) => [label, value]),
+    rowFormats: (row) => [undefined, rows[row - 2]?.[2]],
+    frozenColumns: 1,
+    spareRows: 0,
+  });
+}
+
 /** The streaming worksheet has data validations; exceljs's typings omit them. */
 interface Validations {
   dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void };

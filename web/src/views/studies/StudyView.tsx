@@ -112,7 +112,20 @@ function useStudyEvents(studyId: string): (Progress & { failureReason?: string }
 
 function Report({ studyId }: { studyId: string }) {
   const state = useAsync((signal) => api.studyReport(studyId, signal), [studyId]);
-  return <Loaded state={state}>{(report) => <ReportBody r={report} />}</Loaded>;
+  return (
+    <Loaded state={state}>
+      {(report) => (
+        <>
+          <p>
+            <a href={api.studyWorkbookUrl(studyId)} download>
+              Download the report as a workbook (.xlsx)
+            </a>
+          </p>
+          <ReportBody r={report} />
+        </>
+      )}
+    </Loaded>
+  );
 }
 
 function ReportBody({ r }: { r: StudyReport }) {
