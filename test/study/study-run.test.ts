@@ -196,6 +196,31 @@ describe("portello study", { timeout: 600_000 }, () => {
     );
   });
 
+  it("solves within --gap where asked, and every bound then at least its plan", () => {
+    const column = (csv: string, name: string) => {
+      const [header, ...rows] = csv
+        .trim()
+        .split("\n")
+        .map((line) => line.split(","));
+      const at = header!.indexOf(name);
+      return rows.map((row) => Number(row[at]));
+    };
+    const gapped = cli("builtin:alfa-belvidere", "--samples", "2", "--gap", "0.05", "--csv", "-");
+    expect(gapped.status).toBe(0);
+    const [npv, bound] = [column(gapped.stdout, "npv:italy"), column(gapped.stdout, "bound:italy")];
+    // within 5 %, HiGHS stops with Italy's bound above its plan; solved to the optimum, they meet
+    expect(bound.every((b, i) => b >= npv[i]!)).toBe(true);
+    expect(bound.some((b, i) => b > npv[i]! + 1e6)).toBe(true);
+    const exact = cli("builtin:alfa-belvidere", "--samples", "2", "--csv", "-");
+    const closed = column(exact.stdout, "npv:italy");
+    column(exact.stdout, "bound:italy").forEach((b, i) => {
+      expect(b - closed[i]!).toBeLessThanOrEqual(1e-8 * Math.abs(closed[i]!));
+    });
+    expect(cli("builtin:alfa-belvidere", "--gap", "5").stderr).toContain(
+      "expected a relative gap between 0 and 1",
+    );
+  });
+
   it("writes the report as a workbook, and never overwrites a file unasked", async () => {
     const file = writeStudy(SPEC.replace(/ {2}breakEven: .*\n/, ""));
     const dir = mkdtempSync(join(tmpdir(), "portello-study-out-"));

@@ -9,6 +9,7 @@ import { type PlanOptions, SOLVE_METHODS, type SolveMethod, solveScenario } from
 import type { Plan } from "../../plan/types.js";
 import { OPTIMUM_GAP, type SolveProgress, type SolverAdapter } from "../../solver/types.js";
 import { ExitCode } from "../exit-codes.js";
+import { fraction } from "../options.js";
 import { printJson, runCommand, UserError } from "../output.js";
 import { formatComparison, formatPlanReport, formatProgress } from "./plan-report.js";
 
@@ -208,13 +209,5 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
     throw new InvalidArgumentError(`expected a positive number of seconds, got "${value}"`);
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) {
-    throw new InvalidArgumentError(`expected a relative gap between 0 and 1, e.g. 0.001, got "${value}"`);
-  }
   return n;
 }

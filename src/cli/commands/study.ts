@@ -14,6 +14,7 @@ import { QueueEngine } from "../../study/bullmq-engine.js";
 import type { StudyEngine } from "../../study/contract.js";
 import { ThreadEngine } from "../../study/thread-engine.js";
 import { ExitCode } from "../exit-codes.js";
+import { fraction } from "../options.js";
 import { formatMoney, printJson, runCommand, table, UserError } from "../output.js";
 
 /** `portello study <spec>`: an uncertainty study run on a pool of worker threads, as a report. */
@@ -26,6 +27,11 @@ export function registerStudyCommand(program: Command): void {
     .argument("[spec]", "a study file, or builtin:<name>", "builtin:alfa-belvidere")
     .option("--samples <n>", "Monte Carlo samples (overrides the file's)", positiveInt)
     .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
+    .option(
+      "--gap <relative>",
+      "solve within this relative gap (overrides the file's; default the optimum): comparisons the gap leaves open come as intervals",
+      fraction,
+    )
     .option("--json", "print the report as JSON")
     .option("--csv <file>", "write every Monte Carlo sample to a CSV file ('-' for stdout)")
     .option("--xlsx <file>", "write the report as an Excel workbook (docs/excel.md)")
@@ -45,7 +51,11 @@ export function registerStudyCommand(program: Command): void {
         for (const file of [opts.csv === "-" ? undefined : opts.csv, opts.xlsx])
           if (file && !opts.force && existsSync(file))
             throw new UserError(`${file} exists; use --force to overwrite it`);
-        const loaded = await loadStudySpec(spec);
+        const file = await loadStudySpec(spec);
+        const loaded =
+          opts.gap === undefined
+            ? file
+            : { ...file, spec: { ...file.spec, solver: { ...file.spec.solver, mipRelGap: opts.gap } } };
         const { engine, threads, close } = await engineFor(opts);
         const progress = progressLine();
         const controller = new AbortController();
@@ -82,6 +92,7 @@ export function registerStudyCommand(program: Command): void {
 
 interface StudyFlags {
   samples?: number;
+  gap?: number;
   workers?: number;
   json?: boolean;
   csv?: string;
