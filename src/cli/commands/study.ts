@@ -371,7 +371,7 @@ function baselineWords(point: StudyReport["baseline"], label: (id: string) => st
   const best = `"${label(point.winner)}"`;
   if (point.winnerProven) return `${best} is best`;
   const rivals = rivalsOf(provenOf(point), point.winner, Object.keys(point.bound));
-  return `${best} has the best plan, but the solves' gaps leave ${rivals.map((o) => `"${label(o)}"`).join(", ")} able to beat it${point.answerProven ? " (not its answer)" : ""}`;
+  return `${best} has the best plan, but the solves' gaps leave ${rivals.map((o) => `"${label(o)}"`).join(", ")} able to beat it${point.answerProven ? "; its answer holds either way" : ""}`;
 }
 
 /**
