@@ -264,16 +264,9 @@ async function solveWithout(ctx: ExplainContext, columns: number[]): Promise<Alt
   for (const j of columns) forbidden.colUpper[j] = 0;
   const alternative = interpretSolution(ctx.scenario, ctx.built, solution, ctx.econ, forbidden);
   const proven = isProvenOptimum(solution);
-  // NPV is the objective in profit mode and minus it in serve-all: the bound caps the alternative's NPV
-  const maximise = ctx.built.program.sense === "maximize";
-  const bound = solution.bound ?? Number.NaN;
-  const npvAtMost = proven
-    ? alternative.npv
-    : Number.isFinite(bound)
-      ? maximise
-        ? bound
-        : -bound
-      : Number.POSITIVE_INFINITY;
+  // the plan keeps the solver's bound in NPV terms (interpret.ts); without one, nothing caps the alternative
+  const bound = alternative.solver.npvAtMost ?? Number.NaN;
+  const npvAtMost = proven ? alternative.npv : Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY;
   return { alternative, proven, npvAtMost };
 }
 
